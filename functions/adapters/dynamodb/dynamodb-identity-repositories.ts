@@ -1,0 +1,174 @@
+import { ConflictError } from '../../domain/errors';
+import type { Contact, Customer, Membership, PasswordIdentity, Session, Tenant } from '../../domain/identity';
+import type {
+  AuditLog,
+  ContactRepository,
+  CustomerRepository,
+  SessionRepository,
+  TenantDirectory,
+  TenantRepository,
+} from '../../domain/ports';
+import { type DynamoDbTable, withoutKeys } from './dynamodb-table';
+import { keys } from './keys';
+
+/**
+ * The tenant-level records: clinic profile, customers, contacts with their login identities and memberships,
+ * sessions and the audit log. Each factory binds one tenant; see docs/data-model.md for the keys.
+ */
+
+const epochSeconds = (iso: string) => Math.ceil(Date.parse(iso) / 1000);
+
+export const dynamoDbTenantRepository =
+  (table: DynamoDbTable) =>
+  (tenantId: string): TenantRepository => ({
+    async get() {
+      const item = await table.get(keys.tenant(tenantId));
+      return item ? withoutKeys<Tenant>(item) : undefined;
+    },
+    async put(tenant) {
+      await table.put({ ...tenant, ...keys.tenant(tenantId), id: tenantId });
+    },
+  });
+
+export const dynamoDbCustomerRepository =
+  (table: DynamoDbTable) =>
+  (tenantId: string): CustomerRepository => ({
+    async get(customerId) {
+      const item = await table.get(keys.customer(tenantId, customerId));
+      return item ? withoutKeys<Customer>(item) : undefined;
+    },
+    async findByCustomerNumber(customerNumber) {
+      const pointer = await table.get(keys.customerNumber(tenantId, customerNumber), { consistent: true });
+      if (!pointer) return undefined;
+      const item = await table.get(keys.customer(tenantId, String(pointer.customerId)), { consistent: true });
+      return item ? withoutKeys<Customer>(item) : undefined;
+    },
+    async put(customer) {
+      // The uniqueness item and the customer are written together: a customer number can never point at two
+      // customers, and a half-written customer never exists.
+      await table.transact([
+        table.putRequest({ ...customer, ...keys.customer(tenantId, customer.id) }),
+        table.putRequest(
+          { ...keys.customerNumber(tenantId, customer.customerNumber), customerId: customer.id },
+          { expression: 'attribute_not_exists(PK) OR customerId = :id', values: { ':id': customer.id } },
+        ),
+      ]);
+    },
+  });
+
+export const dynamoDbContactRepository =
+  (table: DynamoDbTable) =>
+  (tenantId: string): ContactRepository => ({
+    async get(contactId) {
+      const item = await table.get(keys.contact(tenantId, contactId), { consistent: true });
+      return item ? withoutKeys<Contact>(item) : undefined;
+    },
+    async put(contact) {
+      await table.put({ ...contact, ...keys.contact(tenantId, contact.id) });
+    },
+    async findPasswordIdentity(username) {
+      const item = await table.get(keys.passwordIdentity(tenantId, username), { consistent: true });
+      return item ? withoutKeys<PasswordIdentity>(item) : undefined;
+    },
+    async putPasswordIdentity(identity) {
+      await table
+        .put(
+          { ...identity, ...keys.passwordIdentity(tenantId, identity.username) },
+          {
+            expression: 'attribute_not_exists(PK) OR contactId = :contactId',
+            values: { ':contactId': identity.contactId },
+          },
+        )
+        .catch((error: unknown) => {
+          if (error instanceof ConflictError) throw new ConflictError('The username is taken.', { cause: error });
+          throw error;
+        });
+    },
+    async getMembership(contactId, customerId) {
+      const item = await table.get(keys.membership(tenantId, contactId, customerId), { consistent: true });
+      return item ? withoutKeys<Membership>(item) : undefined;
+    },
+    async listMemberships(contactId) {
+      const { PK } = keys.contact(tenantId, contactId);
+      const result = await table.query({
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': { S: PK }, ':prefix': { S: keys.membershipPrefix } },
+        ConsistentRead: true,
+      });
+      return result.items.map((item) => withoutKeys<Membership>(item));
+    },
+    async putMembership(membership) {
+      await table.put({
+        ...membership,
+        ...keys.membership(tenantId, membership.contactId, membership.customerId),
+        ...keys.customerContactsIndex(tenantId, membership.customerId, membership.contactId),
+      });
+    },
+  });
+
+export const dynamoDbSessionRepository =
+  (table: DynamoDbTable) =>
+  (tenantId: string): SessionRepository => ({
+    async create(session) {
+      await table.put(
+        {
+          ...session,
+          ...keys.session(tenantId, session.contactId, session.id),
+          expiresAtEpoch: epochSeconds(session.expiresAt),
+        },
+        { expression: 'attribute_not_exists(PK)' },
+      );
+    },
+    async get(contactId, sessionId) {
+      const item = await table.get(keys.session(tenantId, contactId, sessionId), { consistent: true });
+      return item ? withoutKeys<Session>(item) : undefined;
+    },
+    async touch(contactId, sessionId, at) {
+      await table
+        .update(
+          keys.session(tenantId, contactId, sessionId),
+          { expression: 'SET lastSeenAt = :at', values: { ':at': at.toISOString() } },
+          { expression: 'attribute_exists(PK)' },
+        )
+        .catch((error: unknown) => {
+          // A session that vanished (TTL or logout) between check and touch is simply not touched.
+          if (!(error instanceof ConflictError)) throw error;
+        });
+    },
+    async revoke(contactId, sessionId) {
+      await table
+        .update(
+          keys.session(tenantId, contactId, sessionId),
+          { expression: 'SET revoked = :true', values: { ':true': true } },
+          { expression: 'attribute_exists(PK)' },
+        )
+        .catch((error: unknown) => {
+          if (!(error instanceof ConflictError)) throw error;
+        });
+    },
+  });
+
+export const dynamoDbAuditLog =
+  (table: DynamoDbTable) =>
+  (tenantId: string): AuditLog => ({
+    async append(event) {
+      // Append-only: an event id is never written twice, so nothing can overwrite history through this port.
+      await table.put(
+        { ...event, ...keys.auditEvent(tenantId, event.at, event.id) },
+        { expression: 'attribute_not_exists(PK)' },
+      );
+    },
+  });
+
+export const dynamoDbTenantDirectory = (table: DynamoDbTable): TenantDirectory => ({
+  async resolveHost(host) {
+    const item = await table.get(keys.directoryHost(host));
+    return item ? String(item.tenantId) : undefined;
+  },
+  async registerHost(host, tenantId) {
+    await table.put(
+      { ...keys.directoryHost(host), tenantId },
+      { expression: 'attribute_not_exists(PK) OR tenantId = :tenantId', values: { ':tenantId': tenantId } },
+    );
+  },
+});

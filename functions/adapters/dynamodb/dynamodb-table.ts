@@ -1,0 +1,146 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  type Put,
+  PutItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactionCanceledException,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+  type Update,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, type NativeAttributeValue, unmarshall } from '@aws-sdk/util-dynamodb';
+import { ConflictError } from '../../domain/errors';
+import type { ItemKey } from './keys';
+
+export type Item = Record<string, NativeAttributeValue>;
+
+/** An update or condition expression with its placeholder values in native JS form. */
+export interface Expression {
+  readonly expression: string;
+  readonly values?: Item;
+  readonly names?: Record<string, string>;
+}
+
+const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'expiresAtEpoch'] as const;
+
+/** Drops key and bookkeeping attributes so repositories return plain domain objects. */
+export function withoutKeys<T>(item: Item): T {
+  const copy: Item = { ...item };
+  for (const attribute of KEY_ATTRIBUTES) delete copy[attribute];
+  return copy as T;
+}
+
+export interface QueryPage {
+  readonly items: Item[];
+  readonly lastEvaluatedKey: Item | undefined;
+}
+
+function placeholders(...expressions: Array<Expression | undefined>) {
+  const values = Object.assign({}, ...expressions.map((expression) => expression?.values ?? {})) as Item;
+  const names = Object.assign({}, ...expressions.map((expression) => expression?.names ?? {})) as Record<
+    string,
+    string
+  >;
+  return {
+    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: marshall(values) } : {}),
+    ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+  };
+}
+
+/**
+ * The single table, seen through native JS values. Translates DynamoDB's condition failures into the domain's
+ * ConflictError at this boundary, so use cases never see SDK exceptions.
+ */
+export class DynamoDbTable {
+  constructor(
+    private readonly client: DynamoDBClient,
+    readonly tableName: string,
+  ) {}
+
+  async get(key: ItemKey, options: { consistent?: boolean } = {}): Promise<Item | undefined> {
+    const result = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: marshall(key),
+        ConsistentRead: options.consistent ?? false,
+      }),
+    );
+    return result.Item ? unmarshall(result.Item) : undefined;
+  }
+
+  async put(item: Item, condition?: Expression): Promise<void> {
+    await this.translateConflicts(() => this.client.send(new PutItemCommand(this.putInput(item, condition))));
+  }
+
+  async update(key: ItemKey, update: Expression, condition?: Expression): Promise<void> {
+    await this.translateConflicts(() =>
+      this.client.send(new UpdateItemCommand(this.updateInput(key, update, condition))),
+    );
+  }
+
+  async query(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>, startKey?: Item): Promise<QueryPage> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        ...input,
+        ...(startKey ? { ExclusiveStartKey: marshall(startKey) } : {}),
+      }),
+    );
+    return {
+      items: (result.Items ?? []).map((item) => unmarshall(item)),
+      lastEvaluatedKey: result.LastEvaluatedKey ? unmarshall(result.LastEvaluatedKey) : undefined,
+    };
+  }
+
+  /**
+   * All-or-nothing write of several items (built with {@link putRequest} / {@link updateRequest}); a failed
+   * condition anywhere aborts all of them.
+   */
+  async transact(items: readonly TransactWriteItem[]): Promise<void> {
+    await this.translateConflicts(() => this.client.send(new TransactWriteItemsCommand({ TransactItems: [...items] })));
+  }
+
+  putRequest(item: Item, condition?: Expression): TransactWriteItem {
+    return { Put: this.putInput(item, condition) };
+  }
+
+  updateRequest(key: ItemKey, update: Expression, condition?: Expression): TransactWriteItem {
+    return { Update: this.updateInput(key, update, condition) };
+  }
+
+  private putInput(item: Item, condition?: Expression): Put {
+    return {
+      TableName: this.tableName,
+      Item: marshall(item, { removeUndefinedValues: true }),
+      ...(condition ? { ConditionExpression: condition.expression } : {}),
+      ...placeholders(condition),
+    };
+  }
+
+  private updateInput(key: ItemKey, update: Expression, condition?: Expression): Update {
+    return {
+      TableName: this.tableName,
+      Key: marshall(key),
+      UpdateExpression: update.expression,
+      ...(condition ? { ConditionExpression: condition.expression } : {}),
+      ...placeholders(update, condition),
+    };
+  }
+
+  private async translateConflicts<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      const conditionFailed =
+        error instanceof ConditionalCheckFailedException ||
+        (error instanceof TransactionCanceledException &&
+          (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed'));
+      if (conditionFailed) throw new ConflictError('The item changed or already exists.', { cause: error });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Every DynamoDB key of the portal is built here and nowhere else (docs/data-model.md describes them).
+ *
+ * Isolation is part of the key: every tenant partition key starts with `T#<tenantId>#` (or is exactly
+ * `T#<tenantId>`), and tenant ids are fixed-length UUIDs, so one tenant's keys can never be a prefix of another's.
+ * Key parts coming from requests are checked to contain no `#`, so an id can never reach into another key space.
+ * The one platform-level key space is the host directory (`DIRECTORY#…`), which maps a host name to a tenant id
+ * and holds no tenant data.
+ */
+
+export interface ItemKey {
+  readonly PK: string;
+  readonly SK: string;
+}
+
+const KEY_PART = /^[^#\s]+$/u;
+
+function part(name: string, value: string): string {
+  if (!KEY_PART.test(value)) throw new Error(`Invalid ${name} for a key: must be non-empty without '#' or spaces.`);
+  return value;
+}
+
+const tenant = (tenantId: string) => `T#${part('tenant id', tenantId)}`;
+const contactPartition = (tenantId: string, contactId: string) =>
+  `${tenant(tenantId)}#CONTACT#${part('contact id', contactId)}`;
+const customerPartition = (tenantId: string, customerId: string) =>
+  `${tenant(tenantId)}#C#${part('customer id', customerId)}`;
+
+/** Usernames are case-insensitive; spaces inside are kept out by the key rule. */
+export const normaliseUsername = (username: string) => username.trim().toLowerCase();
+
+export const keys = {
+  tenant: (tenantId: string): ItemKey => ({ PK: tenant(tenantId), SK: 'TENANT' }),
+
+  customer: (tenantId: string, customerId: string): ItemKey => ({
+    PK: tenant(tenantId),
+    SK: `CUSTOMER#${part('customer id', customerId)}`,
+  }),
+  customerPrefix: 'CUSTOMER#',
+  /** Uniqueness item: one customer per customer number within a clinic. */
+  customerNumber: (tenantId: string, customerNumber: string): ItemKey => ({
+    PK: tenant(tenantId),
+    SK: `CUSTNO#${part('customer number', customerNumber)}`,
+  }),
+
+  contact: (tenantId: string, contactId: string): ItemKey => ({
+    PK: contactPartition(tenantId, contactId),
+    SK: 'PROFILE',
+  }),
+  membership: (tenantId: string, contactId: string, customerId: string): ItemKey => ({
+    PK: contactPartition(tenantId, contactId),
+    SK: `MEMBER#${part('customer id', customerId)}`,
+  }),
+  membershipPrefix: 'MEMBER#',
+  /** GSI1 of a membership: the contacts of one customer. */
+  customerContactsIndex: (tenantId: string, customerId: string, contactId: string) => ({
+    GSI1PK: `${customerPartition(tenantId, customerId)}#CONTACTS`,
+    GSI1SK: part('contact id', contactId),
+  }),
+  passwordIdentity: (tenantId: string, username: string): ItemKey => ({
+    PK: `${tenant(tenantId)}#LOGIN#password#${part('username', normaliseUsername(username))}`,
+    SK: 'IDENTITY',
+  }),
+  session: (tenantId: string, contactId: string, sessionId: string): ItemKey => ({
+    PK: contactPartition(tenantId, contactId),
+    SK: `SESSION#${part('session id', sessionId)}`,
+  }),
+
+  document: (tenantId: string, customerId: string, documentId: string): ItemKey => ({
+    PK: customerPartition(tenantId, customerId),
+    SK: `DOC#${part('document id', documentId)}`,
+  }),
+  /** Sparse GSI1 entry: present only while contacts may see the document, sorted by invoice date. */
+  visibleDocumentsIndex: (tenantId: string, customerId: string, invoiceDate: string, documentId: string) => ({
+    GSI1PK: visibleDocumentsPartition(tenantId, customerId),
+    GSI1SK: `${part('invoice date', invoiceDate)}#${part('document id', documentId)}`,
+  }),
+  /** GSI2 entry: every document of a customer (all states), for the clinic's admin view. */
+  allDocumentsIndex: (tenantId: string, customerId: string, invoiceDate: string, documentId: string) => ({
+    GSI2PK: `${customerPartition(tenantId, customerId)}#DOCS`,
+    GSI2SK: `${part('invoice date', invoiceDate)}#${part('document id', documentId)}`,
+  }),
+  /** Pointer to the current version of an invoice number (versions and idempotent seeding/ingest). */
+  invoiceNumber: (tenantId: string, customerId: string, invoiceNumber: string): ItemKey => ({
+    PK: customerPartition(tenantId, customerId),
+    SK: `INVNO#${part('invoice number', invoiceNumber)}`,
+  }),
+  downloadReceipt: (
+    tenantId: string,
+    customerId: string,
+    documentId: string,
+    at: string,
+    contactId: string,
+  ): ItemKey => ({
+    PK: customerPartition(tenantId, customerId),
+    SK: `RCPT#${part('document id', documentId)}#${part('time', at)}#${part('contact id', contactId)}`,
+  }),
+
+  /** Audit events, one partition per tenant and month so that a busy clinic spreads its writes over time. */
+  auditEvent: (tenantId: string, at: string, eventId: string): ItemKey => ({
+    PK: `${tenant(tenantId)}#AUDIT#${part('month', at.slice(0, 7))}`,
+    SK: `${part('time', at)}#${part('event id', eventId)}`,
+  }),
+
+  directoryHost: (host: string): ItemKey => ({
+    PK: `DIRECTORY#HOST#${part('host', host.toLowerCase())}`,
+    SK: 'TENANT',
+  }),
+} as const;
+
+export function visibleDocumentsPartition(tenantId: string, customerId: string): string {
+  return `${customerPartition(tenantId, customerId)}#VISIBLE`;
+}

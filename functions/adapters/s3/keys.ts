@@ -1,0 +1,17 @@
+/**
+ * Every S3 object key of the portal is built here and nowhere else. All tenant data lives under
+ * `tenants/<tenantId>/`, which is also what tenant-scoped IAM policies allow (`tenants/${aws:PrincipalTag/tenant}/*`).
+ * Keys hold only random ids, never names or personal numbers.
+ */
+const ID = /^[0-9a-f-]{36}$/u;
+
+function id(name: string, value: string): string {
+  if (!ID.test(value)) throw new Error(`Invalid ${name} for an object key: expected a UUID.`);
+  return value;
+}
+
+export const objectKeys = {
+  tenantPrefix: (tenantId: string) => `tenants/${id('tenant id', tenantId)}/`,
+  documentPdf: (tenantId: string, customerId: string, documentId: string) =>
+    `tenants/${id('tenant id', tenantId)}/customers/${id('customer id', customerId)}/documents/${id('document id', documentId)}.pdf`,
+} as const;

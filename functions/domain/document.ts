@@ -1,0 +1,70 @@
+import type { IsoDate } from './invoice-basis';
+import type { MinorUnits } from './money';
+
+/** received → rendering → ready, or failed. Only `ready` documents have a PDF in the document store. */
+export type DocumentStatus = 'received' | 'rendering' | 'ready' | 'failed';
+
+/**
+ * Whether contacts may see the document: `published` (shown), `held` (awaiting the clinic's approval),
+ * `hidden` (taken down by the clinic), `withdrawn` (cancelled by the practice system), `superseded` (a newer
+ * version with the same invoice number replaced it).
+ */
+export type DocumentVisibility = 'published' | 'held' | 'hidden' | 'withdrawn' | 'superseded';
+
+export interface DownloadReceipt {
+  readonly at: string;
+  readonly contactId: string;
+  readonly contactName: string;
+}
+
+/** Metadata of one invoice basis document (one version). The PDF itself lives in the document store. */
+export interface InvoiceDocument {
+  readonly id: string;
+  readonly customerId: string;
+  readonly invoiceNumber: string;
+  readonly invoiceDate: IsoDate;
+  readonly periodFrom: IsoDate;
+  readonly periodTo: IsoDate;
+  readonly description: string;
+  /** Total including VAT, in minor units. */
+  readonly amount: MinorUnits;
+  readonly vatAmount: MinorUnits;
+  readonly currency: 'SEK';
+  readonly documentType: string;
+  readonly status: DocumentStatus;
+  readonly visibility: DocumentVisibility;
+  readonly version: number;
+  /** When it became available to the customer (ISO instant); absent until published. */
+  readonly sentAt?: string;
+  /** SHA-256 of the PDF, lowercase hex. */
+  readonly contentSha256?: string;
+  readonly sizeBytes?: number;
+  readonly firstDownload?: DownloadReceipt;
+  readonly lastDownload?: DownloadReceipt;
+}
+
+/** The rule that decides whether a contact of the document's customer may list and download it. */
+export function isVisibleToContacts(document: Pick<InvoiceDocument, 'status' | 'visibility'>): boolean {
+  return document.status === 'ready' && document.visibility === 'published';
+}
+
+/**
+ * The period as people say it: "2024-01" for a whole calendar month, else "2024-01-01–2024-01-15"
+ * (with an ASCII hyphen pair in file names, see {@link downloadFileName}).
+ */
+export function periodLabel(from: IsoDate, to: IsoDate, separator = '–'): string {
+  const wholeMonth = from.endsWith('-01') && from.slice(0, 7) === to.slice(0, 7) && to === lastDayOfMonth(to);
+  return wholeMonth ? from.slice(0, 7) : `${from}${separator}${to}`;
+}
+
+function lastDayOfMonth(date: IsoDate): IsoDate {
+  const [year, month] = date.split('-').map(Number);
+  const last = new Date(Date.UTC(year ?? 0, month ?? 1, 0)).getUTCDate();
+  return `${date.slice(0, 8)}${String(last).padStart(2, '0')}`;
+}
+
+/** The server-chosen file name of a downloaded invoice basis: `Fakturaunderlag_<period>_<invoice no>.pdf`. */
+export function downloadFileName(document: Pick<InvoiceDocument, 'periodFrom' | 'periodTo' | 'invoiceNumber'>): string {
+  const safeInvoiceNumber = document.invoiceNumber.replace(/[^\p{L}\p{N}._-]+/gu, '-');
+  return `Fakturaunderlag_${periodLabel(document.periodFrom, document.periodTo, '--')}_${safeInvoiceNumber}.pdf`;
+}

@@ -1,0 +1,56 @@
+/**
+ * Domain errors carry a stable machine-readable `code`; the HTTP layer maps them to statuses in ONE place
+ * (functions/http/error-handler.ts). Adapters translate SDK errors into these at their boundary.
+ */
+export class PortalError extends Error {
+  readonly code: string;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: string, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.details = options.details;
+  }
+}
+
+/** Input that breaks a rule of the domain or a request schema; `details` names the offending fields. */
+export class ValidationError extends PortalError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('validation_failed', message, details === undefined ? {} : { details });
+  }
+}
+
+/**
+ * The thing does not exist *for this caller*. Used both for absent items and for items the caller may not see,
+ * so that existence is never revealed across customers or tenants.
+ */
+export class NotFoundError extends PortalError {
+  constructor(what: string) {
+    super('not_found', `${what} was not found.`);
+  }
+}
+
+/** No valid session (absent, expired, revoked or forged). */
+export class UnauthenticatedError extends PortalError {
+  constructor(message = 'You need to log in.') {
+    super('unauthenticated', message);
+  }
+}
+
+/**
+ * Login failed. One message for unknown user, wrong password and disabled account, so that the response does
+ * not reveal which accounts exist.
+ */
+export class InvalidCredentialsError extends PortalError {
+  constructor() {
+    super('invalid_credentials', 'The username or password is wrong.');
+  }
+}
+
+/** A write lost a race or would duplicate something unique (e.g. a DynamoDB conditional check failed). */
+export class ConflictError extends PortalError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('conflict', message, options);
+  }
+}

@@ -1,0 +1,42 @@
+import type { Context } from 'hono';
+import type {
+  Clock,
+  IdGenerator,
+  PasswordHasher,
+  SessionTokens,
+  TenantDirectory,
+  TenantScope,
+  TenantScopeFactory,
+} from '../domain/ports';
+import type { ContactPrincipal } from '../use-cases/contact-principal';
+
+/**
+ * Facts about a request that only the runtime can vouch for: the host name the viewer used (which picks the
+ * clinic) and the client's IP address. Lambda reads them from API Gateway's request context and the header our
+ * CloudFront function sets; the dev server from the socket. Never from headers a client may choose.
+ */
+export interface TrustedRequestInfo {
+  readonly host: string;
+  readonly sourceIp: string;
+}
+
+/** Everything the app needs from outside; built by functions/runtime/ (AWS or local) or by a test. */
+export interface AppDeps {
+  readonly scopeFor: TenantScopeFactory;
+  readonly directory: TenantDirectory;
+  readonly tokens: SessionTokens;
+  readonly hasher: PasswordHasher;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly requestInfo: (c: Context) => TrustedRequestInfo;
+}
+
+/** Typed request-scoped values (`c.var.*`). */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    requestInfo: TrustedRequestInfo;
+    scope: TenantScope;
+    principal: ContactPrincipal;
+  };
+}

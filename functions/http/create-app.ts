@@ -1,0 +1,45 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { AppDeps, AppEnv } from './app-types';
+import { errorBody, handleError } from './error-handler';
+import { resolveTenant } from './middleware/resolve-tenant';
+import { sameOriginWrites } from './middleware/same-origin-writes';
+import { securityHeaders } from './middleware/security-headers';
+import { authRoutes } from './routes/auth-routes';
+import { documentRoutes } from './routes/document-routes';
+import { publicTenantRoutes } from './routes/public-routes';
+
+/** Contact-facing request bodies are small (a login form); anything bigger is refused before it is read. */
+const MAX_API_BODY_BYTES = 16 * 1024;
+
+/**
+ * Builds the portal's HTTP app from its dependencies. The same app runs in Lambda (functions/lambda/api.ts),
+ * in the dev server (functions/local/) and in tests (`app.request()`); only the deps differ.
+ */
+export function createApp(deps: AppDeps) {
+  const api = new Hono<AppEnv>()
+    .get('/health', (c) => c.json({ status: 'ok' }))
+    .use(
+      bodyLimit({
+        maxSize: MAX_API_BODY_BYTES,
+        onError: (c) =>
+          c.json(errorBody('payload_too_large', `The request body may be at most ${MAX_API_BODY_BYTES} bytes.`), 413),
+      }),
+    )
+    .use(resolveTenant(deps))
+    .use(sameOriginWrites())
+    .route('/', publicTenantRoutes())
+    .route('/', authRoutes(deps))
+    .route('/', documentRoutes(deps));
+
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  app.use('/api/*', securityHeaders());
+  app.route('/api', api);
+  app.notFound((c) => c.json(errorBody('route_not_found', `There is no ${c.req.method} ${c.req.path}.`), 404));
+  app.onError(handleError);
+  return app;
+}
+
+export type PortalApp = ReturnType<typeof createApp>;

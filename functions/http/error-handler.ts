@@ -1,0 +1,56 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import {
+  ConflictError,
+  InvalidCredentialsError,
+  NotFoundError,
+  PortalError,
+  UnauthenticatedError,
+  ValidationError,
+} from '../domain/errors';
+import { UnsupportedMediaTypeError } from './parse-json-body';
+
+/** The one JSON shape of every error the API returns. */
+export interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string; readonly details?: Record<string, unknown> };
+}
+
+export function errorBody(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
+  return { error: { code, message, ...(details ? { details } : {}) } };
+}
+
+function statusOf(error: PortalError): ContentfulStatusCode {
+  if (error instanceof ValidationError) return 400;
+  if (error instanceof UnsupportedMediaTypeError) return 415;
+  if (error instanceof InvalidCredentialsError || error instanceof UnauthenticatedError) return 401;
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof ConflictError) return 409;
+  return 400;
+}
+
+/**
+ * The single place errors become HTTP responses. Domain errors keep their code and message; anything unknown is a
+ * 500 with a generic message (the details go to the log, never to the client).
+ */
+export function handleError(error: Error, c: Context): Response {
+  if (error instanceof PortalError) {
+    return c.json(errorBody(error.code, error.message, error.details), statusOf(error));
+  }
+  if (error instanceof HTTPException) {
+    const status = error.status as ContentfulStatusCode;
+    const code = error.status === 413 ? 'payload_too_large' : 'bad_request';
+    return c.json(errorBody(code, error.message || 'The request could not be handled.'), status);
+  }
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      message: 'Unhandled error',
+      requestId: c.get('requestId'),
+      errorName: error.name,
+      errorMessage: error.message,
+      stack: error.stack,
+    }),
+  );
+  return c.json(errorBody('internal_error', 'Something went wrong on our side. Please try again.'), 500);
+}

@@ -1,0 +1,20 @@
+import type { MiddlewareHandler } from 'hono';
+import { NotFoundError } from '../../domain/errors';
+import type { AppDeps, AppEnv } from '../app-types';
+
+/**
+ * Picks the clinic from the trusted host name and binds every repository to it (`c.var.scope`). Routes below
+ * this middleware cannot reach another clinic's data: the scope they get is the only one they have.
+ */
+export function resolveTenant(
+  deps: Pick<AppDeps, 'directory' | 'scopeFor' | 'requestInfo'>,
+): MiddlewareHandler<AppEnv> {
+  return async function resolveTenant(c, next) {
+    const info = deps.requestInfo(c);
+    c.set('requestInfo', info);
+    const tenantId = await deps.directory.resolveHost(info.host);
+    if (!tenantId) throw new NotFoundError('No portal is configured for this address; the portal');
+    c.set('scope', deps.scopeFor(tenantId));
+    await next();
+  };
+}

@@ -1,0 +1,73 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { InvoiceDocument } from '../../domain/document';
+import { NotFoundError, ValidationError } from '../../domain/errors';
+import { listCustomerDocuments } from '../../use-cases/list-customer-documents';
+import { requestDocumentDownload } from '../../use-cases/request-document-download';
+import type { AppDeps, AppEnv } from '../app-types';
+import { authenticate } from '../middleware/authenticate';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
+
+/** Ids in paths are UUIDs; anything else cannot exist, so it is "not found" like any id the caller may not see. */
+function uuidParam(value: string, what: string): string {
+  if (!UUID.test(value)) throw new NotFoundError(what);
+  return value;
+}
+
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+/** The list row a contact sees. Who downloaded is shown by name within the company; ids of others are not. */
+function documentResponse(document: InvoiceDocument) {
+  return {
+    id: document.id,
+    invoiceNumber: document.invoiceNumber,
+    invoiceDate: document.invoiceDate,
+    periodFrom: document.periodFrom,
+    periodTo: document.periodTo,
+    description: document.description,
+    amount: document.amount,
+    vatAmount: document.vatAmount,
+    currency: document.currency,
+    documentType: document.documentType,
+    sentAt: document.sentAt,
+    downloaded: document.firstDownload !== undefined,
+    ...(document.lastDownload
+      ? { lastDownload: { at: document.lastDownload.at, contactName: document.lastDownload.contactName } }
+      : {}),
+  };
+}
+
+export function documentRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .use('/customers/*', authenticate(deps))
+    .get('/customers/:customerId/documents', async (c) => {
+      const customerId = uuidParam(c.req.param('customerId'), 'The customer');
+      const query = listQuery.safeParse(c.req.query());
+      if (!query.success) {
+        throw new ValidationError('Invalid query: limit must be 1–100.', {
+          fields: Object.fromEntries(query.error.issues.map((issue) => [issue.path.join('.'), issue.message])),
+        });
+      }
+      const page = await listCustomerDocuments(c.var.scope, c.var.principal, customerId, query.data);
+      return c.json({
+        items: page.items.map(documentResponse),
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      });
+    })
+    .post('/customers/:customerId/documents/:documentId/download', async (c) => {
+      const download = await requestDocumentDownload(
+        { scope: c.var.scope, clock: deps.clock, ids: deps.ids },
+        c.var.principal,
+        {
+          customerId: uuidParam(c.req.param('customerId'), 'The customer'),
+          documentId: uuidParam(c.req.param('documentId'), 'The document'),
+          sourceIp: c.var.requestInfo.sourceIp,
+        },
+      );
+      return c.json({ url: download.url, fileName: download.fileName, expiresAt: download.expiresAt.toISOString() });
+    });
+}

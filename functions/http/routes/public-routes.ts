@@ -1,0 +1,12 @@
+import { Hono } from 'hono';
+import { NotFoundError } from '../../domain/errors';
+import type { AppEnv } from '../app-types';
+
+/** Routes that need a clinic but no login: what the login page shows. */
+export function publicTenantRoutes() {
+  return new Hono<AppEnv>().get('/tenant', async (c) => {
+    const tenant = await c.var.scope.tenant.get();
+    if (!tenant) throw new NotFoundError('The portal');
+    return c.json({ name: tenant.name, ...(tenant.supportText ? { supportText: tenant.supportText } : {}) });
+  });
+}

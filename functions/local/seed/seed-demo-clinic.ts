@@ -1,0 +1,89 @@
+import type { Customer } from '../../domain/identity';
+import type {
+  Clock,
+  IdGenerator,
+  InvoiceRenderer,
+  PasswordHasher,
+  TenantDirectory,
+  TenantScopeFactory,
+} from '../../domain/ports';
+import { publishRenderedInvoiceBasis } from '../../use-cases/publish-rendered-invoice-basis';
+import type { DemoSeed } from './demo-data';
+
+export interface SeedDeps {
+  readonly directory: TenantDirectory;
+  readonly scopeFor: TenantScopeFactory;
+  readonly hasher: PasswordHasher;
+  readonly renderer: InvoiceRenderer;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+}
+
+export interface SeedResult {
+  readonly tenantId: string;
+  readonly documentsCreated: number;
+}
+
+/** The demo documents count as sent at 07:00 Swedish time on their invoice date, like a morning batch run. */
+const sentAtFor = (invoiceDate: string) => new Date(`${invoiceDate}T07:00:00+01:00`);
+
+/**
+ * Seeds the demo clinic, idempotently: each step first looks for what it would create (the host in the
+ * directory, customers by customer number, contacts by username, documents by invoice number), so re-running
+ * after a restart or an interrupted first run completes the seed without duplicating anything.
+ */
+export async function seedDemoClinic(deps: SeedDeps, seed: DemoSeed, hosts: readonly string[]): Promise<SeedResult> {
+  const [primaryHost] = hosts;
+  if (!primaryHost) throw new Error('The demo clinic needs at least one host name.');
+  const tenantId = (await deps.directory.resolveHost(primaryHost)) ?? deps.ids.newId();
+  const scope = deps.scopeFor(tenantId);
+  if (!(await scope.tenant.get())) await scope.tenant.put(seed.clinic);
+  for (const host of hosts) await deps.directory.registerHost(host, tenantId);
+
+  const customers = new Map<string, Customer>();
+  for (const customerSeed of seed.customers) {
+    const customer = (await scope.customers.findByCustomerNumber(customerSeed.customerNumber)) ?? {
+      ...customerSeed,
+      id: deps.ids.newId(),
+    };
+    await scope.customers.put(customer);
+    customers.set(customer.customerNumber, customer);
+  }
+  const customerNumbered = (customerNumber: string) => {
+    const customer = customers.get(customerNumber);
+    if (!customer) throw new Error(`The demo seed refers to an unknown customer number ${customerNumber}.`);
+    return customer;
+  };
+
+  for (const contactSeed of seed.contacts) {
+    const existing = await scope.contacts.findPasswordIdentity(contactSeed.username);
+    const contactId = existing?.contactId ?? deps.ids.newId();
+    if (!existing) {
+      await scope.contacts.put({ id: contactId, name: contactSeed.name, email: contactSeed.email, status: 'active' });
+    }
+    for (const customerNumber of contactSeed.customerNumbers) {
+      const customer = customerNumbered(customerNumber);
+      await scope.contacts.putMembership({ contactId, customerId: customer.id, customerName: customer.name });
+    }
+    // The identity is written last: it is what makes the contact able to log in, and what the next run looks for.
+    if (!existing) {
+      await scope.contacts.putPasswordIdentity({
+        username: contactSeed.username,
+        contactId,
+        passwordHash: await deps.hasher.hash(contactSeed.password),
+      });
+    }
+  }
+
+  let documentsCreated = 0;
+  for (const basis of seed.invoiceBases) {
+    const customer = customerNumbered(basis.customer.customerNumber);
+    if (await scope.documents.findByInvoiceNumber(customer.id, basis.invoiceNumber)) continue;
+    await publishRenderedInvoiceBasis(
+      { scope, renderer: deps.renderer, clock: deps.clock, ids: deps.ids },
+      { customerId: customer.id, basis, documentType: 'fakturaunderlag', sentAt: sentAtFor(basis.invoiceDate) },
+    );
+    documentsCreated += 1;
+  }
+  return { tenantId, documentsCreated };
+}

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createPdfmakeInvoiceRenderer } from '../adapters/pdf/pdfmake-invoice-renderer';
+import { createApp } from '../http/create-app';
+import { createDynamoDbClient } from '../runtime/aws-clients';
+import { LOCAL_REGION, localDeps } from '../runtime/local';
+import { demoSeed } from './seed/demo-data';
+import { seedDemoClinic } from './seed/seed-demo-clinic';
+import { startDynamoDbLocal } from './services/dynamodb-local';
+import { ensureTable } from './services/ensure-table';
+import { findFreePort } from './services/free-port';
+import { S3_EMULATOR_CREDENTIALS, startS3Emulator } from './services/s3-emulator';
+import { staticFrontend } from './static-frontend';
+
+const TABLE_NAME = 'portal';
+const DOCUMENTS_BUCKET = 'portal-documents';
+/** The demo clinic answers on these host names (the tenant directory maps host → clinic, as in AWS). */
+const DEMO_HOSTS = ['localhost', '127.0.0.1'] as const;
+const FRONTEND_DIST = fileURLToPath(new URL('../../frontend/dist', import.meta.url));
+
+export interface LocalPortalOptions {
+  /** Port of the portal; a free one when omitted. */
+  readonly port?: number;
+  /** Where DynamoDB Local, the S3 emulator and the session key keep their data; a temp folder (removed on stop) when omitted. */
+  readonly dataDirectory?: string;
+  /** Suppresses progress output (tests). */
+  readonly quiet?: boolean;
+}
+
+export interface DemoLogin {
+  readonly name: string;
+  readonly username: string;
+  readonly password: string;
+  readonly customers: readonly string[];
+}
+
+export interface LocalPortal {
+  readonly url: string;
+  readonly demoLogins: readonly DemoLogin[];
+  readonly seeded: { readonly documentsCreated: number };
+  stop(): Promise<void>;
+}
+
+/** A 32-byte session seed that survives restarts, so a developer stays logged in across `npm start`s. */
+function sessionSeed(dataDirectory: string): Uint8Array {
+  const file = join(dataDirectory, 'session-seed');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32), { mode: 0o600 });
+  return readFileSync(file);
+}
+
+/**
+ * Runs the whole portal locally: DynamoDB Local and the S3 emulator (started here, persisted in the data
+ * folder), the demo clinic seeded idempotently, and one server for the API and the built frontend.
+ */
+export async function startLocalPortal(options: LocalPortalOptions = {}): Promise<LocalPortal> {
+  const log = options.quiet ? () => {} : (line: string) => console.log(line);
+  const temporary = options.dataDirectory === undefined;
+  const dataDirectory = options.dataDirectory ?? mkdtempSync(join(tmpdir(), 'foretagsportal-'));
+  mkdirSync(dataDirectory, { recursive: true });
+  const frontend = staticFrontend(FRONTEND_DIST);
+
+  log('Starting DynamoDB Local and the S3 emulator…');
+  const [dynamoDb, s3] = await Promise.all([
+    startDynamoDbLocal({ dataDirectory: join(dataDirectory, 'dynamodb') }),
+    startS3Emulator({ directory: join(dataDirectory, 's3'), buckets: [DOCUMENTS_BUCKET] }),
+  ]);
+  const stopServices = async () => {
+    await Promise.all([dynamoDb.stop(), s3.stop()]);
+    if (temporary) rmSync(dataDirectory, { recursive: true, force: true });
+  };
+
+  try {
+    const setupClient = createDynamoDbClient({
+      region: LOCAL_REGION,
+      endpoint: dynamoDb.endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await ensureTable(setupClient, TABLE_NAME);
+    setupClient.destroy();
+
+    const deps = localDeps({
+      dynamoDbEndpoint: dynamoDb.endpoint,
+      tableName: TABLE_NAME,
+      s3Endpoint: s3.endpoint,
+      s3Credentials: S3_EMULATOR_CREDENTIALS,
+      documentsBucket: DOCUMENTS_BUCKET,
+      sessionSeed: sessionSeed(dataDirectory),
+    });
+    const seed = demoSeed();
+    log('Seeding the demo clinic (first start renders its PDFs)…');
+    const seeded = await seedDemoClinic({ ...deps, renderer: createPdfmakeInvoiceRenderer() }, seed, DEMO_HOSTS);
+
+    const server = new Hono().route('/', createApp(deps)).route('/', frontend);
+    const port = options.port ?? (await findFreePort());
+    const httpServer = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const listening = serve({ fetch: server.fetch, port, hostname: '127.0.0.1' }, () => resolve(listening));
+      listening.once('error', reject);
+    });
+
+    const customerName = new Map(seed.customers.map((customer) => [customer.customerNumber, customer.name]));
+    return {
+      url: `http://localhost:${port}`,
+      seeded: { documentsCreated: seeded.documentsCreated },
+      demoLogins: seed.contacts.map((contact) => ({
+        name: contact.name,
+        username: contact.username,
+        password: contact.password,
+        customers: contact.customerNumbers.map((number) => customerName.get(number) ?? number),
+      })),
+      async stop() {
+        await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await stopServices();
+      },
+    };
+  } catch (error) {
+    await stopServices();
+    throw error;
+  }
+}

@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
+
+/**
+ * The headers CloudFront's response-headers policy sets on the frontend in AWS (lib/stacks/web-stack.ts), so
+ * local development runs under the same Content Security Policy and a violation shows up before deployment.
+ */
+export const FRONTEND_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy':
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+};
+
+function frontendHeaders(): MiddlewareHandler {
+  return async function frontendHeaders(c, next) {
+    await next();
+    for (const [name, value] of Object.entries(FRONTEND_SECURITY_HEADERS)) c.header(name, value);
+  };
+}
+
+/**
+ * Serves the built frontend (Vite's output) like CloudFront does: files as they are, and index.html for any
+ * other page path so the single-page app can route (the API keeps its own JSON 404s).
+ */
+export function staticFrontend(distDirectory: string) {
+  if (!existsSync(`${distDirectory}/index.html`)) {
+    throw new Error(
+      `The frontend is not built (${distDirectory}/index.html is missing): run \`npm run build:frontend\`.`,
+    );
+  }
+  // serveStatic resolves roots against the working directory.
+  const root = relative(process.cwd(), distDirectory) || '.';
+  return new Hono()
+    .use(frontendHeaders())
+    .use('*', serveStatic({ root }))
+    .get('*', serveStatic({ root, rewriteRequestPath: () => '/index.html' }));
+}

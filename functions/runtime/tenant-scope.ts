@@ -1,0 +1,54 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { dynamoDbDocumentRepository } from '../adapters/dynamodb/dynamodb-document-repository';
+import {
+  dynamoDbAuditLog,
+  dynamoDbContactRepository,
+  dynamoDbCustomerRepository,
+  dynamoDbSessionRepository,
+  dynamoDbTenantDirectory,
+  dynamoDbTenantRepository,
+} from '../adapters/dynamodb/dynamodb-identity-repositories';
+import { DynamoDbTable } from '../adapters/dynamodb/dynamodb-table';
+import { s3DocumentStore } from '../adapters/s3/s3-document-store';
+import type { Clock, TenantDirectory, TenantScopeFactory } from '../domain/ports';
+
+export interface DataServices {
+  readonly dynamoDb: DynamoDBClient;
+  readonly tableName: string;
+  readonly s3: S3Client;
+  readonly documentsBucket: string;
+  readonly clock: Clock;
+}
+
+/**
+ * Binds the DynamoDB and S3 adapters into per-tenant scopes. Shared by the AWS and local wiring, so both runtimes
+ * store data in exactly the same shape.
+ */
+export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFactory; directory: TenantDirectory } {
+  const table = new DynamoDbTable(services.dynamoDb, services.tableName);
+  const tenant = dynamoDbTenantRepository(table);
+  const customers = dynamoDbCustomerRepository(table);
+  const contacts = dynamoDbContactRepository(table);
+  const documents = dynamoDbDocumentRepository(table);
+  const sessions = dynamoDbSessionRepository(table);
+  const audit = dynamoDbAuditLog(table);
+  const documentStore = s3DocumentStore({
+    client: services.s3,
+    bucket: services.documentsBucket,
+    clock: services.clock,
+  });
+  return {
+    scopeFor: (tenantId) => ({
+      tenantId,
+      tenant: tenant(tenantId),
+      customers: customers(tenantId),
+      contacts: contacts(tenantId),
+      documents: documents(tenantId),
+      documentStore: documentStore(tenantId),
+      sessions: sessions(tenantId),
+      audit: audit(tenantId),
+    }),
+    directory: dynamoDbTenantDirectory(table),
+  };
+}

@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readAuditEvents } from '../support/audit-events';
+import { type ClinicFixture, createClinic, createTestPortal } from '../support/test-portal';
+
+/**
+ * The real Lambda entry (functions/lambda/api.ts → awsDeps → createApp) invoked with API Gateway HTTP API (v2)
+ * events, on DynamoDB Local. Secrets Manager has no local emulator here, so a stand-in answers the one call the
+ * handler makes (GetSecretValue) over HTTP; everything else is the production code path.
+ */
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:session-seed';
+const secretString = randomBytes(48).toString('base64url');
+let secretsManager: Server;
+const secretRequests: Array<{ target: string | undefined; body: string }> = [];
+let clinic: ClinicFixture;
+
+type Handler = (
+  event: unknown,
+  context: unknown,
+) => Promise<{
+  statusCode: number;
+  headers: Record<string, string>;
+  cookies?: string[];
+  body: string;
+}>;
+let handler: Handler;
+
+beforeAll(async () => {
+  secretsManager = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    request.on('end', () => {
+      secretRequests.push({ target: request.headers['x-amz-target'] as string | undefined, body });
+      response.setHeader('Content-Type', 'application/x-amz-json-1.1');
+      response.end(JSON.stringify({ ARN: SECRET_ARN, Name: 'session-seed', SecretString: secretString }));
+    });
+  });
+  await new Promise<void>((resolve) => secretsManager.listen(0, '127.0.0.1', resolve));
+  const emulators = inject('emulators');
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-north-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(secretsManager.address() as AddressInfo).port}`,
+    TABLE_NAME: emulators.tableName,
+    DOCUMENTS_BUCKET: emulators.bucket,
+    SESSION_SECRET_ARN: SECRET_ARN,
+  });
+  clinic = await createClinic(createTestPortal());
+  handler = ((await import('../../functions/lambda/api')) as { handler: Handler }).handler;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => secretsManager.close(resolve));
+});
+
+function apiGatewayEvent(
+  method: string,
+  path: string,
+  options: { body?: unknown; cookies?: string[]; headers?: Record<string, string> } = {},
+) {
+  const [rawPath = path, rawQueryString = ''] = path.split('?');
+  return {
+    version: '2.0',
+    routeKey: 'ANY /api/{proxy+}',
+    rawPath,
+    rawQueryString,
+    ...(options.cookies ? { cookies: options.cookies } : {}),
+    headers: {
+      host: 'abc123.execute-api.eu-north-1.amazonaws.com',
+      'x-forwarded-host': clinic.host,
+      ...(method === 'GET' ? {} : { origin: clinic.origin }),
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'abc123',
+      domainName: 'abc123.execute-api.eu-north-1.amazonaws.com',
+      domainPrefix: 'abc123',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '198.51.100.7', userAgent: 'vitest' },
+      requestId: 'request-1',
+      routeKey: 'ANY /api/{proxy+}',
+      stage: '$default',
+      time: '03/Dec/2026:12:00:00 +0000',
+      timeEpoch: Date.now(),
+    },
+    isBase64Encoded: false,
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  };
+}
+
+describe('the API Lambda handler', () => {
+  it('answers the health check without touching Secrets Manager', async () => {
+    const response = await handler(apiGatewayEvent('GET', '/api/health'), {});
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ status: 'ok' });
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(secretRequests).toEqual([]);
+  });
+
+  it('logs in, lists and hands out a download link, through API Gateway events end to end', async () => {
+    const { document } = await clinic.addDocument(clinic.customer);
+
+    const login = await handler(apiGatewayEvent('POST', '/api/auth/login', { body: clinic.contact }), {});
+    const sessionCookie = (login.cookies ?? [])[0]?.split(';')[0] ?? '';
+    const list = await handler(
+      apiGatewayEvent('GET', `/api/customers/${clinic.customer.id}/documents?limit=10`, { cookies: [sessionCookie] }),
+      {},
+    );
+    const download = await handler(
+      apiGatewayEvent('POST', `/api/customers/${clinic.customer.id}/documents/${document.id}/download`, {
+        cookies: [sessionCookie],
+        headers: { 'x-forwarded-for': '10.9.9.9' },
+      }),
+      {},
+    );
+
+    expect(login.statusCode).toBe(200);
+    expect(sessionCookie).toMatch(/^__Host-session=/u);
+    expect(secretRequests.map((request) => request.target)).toEqual(['secretsmanager.GetSecretValue']);
+    expect(JSON.parse(secretRequests[0]?.body ?? '{}')).toEqual({ SecretId: SECRET_ARN });
+    expect(list.statusCode).toBe(200);
+    expect(JSON.parse(list.body).items.map((item: { id: string }) => item.id)).toEqual([document.id]);
+    expect(download.statusCode).toBe(200);
+    const url = new URL(JSON.parse(download.body).url);
+    expect(url.pathname).toContain(
+      `tenants/${clinic.tenantId}/customers/${clinic.customer.id}/documents/${document.id}.pdf`,
+    );
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('60');
+
+    const events = await readAuditEvents(clinic.tenantId, new Date().toISOString().slice(0, 7));
+    const downloaded = events.find((event) => event.action === 'document.downloaded');
+    expect(downloaded?.sourceIp).toBe('198.51.100.7');
+  });
+
+  it('picks the clinic from the forwarded host and answers an unknown one with a JSON 404', async () => {
+    const response = await handler(
+      apiGatewayEvent('GET', '/api/tenant', { headers: { 'x-forwarded-host': 'unknown.portal.test' } }),
+      {},
+    );
+    const known = await handler(apiGatewayEvent('GET', '/api/tenant'), {});
+
+    expect(response.statusCode).toBe(404);
+    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'not_found' } });
+    expect(JSON.parse(known.body)).toEqual({ name: 'Testkliniken AB' });
+  });
+});

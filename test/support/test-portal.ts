@@ -1,0 +1,197 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import type { InvoiceDocument } from '../../functions/domain/document';
+import type { Contact, Customer } from '../../functions/domain/identity';
+import type { TenantScope } from '../../functions/domain/ports';
+import type { AppDeps } from '../../functions/http/app-types';
+import { createApp, type PortalApp } from '../../functions/http/create-app';
+import { S3_EMULATOR_CREDENTIALS } from '../../functions/local/services/s3-emulator';
+import { localDeps } from '../../functions/runtime/local';
+import { TestClock } from './test-clock';
+
+/** scrypt at N = 2^10: the same code path as production, cheap enough to log in hundreds of times per run. */
+export const TEST_PASSWORD_COST = { log2N: 10, r: 8, p: 1 } as const;
+
+/** A minimal valid one-page PDF, unique per call, so byte-for-byte comparisons mean something. */
+export function tinyPdf(label = randomUUID()): Uint8Array {
+  const content = `BT /F1 12 Tf 72 720 Td (${label}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let pdf = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((body, index) => {
+    offsets.push(pdf.length);
+    pdf += `${index + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) pdf += `${String(offset).padStart(10, '0')} 00000 n \n`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return new TextEncoder().encode(pdf);
+}
+
+export interface TestPortal {
+  readonly deps: AppDeps;
+  readonly app: PortalApp;
+  readonly clock: TestClock;
+}
+
+/** The real app on the real emulators (started by the integration project's global setup), with a test clock. */
+export function createTestPortal(): TestPortal {
+  const emulators = inject('emulators');
+  const clock = new TestClock();
+  const deps = localDeps({
+    dynamoDbEndpoint: emulators.dynamoEndpoint,
+    tableName: emulators.tableName,
+    s3Endpoint: emulators.s3Endpoint,
+    s3Credentials: S3_EMULATOR_CREDENTIALS,
+    documentsBucket: emulators.bucket,
+    sessionSeed: randomBytes(32),
+    passwordCost: TEST_PASSWORD_COST,
+    clock,
+  });
+  return { deps, app: createApp(deps), clock };
+}
+
+export interface ClinicContact {
+  readonly contact: Contact;
+  readonly username: string;
+  readonly password: string;
+}
+
+/** One clinic with two customers and a contact for each; every id is random, so tests never collide. */
+export interface ClinicFixture {
+  readonly tenantId: string;
+  readonly host: string;
+  readonly origin: string;
+  readonly scope: TenantScope;
+  readonly customer: Customer;
+  readonly otherCustomer: Customer;
+  readonly contact: ClinicContact;
+  readonly otherCustomersContact: ClinicContact;
+  addDocument(
+    customer: Customer,
+    overrides?: Partial<InvoiceDocument>,
+  ): Promise<{ document: InvoiceDocument; pdf: Uint8Array }>;
+  addContact(customers: readonly Customer[], status?: Contact['status']): Promise<ClinicContact>;
+}
+
+export async function createClinic(portal: TestPortal, name = 'Testkliniken AB'): Promise<ClinicFixture> {
+  const { deps } = portal;
+  const tenantId = randomUUID();
+  const host = `clinic-${tenantId.slice(0, 8)}.portal.test`;
+  const scope = deps.scopeFor(tenantId);
+  await scope.tenant.put({ name, orgNumber: '556000-0001', addressLines: ['Storgatan 1', '111 22 Stockholm'] });
+  await deps.directory.registerHost(host, tenantId);
+
+  const makeCustomer = async (customerName: string): Promise<Customer> => {
+    const customer: Customer = {
+      id: randomUUID(),
+      customerNumber: `K${randomUUID().slice(0, 8)}`,
+      name: customerName,
+      orgNumber: '556677-8899',
+      addressLines: ['Box 1'],
+      portalAccess: true,
+    };
+    await scope.customers.put(customer);
+    return customer;
+  };
+  const customer = await makeCustomer('Åkeriet i Väst AB');
+  const otherCustomer = await makeCustomer('Öresunds Städ AB');
+
+  const addContact = async (customers: readonly Customer[], status: Contact['status'] = 'active') => {
+    const id = randomUUID();
+    const username = `kontakt-${id.slice(0, 8)}@example.se`;
+    const password = `ett-långt-lösenord-${id.slice(0, 6)}`;
+    const contact: Contact = { id, name: `Anna Åberg ${id.slice(0, 4)}`, email: username, status };
+    await scope.contacts.put(contact);
+    await scope.contacts.putPasswordIdentity({
+      username,
+      contactId: id,
+      passwordHash: await deps.hasher.hash(password),
+    });
+    for (const member of customers) {
+      await scope.contacts.putMembership({ contactId: id, customerId: member.id, customerName: member.name });
+    }
+    return { contact, username, password };
+  };
+
+  let invoiceCounter = 0;
+  const addDocument = async (forCustomer: Customer, overrides: Partial<InvoiceDocument> = {}) => {
+    invoiceCounter += 1;
+    const id = randomUUID();
+    const pdf = tinyPdf(id);
+    const stored = await scope.documentStore.put(forCustomer.id, id, pdf);
+    const document: InvoiceDocument = {
+      id,
+      customerId: forCustomer.id,
+      invoiceNumber: `F-${invoiceCounter}-${id.slice(0, 4)}`,
+      invoiceDate: `2024-01-${String(invoiceCounter).padStart(2, '0')}`,
+      periodFrom: '2024-01-01',
+      periodTo: '2024-01-31',
+      description: 'Fakturering januari',
+      amount: 125_000,
+      vatAmount: 25_000,
+      currency: 'SEK',
+      documentType: 'fakturaunderlag',
+      status: 'ready',
+      visibility: 'published',
+      version: 1,
+      sentAt: '2024-01-31T07:00:00.000Z',
+      contentSha256: stored.sha256,
+      sizeBytes: stored.sizeBytes,
+      ...overrides,
+    };
+    await scope.documents.create(document);
+    return { document, pdf };
+  };
+
+  return {
+    tenantId,
+    host,
+    origin: `https://${host}`,
+    scope,
+    customer,
+    otherCustomer,
+    contact: await addContact([customer]),
+    otherCustomersContact: await addContact([otherCustomer]),
+    addDocument,
+    addContact,
+  };
+}
+
+/** Builds requests the way a browser on the clinic's host would send them. */
+export function clientFor(portal: TestPortal, clinic: Pick<ClinicFixture, 'host' | 'origin'>) {
+  let cookie: string | undefined;
+  const request = (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (cookie && !headers.has('Cookie')) headers.set('Cookie', cookie);
+    if (init.method && init.method !== 'GET' && !headers.has('Origin')) headers.set('Origin', clinic.origin);
+    return portal.app.request(`https://${clinic.host}${path}`, { ...init, headers });
+  };
+  return {
+    request,
+    get cookie() {
+      return cookie;
+    },
+    set cookie(value: string | undefined) {
+      cookie = value;
+    },
+    async login(credentials: { username: string; password: string }) {
+      const response = await request('/api/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(credentials),
+      });
+      const setCookie = response.headers.get('Set-Cookie');
+      if (response.status !== 200 || !setCookie) throw new Error(`Login failed with ${response.status}`);
+      cookie = setCookie.split(';')[0];
+      return response;
+    },
+  };
+}

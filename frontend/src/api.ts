@@ -1,0 +1,175 @@
+/**
+ * Typed client for the portal API on the same origin under /api. Every call rejects with an {@link ApiError} carrying
+ * the HTTP status and the stable error code from the `{ error: { code, message } }` body.
+ */
+
+export interface Tenant {
+  readonly name: string;
+  readonly supportText?: string;
+}
+
+export interface Contact {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+}
+
+export interface CustomerSummary {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** Who is logged in and which customer companies they may act for. */
+export interface Session {
+  readonly contact: Contact;
+  readonly customers: readonly CustomerSummary[];
+}
+
+export interface DownloadReceipt {
+  readonly at: string;
+  readonly contactName: string;
+}
+
+export interface DocumentSummary {
+  readonly id: string;
+  readonly invoiceNumber: string;
+  /** YYYY-MM-DD */
+  readonly invoiceDate: string;
+  readonly periodFrom: string;
+  readonly periodTo: string;
+  readonly description: string;
+  /** Total including VAT, in öre. */
+  readonly amount: number;
+  readonly vatAmount: number;
+  readonly currency: 'SEK';
+  readonly documentType: string;
+  /** ISO instant. */
+  readonly sentAt: string;
+  readonly downloaded: boolean;
+  readonly lastDownload?: DownloadReceipt;
+}
+
+export interface DocumentPage {
+  readonly items: readonly DocumentSummary[];
+  readonly nextCursor?: string;
+}
+
+/** A short-lived link (≤ 60 s) to the PDF, answered with `Content-Disposition: attachment`. */
+export interface DownloadLink {
+  readonly url: string;
+  readonly fileName: string;
+  readonly expiresAt: string;
+}
+
+/** Error codes the UI reacts to; the server may send others. */
+export type KnownErrorCode =
+  | 'unauthenticated'
+  | 'invalid_credentials'
+  | 'validation_failed'
+  | 'rate_limited'
+  | 'not_found'
+  | 'network_error'
+  | 'invalid_response';
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    readonly status: number,
+    readonly code: KnownErrorCode | (string & {}),
+    message: string,
+  ) {
+    super(message);
+  }
+
+  /** The session is missing or has ended: the user has to log in again. */
+  get isUnauthenticated(): boolean {
+    return this.status === 401 && this.code !== 'invalid_credentials';
+  }
+}
+
+export interface ListDocumentsOptions {
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+export const api = {
+  getTenant: (): Promise<Tenant> => request<Tenant>('GET', '/api/tenant'),
+
+  /** The current session, or `null` when nobody is logged in. */
+  async getSession(): Promise<Session | null> {
+    try {
+      return await request<Session>('GET', '/api/me');
+    } catch (error) {
+      if (error instanceof ApiError && error.isUnauthenticated) {
+        return null;
+      }
+      throw error;
+    }
+  },
+
+  login: (username: string, password: string): Promise<Session> =>
+    request<Session>('POST', '/api/auth/login', { username, password }),
+
+  logout: (): Promise<void> => request<void>('POST', '/api/auth/logout'),
+
+  listDocuments(customerId: string, options: ListDocumentsOptions = {}): Promise<DocumentPage> {
+    const query = new URLSearchParams({ limit: String(options.limit ?? 50) });
+    if (options.cursor !== undefined) {
+      query.set('cursor', options.cursor);
+    }
+    return request<DocumentPage>('GET', `/api/customers/${encodeURIComponent(customerId)}/documents?${query}`);
+  },
+
+  requestDownload: (customerId: string, documentId: string): Promise<DownloadLink> =>
+    request<DownloadLink>(
+      'POST',
+      `/api/customers/${encodeURIComponent(customerId)}/documents/${encodeURIComponent(documentId)}/download`,
+    ),
+};
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch (cause) {
+    throw new ApiError(0, 'network_error', cause instanceof Error ? cause.message : 'Network error');
+  }
+
+  if (response.status === 204) {
+    return undefined as T;
+  }
+  const payload: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = errorBody(payload);
+    throw new ApiError(
+      response.status,
+      error?.code ?? `http_${response.status}`,
+      error?.message ?? response.statusText,
+    );
+  }
+  if (payload === undefined) {
+    throw new ApiError(response.status, 'invalid_response', 'The response was not JSON');
+  }
+  return payload as T;
+}
+
+function errorBody(payload: unknown): { code: string; message: string } | undefined {
+  if (typeof payload !== 'object' || payload === null || !('error' in payload)) {
+    return undefined;
+  }
+  const error: unknown = payload.error;
+  if (typeof error !== 'object' || error === null) {
+    return undefined;
+  }
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  const message = 'message' in error && typeof error.message === 'string' ? error.message : '';
+  return code === undefined ? undefined : { code, message };
+}

@@ -1,0 +1,202 @@
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalPortal, startLocalPortal } from '../../functions/local/start-local-portal';
+import { launchChromium } from '../support/browser';
+import { pdfText } from '../support/pdf-text';
+
+const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+const viteConfig = join(repositoryRoot, 'frontend/vite.config.ts');
+const screenshotPath = join(repositoryRoot, 'docs/screenshots/document-list.png');
+/** The README's screenshot is rewritten only on request, so that running the tests never dirties the tree. */
+const updateScreenshots = process.env.UPDATE_SCREENSHOTS === '1';
+
+type DemoLogin = LocalPortal['demoLogins'][number];
+
+describe('the portal in a browser', () => {
+  let portal: LocalPortal;
+  let browser: Browser;
+  let downloadDirectory: string;
+  let contact: DemoLogin;
+  let company: string;
+
+  beforeAll(async () => {
+    await build({ configFile: viteConfig, mode: 'production', logLevel: 'warn' });
+    [portal, browser, downloadDirectory] = await Promise.all([
+      startLocalPortal({ quiet: true }),
+      launchChromium(),
+      mkdtemp(join(tmpdir(), 'portal-e2e-downloads-')),
+    ]);
+    const firstLogin = portal.demoLogins[0];
+    const firstCompany = firstLogin?.customers[0];
+    if (!firstLogin || !firstCompany) {
+      throw new Error('The local portal seeded no demo login with a customer company.');
+    }
+    contact = firstLogin;
+    company = firstCompany;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.stop();
+    if (downloadDirectory) {
+      await rm(downloadDirectory, { recursive: true, force: true });
+    }
+  });
+
+  // The site is served under the production Content-Security-Policy; the build must never trip it.
+  const cspViolations: string[] = [];
+  afterEach(() => {
+    expect(cspViolations).toEqual([]);
+    cspViolations.length = 0;
+  });
+
+  /** A fresh browser profile per story: no cookies or storage carried over. */
+  async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({
+      acceptDownloads: true,
+      locale: 'sv-SE',
+      timezoneId: 'Europe/Stockholm',
+      viewport: { width: 1280, height: 800 },
+    });
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error' && message.text().includes('Content Security Policy')) {
+        cspViolations.push(message.text());
+      }
+    });
+    return { context, page };
+  }
+
+  async function openPortal(page: Page): Promise<void> {
+    await page.goto(portal.url);
+    await page.getByRole('heading', { name: 'Logga in', level: 1 }).waitFor();
+  }
+
+  async function logIn(page: Page, password = contact.password, as: DemoLogin = contact): Promise<void> {
+    await openPortal(page);
+    await page.getByLabel('Användarnamn', { exact: true }).fill(as.username);
+    await page.getByLabel('Lösenord', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Logga in' }).click();
+  }
+
+  /** Waits for the list of the demo contact's company (the first company is shown after login). */
+  async function documentTable(page: Page): Promise<Locator> {
+    const table = page.getByRole('table', { name: `Fakturaunderlag för ${company}, nyaste först` });
+    await table.waitFor();
+    return table;
+  }
+
+  /** The cells of one column, found by its header text as a user would. */
+  async function column(table: Locator, header: string): Promise<Locator> {
+    const headers = (await table.locator('thead th').allTextContents()).map((text) => text.trim());
+    const index = headers.indexOf(header);
+    expect(index, `column "${header}" among ${headers.join(', ')}`).toBeGreaterThanOrEqual(0);
+    return table.locator(`tbody tr > :nth-child(${index + 1})`);
+  }
+
+  it('a contact who types the wrong password is told so and sees no documents', async () => {
+    const { context, page } = await newPage();
+
+    await logIn(page, `${contact.password}-fel`);
+
+    await page.getByText('Fel användarnamn eller lösenord.').waitFor();
+    await expect(page.getByRole('button', { name: 'Logga in' }).isEnabled()).resolves.toBe(true);
+    await expect(page.getByRole('table').count()).resolves.toBe(0);
+    await context.close();
+  });
+
+  it('a contact logs in, sees the 23 invoice bases newest first and downloads the newest as a PDF', async () => {
+    const { context, page } = await newPage();
+
+    await logIn(page);
+    const table = await documentTable(page);
+
+    const invoiceDates = (await (await column(table, 'Fakturadatum')).allTextContents()).map((text) => text.trim());
+    expect(invoiceDates).toHaveLength(23);
+    expect(invoiceDates[0]).toBe('2024-11-30');
+    expect(invoiceDates.at(-1)).toBe('2024-01-01');
+    expect(invoiceDates).toEqual([...invoiceDates].sort().reverse());
+
+    const invoiceNumber = ((await (await column(table, 'Fakturanummer')).first().textContent()) ?? '').trim();
+    const firstStatus = (await column(table, 'Status')).first();
+    await expect(firstStatus.textContent()).resolves.toContain('Ny');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: `Ladda ner fakturaunderlag ${invoiceNumber}` }).click(),
+    ]);
+
+    expect(download.suggestedFilename()).toMatch(/^Fakturaunderlag_.+\.pdf$/);
+    const savedFile = join(downloadDirectory, download.suggestedFilename());
+    await download.saveAs(savedFile);
+    const pdf = await readFile(savedFile);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    await expect(pdfText(pdf)).resolves.toContain(invoiceNumber);
+    await firstStatus.getByText('Hämtad').waitFor();
+    expect(page.url()).toBe(new URL('/', portal.url).href);
+
+    await page.reload();
+    const reloaded = await documentTable(page);
+    await expect((await column(reloaded, 'Status')).first().textContent()).resolves.toContain('Hämtad');
+
+    if (updateScreenshots) {
+      await mkdir(dirname(screenshotPath), { recursive: true });
+      await page.screenshot({ path: screenshotPath });
+    }
+    await context.close();
+  });
+
+  it('when the session has ended, the next action leads back to the login page with an explanation', async () => {
+    const { context, page } = await newPage();
+    await logIn(page);
+    const table = await documentTable(page);
+
+    await context.clearCookies();
+    await table
+      .getByRole('button', { name: /^Ladda ner fakturaunderlag / })
+      .first()
+      .click();
+
+    await page.getByText('Du har loggats ut. Logga in igen.').waitFor();
+    await expect(page.getByLabel('Användarnamn', { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('table').count()).resolves.toBe(0);
+    await context.close();
+  });
+
+  it('a contact who logs out is back at the login page, also after reloading', async () => {
+    const { context, page } = await newPage();
+    await logIn(page);
+    await documentTable(page);
+
+    await page.getByRole('button', { name: 'Logga ut' }).click();
+
+    await page.getByText('Du är nu utloggad.').waitFor();
+    await page.reload();
+    await page.getByLabel('Användarnamn', { exact: true }).waitFor();
+    await expect(page.getByRole('table').count()).resolves.toBe(0);
+    await context.close();
+  });
+
+  it('a contact of two companies switches between their lists', async () => {
+    const accountant = portal.demoLogins.find((login) => login.customers.length > 1);
+    const [firstCompany, secondCompany] = accountant?.customers ?? [];
+    if (!accountant || !firstCompany || !secondCompany) {
+      throw new Error('The demo data has no contact with two customer companies.');
+    }
+    const { context, page } = await newPage();
+    await logIn(page, accountant.password, accountant);
+    await page.getByRole('table', { name: `Fakturaunderlag för ${firstCompany}, nyaste först` }).waitFor();
+
+    await page.getByLabel('Företag', { exact: true }).selectOption({ label: secondCompany });
+
+    const table = page.getByRole('table', { name: `Fakturaunderlag för ${secondCompany}, nyaste först` });
+    await table.waitFor();
+    const invoiceDates = (await (await column(table, 'Fakturadatum')).allTextContents()).map((text) => text.trim());
+    expect(invoiceDates).toEqual(['2024-11-30', '2024-10-31', '2024-09-30', '2024-08-31', '2024-07-31', '2024-06-30']);
+    await context.close();
+  });
+});

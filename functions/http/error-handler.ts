@@ -9,7 +9,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '../domain/errors';
-import { UnsupportedMediaTypeError } from './parse-json-body';
+import { UnsupportedMediaTypeError } from './validation';
 
 /** The one JSON shape of every error the API returns. */
 export interface ErrorBody {

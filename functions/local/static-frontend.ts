@@ -3,14 +3,14 @@ import { relative } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
+import { FRONTEND_CONTENT_SECURITY_POLICY } from '../../frontend/security-headers';
 
 /**
  * The headers CloudFront's response-headers policy sets on the frontend in AWS (lib/stacks/web-stack.ts), so
  * local development runs under the same Content Security Policy and a violation shows up before deployment.
  */
 export const FRONTEND_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy':
-    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'Content-Security-Policy': FRONTEND_CONTENT_SECURITY_POLICY,
   'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',

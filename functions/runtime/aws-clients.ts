@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 export interface ClientOptions {
   readonly region: string;
@@ -8,24 +9,29 @@ export interface ClientOptions {
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
-/**
- * The ONLY place SDK clients are constructed: Lambda wiring, the dev server and the tests all
- * come here, so client settings cannot drift between the three runtimes.
- */
-export function createDynamoDbClient(options: ClientOptions): DynamoDBClient {
-  return new DynamoDBClient({
+function commonConfig(options: ClientOptions) {
+  return {
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: { ...options.credentials } } : {}),
-  });
+  };
+}
+
+/*
+ * The ONLY place SDK clients are constructed: Lambda wiring, the dev server and the tests all come here, so client
+ * settings cannot drift between the three runtimes. Each runtime creates its clients once (per Lambda container,
+ * per dev server) and injects them.
+ */
+
+export function createDynamoDbClient(options: ClientOptions): DynamoDBClient {
+  return new DynamoDBClient(commonConfig(options));
 }
 
 export function createS3Client(options: ClientOptions): S3Client {
   return new S3Client({
-    region: options.region,
+    ...commonConfig(options),
     ...(options.endpoint
       ? {
-          endpoint: options.endpoint,
           // Emulators serve buckets by path, and store streamed uploads' chunk framing unless checksums are
           // only computed when S3 requires them.
           forcePathStyle: true,
@@ -33,6 +39,9 @@ export function createS3Client(options: ClientOptions): S3Client {
           responseChecksumValidation: 'WHEN_REQUIRED' as const,
         }
       : {}),
-    ...(options.credentials ? { credentials: { ...options.credentials } } : {}),
   });
+}
+
+export function createSecretsManagerClient(options: ClientOptions): SecretsManagerClient {
+  return new SecretsManagerClient(commonConfig(options));
 }

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'hono';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { joseSessionTokens, signingKeysFromSeed } from '../adapters/security/jose-session-tokens';
 import { scryptPasswordHasher } from '../adapters/security/scrypt-password-hasher';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
 import type { AppDeps, TrustedRequestInfo } from '../http/app-types';
-import { createDynamoDbClient, createS3Client } from './aws-clients';
+import { createDynamoDbClient, createS3Client, createSecretsManagerClient } from './aws-clients';
 import { dataAdapters } from './tenant-scope';
 
 /** The Lambda environment the API stack sets (lib/stacks/api-stack.ts). */
@@ -44,7 +44,7 @@ function lambdaRequestInfo(c: Context): TrustedRequestInfo {
 export function awsDeps(env: AwsEnvironment = process.env): AppDeps {
   const region = required(env, 'AWS_REGION');
   const secretArn = required(env, 'SESSION_SECRET_ARN');
-  const secrets = new SecretsManagerClient({ region });
+  const secrets = createSecretsManagerClient({ region });
   const data = dataAdapters({
     dynamoDb: createDynamoDbClient({ region }),
     tableName: required(env, 'TABLE_NAME'),

@@ -1,6 +1,7 @@
 /**
  * Every S3 object key of the portal is built here and nowhere else. All tenant data lives under
- * `tenants/<tenantId>/`, which is also what tenant-scoped IAM policies allow (`tenants/${aws:PrincipalTag/tenant}/*`).
+ * `tenants/<tenantId>/`, so that tenant-scoped IAM credentials (`tenants/${aws:PrincipalTag/tenant}/*`, planned in
+ * the infrastructure issue; today the API role may read `tenants/*`) can confine each request to its clinic.
  * Keys hold only random ids, never names or personal numbers.
  */
 const ID = /^[0-9a-f-]{36}$/u;

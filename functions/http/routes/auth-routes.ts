@@ -1,18 +1,18 @@
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Contact, Membership } from '../../domain/identity';
 import { logout } from '../../use-cases/authenticate-session';
 import { getContactProfile } from '../../use-cases/get-contact-profile';
 import { loginWithPassword } from '../../use-cases/login-with-password';
 import type { AppDeps, AppEnv } from '../app-types';
 import { authenticate, SESSION_COOKIE } from '../middleware/authenticate';
-import { parseJsonBody } from '../parse-json-body';
+import { parseJsonBody } from '../validation';
 
 const loginBody = z.object({
-  username: z.string().trim().min(1, 'Enter your username.').max(254),
+  username: z.string().check(z.trim(), z.minLength(1, 'Enter your username.'), z.maxLength(254)),
   // NIST 800-63B: accept at least 64 characters; 1024 bounds the hashing work an attacker can cause.
-  password: z.string().min(1, 'Enter your password.').max(1024),
+  password: z.string().check(z.minLength(1, 'Enter your password.'), z.maxLength(1024)),
 });
 
 /** What the frontend learns about the logged-in contact: no ids of other people, no hashes. */

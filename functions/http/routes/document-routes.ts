@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { InvoiceDocument } from '../../domain/document';
-import { NotFoundError, ValidationError } from '../../domain/errors';
+import { NotFoundError } from '../../domain/errors';
 import { listCustomerDocuments } from '../../use-cases/list-customer-documents';
 import { requestDocumentDownload } from '../../use-cases/request-document-download';
 import type { AppDeps, AppEnv } from '../app-types';
 import { authenticate } from '../middleware/authenticate';
+import { validate } from '../validation';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
 
@@ -16,8 +17,8 @@ function uuidParam(value: string, what: string): string {
 }
 
 const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(200).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
+  cursor: z.optional(z.string().check(z.maxLength(200))),
 });
 
 /** The list row a contact sees. Who downloaded is shown by name within the company; ids of others are not. */
@@ -46,13 +47,8 @@ export function documentRoutes(deps: AppDeps) {
     .use('/customers/*', authenticate(deps))
     .get('/customers/:customerId/documents', async (c) => {
       const customerId = uuidParam(c.req.param('customerId'), 'The customer');
-      const query = listQuery.safeParse(c.req.query());
-      if (!query.success) {
-        throw new ValidationError('Invalid query: limit must be 1–100.', {
-          fields: Object.fromEntries(query.error.issues.map((issue) => [issue.path.join('.'), issue.message])),
-        });
-      }
-      const page = await listCustomerDocuments(c.var.scope, c.var.principal, customerId, query.data);
+      const query = validate(listQuery, c.req.query(), 'query');
+      const page = await listCustomerDocuments(c.var.scope, c.var.principal, customerId, query);
       return c.json({
         items: page.items.map(documentResponse),
         ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),

@@ -1,0 +1,83 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/** Repository root: NodejsFunction entries and the lock file are resolved against it, never against the cwd. */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const STAGES = ['dev', 'prod'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Custom host names for CloudFront. The certificate must be an ACM certificate in us-east-1 covering every name. */
+export interface CustomDomainConfig {
+  /** For example `portal.example.se` or `*.portal.example.se` (clinics are resolved from the host name). */
+  readonly domainNames: readonly string[];
+  readonly certificateArn: string;
+}
+
+/** Everything a stack may vary on. Stacks read only this object, never `process.env`. */
+export interface PortalConfig {
+  readonly stage: Stage;
+  /** Prefix of every stack name, e.g. `Portal-dev`. */
+  readonly stackPrefix: string;
+  /** Leave `account` undefined for environment-agnostic stacks (the CLI profile decides at deploy time). */
+  readonly account?: string;
+  readonly region: string;
+  readonly logRetention: RetentionDays;
+  /** What happens to log groups when their stack is deleted. */
+  readonly logRemovalPolicy: RemovalPolicy;
+  /** DynamoDB deletion protection; the stateful resources are RETAINed on stack deletion in every stage. */
+  readonly deletionProtection: boolean;
+  /** Old versions of replaced or deleted documents are kept this long, then expire. */
+  readonly documentVersionRetention: Duration;
+  /** HTTP API default-stage throttling (requests per second / burst). */
+  readonly apiThrottling: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Built frontend (Vite output) deployed to the site bucket. */
+  readonly frontendDistPath: string;
+  /** Undefined: the distribution is served on its `*.cloudfront.net` name. */
+  readonly customDomain?: CustomDomainConfig;
+  /**
+   * ARN of a CloudFront-scoped WAF web ACL (which must be created in us-east-1). Undefined: no WAF is attached and
+   * the cdk-nag finding AwsSolutions-CFR2 is acknowledged on the distribution instead.
+   */
+  readonly webAclArn?: string;
+}
+
+const DEFAULT_REGION = 'eu-north-1';
+
+const BASE = {
+  region: DEFAULT_REGION,
+  documentVersionRetention: Duration.days(365),
+  frontendDistPath: join(PROJECT_ROOT, 'frontend', 'dist'),
+} as const;
+
+const CONFIGS: Record<Stage, PortalConfig> = {
+  dev: {
+    ...BASE,
+    stage: 'dev',
+    stackPrefix: 'Portal-dev',
+    logRetention: RetentionDays.ONE_MONTH,
+    logRemovalPolicy: RemovalPolicy.DESTROY,
+    deletionProtection: false,
+    apiThrottling: { rateLimit: 50, burstLimit: 100 },
+  },
+  prod: {
+    ...BASE,
+    stage: 'prod',
+    stackPrefix: 'Portal-prod',
+    logRetention: RetentionDays.ONE_YEAR,
+    logRemovalPolicy: RemovalPolicy.RETAIN,
+    deletionProtection: true,
+    apiThrottling: { rateLimit: 200, burstLimit: 400 },
+  },
+};
+
+export function isStage(value: unknown): value is Stage {
+  return typeof value === 'string' && (STAGES as readonly string[]).includes(value);
+}
+
+/** The config of a stage, optionally with overrides (tests point `frontendDistPath` at a temporary folder). */
+export function configFor(stage: Stage, overrides: Partial<PortalConfig> = {}): PortalConfig {
+  return { ...CONFIGS[stage], ...overrides };
+}

@@ -1,0 +1,97 @@
+import { Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Function as CloudFrontFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  OriginSslPolicy,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import type { PortalConfig } from '../config';
+import { FORWARD_HOST_CODE } from '../constructs/edge-functions';
+import { logBucket } from '../constructs/log-bucket';
+import { StaticSite } from '../constructs/static-site';
+
+export interface WebStackProps extends StackProps {
+  readonly config: PortalConfig;
+  readonly httpApi: HttpApi;
+}
+
+/** The one public entry point: CloudFront serving the frontend, with `/api/*` routed to the HTTP API. */
+export class WebStack extends Stack {
+  readonly site: StaticSite;
+
+  constructor(scope: Construct, id: string, props: WebStackProps) {
+    super(scope, id, props);
+    const { config, httpApi } = props;
+
+    // CloudFront standard logs are delivered with ACLs, so this bucket cannot enforce bucket-owner-only ownership.
+    const cloudFrontLogBucket = logBucket(this, 'LogBucket', {
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+    });
+
+    const { customDomain } = config;
+    this.site = new StaticSite(this, 'Site', {
+      sourcePath: config.frontendDistPath,
+      logBucket: cloudFrontLogBucket,
+      logRetention: config.logRetention,
+      logRemovalPolicy: config.logRemovalPolicy,
+      ...(customDomain
+        ? {
+            domainNames: customDomain.domainNames,
+            certificate: Certificate.fromCertificateArn(this, 'Certificate', customDomain.certificateArn),
+          }
+        : {}),
+      ...(config.webAclArn ? { webAclArn: config.webAclArn } : {}),
+    });
+    const { distribution } = this.site;
+
+    const forwardHost = new CloudFrontFunction(this, 'ForwardHost', {
+      code: FunctionCode.fromInline(FORWARD_HOST_CODE),
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'Copy the viewer Host into x-forwarded-host for tenant resolution',
+    });
+
+    // apiEndpoint is https://<id>.execute-api.<region>.amazonaws.com; the origin wants the bare host name.
+    const apiDomain = Fn.select(2, Fn.split('/', httpApi.apiEndpoint));
+    distribution.addBehavior(
+      '/api/*',
+      new HttpOrigin(apiDomain, {
+        protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+      }),
+      {
+        viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: AllowedMethods.ALLOW_ALL,
+        cachePolicy: CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        responseHeadersPolicy: this.site.responseHeadersPolicy,
+        functionAssociations: [{ function: forwardHost, eventType: FunctionEventType.VIEWER_REQUEST }],
+      },
+    );
+
+    if (!config.webAclArn) {
+      Validations.of(distribution).acknowledge({
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'No WAF web ACL configured for this stage (config.webAclArn); the HTTP API default stage is throttled meanwhile.',
+      });
+    }
+    if (!customDomain) {
+      Validations.of(distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'Without a custom domain the distribution uses the *.cloudfront.net certificate, whose TLS policy CloudFront fixes; TLSv1.2_2021 applies once config.customDomain is set.',
+      });
+    }
+  }
+}

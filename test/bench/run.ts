@@ -1,0 +1,7 @@
+/**
+ * `npm run bench`: every benchmark, one after another. Benchmarks print figures for humans to compare; nothing
+ * here asserts on time.
+ */
+import { runBundleSizeBench } from './bundle-size';
+
+await runBundleSizeBench();

@@ -1,0 +1,135 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_SCHEMA } from '../../functions/adapters/dynamodb/table-schema';
+import { buildPortalApp, SYNTH_TIMEOUT_MS, templatesOf } from './support/portal-app';
+
+describe('the data stack', () => {
+  let data: Template;
+  beforeAll(() => {
+    data = templatesOf(buildPortalApp('dev')).data;
+  }, SYNTH_TIMEOUT_MS);
+
+  it('declares exactly the keys, indexes and TTL attribute the DynamoDB adapter was written for', () => {
+    // Arrange: the adapter's own description of the table
+    const keyAttributes = [
+      TABLE_SCHEMA.partitionKey,
+      TABLE_SCHEMA.sortKey,
+      ...TABLE_SCHEMA.indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+    ];
+
+    // Act
+    const tables = Object.values(data.findResources('AWS::DynamoDB::Table'));
+
+    // Assert
+    expect(tables).toHaveLength(1);
+    const table = tables[0]?.Properties;
+    expect(table.KeySchema).toEqual([
+      { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(table.GlobalSecondaryIndexes).toEqual(
+      TABLE_SCHEMA.indexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    );
+    expect(table.AttributeDefinitions).toEqual(
+      expect.arrayContaining(keyAttributes.map((name) => ({ AttributeName: name, AttributeType: 'S' }))),
+    );
+    expect(table.AttributeDefinitions).toHaveLength(keyAttributes.length);
+    expect(table.TimeToLiveSpecification).toEqual({
+      AttributeName: TABLE_SCHEMA.timeToLiveAttribute,
+      Enabled: true,
+    });
+  });
+
+  it('bills the table per request, encrypts it and keeps point-in-time recovery on', () => {
+    data.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  it('protects the prod table from deletion but lets dev tables be deleted', () => {
+    // Arrange
+    const prod = templatesOf(buildPortalApp('prod')).data;
+
+    // Assert
+    prod.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
+    data.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
+  });
+
+  it('keeps documents in a versioned, encrypted, private bucket that logs access to a separate bucket', () => {
+    data.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('^AccessLogsBucket') } },
+    });
+  });
+
+  it('expires replaced document versions after a year', () => {
+    data.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 365 } })]),
+      },
+    });
+  });
+
+  it('refuses plain-HTTP access to every bucket', () => {
+    // Arrange
+    const buckets = Object.keys(data.findResources('AWS::S3::Bucket'));
+
+    // Act
+    const policies = Object.values(data.findResources('AWS::S3::BucketPolicy'));
+
+    // Assert: one TLS-only Deny per bucket
+    for (const bucket of buckets) {
+      const policy = policies.find((candidate) => candidate.Properties.Bucket.Ref === bucket);
+      expect(policy?.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      );
+    }
+  });
+
+  it('generates the session signing seed inside Secrets Manager: 64 characters, no punctuation', () => {
+    data.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+    });
+  });
+
+  it('keeps the table, the buckets and the secret when the stack is deleted or a resource replaced', () => {
+    // Arrange
+    const statefulTypes = ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::SecretsManager::Secret'];
+
+    // Act
+    const resources = statefulTypes.flatMap((type) => Object.values(data.findResources(type)));
+
+    // Assert
+    expect(resources).toHaveLength(4);
+    for (const resource of resources) {
+      expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+  });
+});

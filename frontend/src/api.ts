@@ -3,63 +3,27 @@
  * the HTTP status and the stable error code from the `{ error: { code, message } }` body.
  */
 
-export interface Tenant {
-  readonly name: string;
-  readonly supportText?: string;
-}
+import type {
+  DocumentPageResponse,
+  DocumentSummary,
+  DownloadLinkResponse,
+  DownloadReceiptSummary,
+  ProfileResponse,
+  TenantResponse,
+} from '../../functions/http/api-contract';
 
-export interface Contact {
-  readonly id: string;
-  readonly name: string;
-  readonly email: string;
-}
-
-export interface CustomerSummary {
-  readonly id: string;
-  readonly name: string;
-}
-
+/*
+ * The response shapes come from the server's own contract (type-only imports: nothing of the server is bundled),
+ * so the two cannot drift apart unnoticed.
+ */
+export type Tenant = TenantResponse;
 /** Who is logged in and which customer companies they may act for. */
-export interface Session {
-  readonly contact: Contact;
-  readonly customers: readonly CustomerSummary[];
-}
-
-export interface DownloadReceipt {
-  readonly at: string;
-  readonly contactName: string;
-}
-
-export interface DocumentSummary {
-  readonly id: string;
-  readonly invoiceNumber: string;
-  /** YYYY-MM-DD */
-  readonly invoiceDate: string;
-  readonly periodFrom: string;
-  readonly periodTo: string;
-  readonly description: string;
-  /** Total including VAT, in öre. */
-  readonly amount: number;
-  readonly vatAmount: number;
-  readonly currency: 'SEK';
-  readonly documentType: string;
-  /** ISO instant. */
-  readonly sentAt: string;
-  readonly downloaded: boolean;
-  readonly lastDownload?: DownloadReceipt;
-}
-
-export interface DocumentPage {
-  readonly items: readonly DocumentSummary[];
-  readonly nextCursor?: string;
-}
-
-/** A short-lived link (≤ 60 s) to the PDF, answered with `Content-Disposition: attachment`. */
-export interface DownloadLink {
-  readonly url: string;
-  readonly fileName: string;
-  readonly expiresAt: string;
-}
+export type Session = ProfileResponse;
+export type CustomerSummary = ProfileResponse['customers'][number];
+export type DownloadReceipt = DownloadReceiptSummary;
+export type { DocumentSummary };
+export type DocumentPage = DocumentPageResponse;
+export type DownloadLink = DownloadLinkResponse;
 
 /** Error codes the UI reacts to; the server may send others. */
 export type KnownErrorCode =

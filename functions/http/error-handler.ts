@@ -9,14 +9,11 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '../domain/errors';
+import type { ErrorResponse } from './api-contract';
 import { UnsupportedMediaTypeError } from './validation';
 
 /** The one JSON shape of every error the API returns. */
-export interface ErrorBody {
-  readonly error: { readonly code: string; readonly message: string; readonly details?: Record<string, unknown> };
-}
-
-export function errorBody(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
+export function errorBody(code: string, message: string, details?: Record<string, unknown>): ErrorResponse {
   return { error: { code, message, ...(details ? { details } : {}) } };
 }
 

@@ -5,6 +5,7 @@ import type { Contact, Membership } from '../../domain/identity';
 import { logout } from '../../use-cases/authenticate-session';
 import { getContactProfile } from '../../use-cases/get-contact-profile';
 import { loginWithPassword } from '../../use-cases/login-with-password';
+import type { ProfileResponse } from '../api-contract';
 import type { AppDeps, AppEnv } from '../app-types';
 import { authenticate, SESSION_COOKIE } from '../middleware/authenticate';
 import { parseJsonBody } from '../validation';
@@ -16,7 +17,7 @@ const loginBody = z.object({
 });
 
 /** What the frontend learns about the logged-in contact: no ids of other people, no hashes. */
-function profileResponse(contact: Contact, customers: readonly Membership[]) {
+function profileResponse(contact: Contact, customers: readonly Membership[]): ProfileResponse {
   return {
     contact: { id: contact.id, name: contact.name, email: contact.email },
     customers: customers.map((membership) => ({ id: membership.customerId, name: membership.customerName })),

@@ -4,6 +4,7 @@ import type { InvoiceDocument } from '../../domain/document';
 import { NotFoundError } from '../../domain/errors';
 import { listCustomerDocuments } from '../../use-cases/list-customer-documents';
 import { requestDocumentDownload } from '../../use-cases/request-document-download';
+import type { DocumentPageResponse, DocumentSummary, DownloadLinkResponse } from '../api-contract';
 import type { AppDeps, AppEnv } from '../app-types';
 import { authenticate } from '../middleware/authenticate';
 import { validate } from '../validation';
@@ -22,7 +23,7 @@ const listQuery = z.object({
 });
 
 /** The list row a contact sees. Who downloaded is shown by name within the company; ids of others are not. */
-function documentResponse(document: InvoiceDocument) {
+function documentResponse(document: InvoiceDocument): DocumentSummary {
   return {
     id: document.id,
     invoiceNumber: document.invoiceNumber,
@@ -34,7 +35,8 @@ function documentResponse(document: InvoiceDocument) {
     vatAmount: document.vatAmount,
     currency: document.currency,
     documentType: document.documentType,
-    sentAt: document.sentAt,
+    // Only published documents are listed, and publishing sets sentAt; the invoice date is a safe fallback.
+    sentAt: document.sentAt ?? document.invoiceDate,
     downloaded: document.firstDownload !== undefined,
     ...(document.lastDownload
       ? { lastDownload: { at: document.lastDownload.at, contactName: document.lastDownload.contactName } }
@@ -49,10 +51,11 @@ export function documentRoutes(deps: AppDeps) {
       const customerId = uuidParam(c.req.param('customerId'), 'The customer');
       const query = validate(listQuery, c.req.query(), 'query');
       const page = await listCustomerDocuments(c.var.scope, c.var.principal, customerId, query);
-      return c.json({
+      const body: DocumentPageResponse = {
         items: page.items.map(documentResponse),
         ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-      });
+      };
+      return c.json(body);
     })
     .post('/customers/:customerId/documents/:documentId/download', async (c) => {
       const download = await requestDocumentDownload(
@@ -64,6 +67,11 @@ export function documentRoutes(deps: AppDeps) {
           sourceIp: c.var.requestInfo.sourceIp,
         },
       );
-      return c.json({ url: download.url, fileName: download.fileName, expiresAt: download.expiresAt.toISOString() });
+      const body: DownloadLinkResponse = {
+        url: download.url,
+        fileName: download.fileName,
+        expiresAt: download.expiresAt.toISOString(),
+      };
+      return c.json(body);
     });
 }

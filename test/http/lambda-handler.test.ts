@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { esbuildOptionsFor } from '../../lib/constructs/lambda-bundling';
 import { readAuditEvents } from '../support/audit-events';
 import { type ClinicFixture, createClinic, createTestPortal } from '../support/test-portal';
 
@@ -150,5 +156,25 @@ describe('the API Lambda handler', () => {
     expect(response.statusCode).toBe(404);
     expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'not_found' } });
     expect(JSON.parse(known.body)).toEqual({ name: 'Testkliniken AB' });
+  });
+});
+
+describe('the bundled Lambda artifact', () => {
+  it('built with the deployment bundling settings, loads as ESM and serves a login', async () => {
+    const outDirectory = mkdtempSync(join(tmpdir(), 'portal-bundle-'));
+    try {
+      const outfile = join(outDirectory, 'index.mjs');
+      await build({ ...esbuildOptionsFor('functions/lambda/api.ts', outfile), logLevel: 'silent' });
+      const bundled = ((await import(pathToFileURL(outfile).href)) as { handler: Handler }).handler;
+
+      const health = await bundled(apiGatewayEvent('GET', '/api/health'), {});
+      const login = await bundled(apiGatewayEvent('POST', '/api/auth/login', { body: clinic.contact }), {});
+
+      expect(health.statusCode).toBe(200);
+      expect(login.statusCode).toBe(200);
+      expect(login.cookies?.[0]).toMatch(/^__Host-session=/u);
+    } finally {
+      rmSync(outDirectory, { recursive: true, force: true });
+    }
   });
 });

@@ -12,6 +12,7 @@ import {
 import { DynamoDbTable } from '../adapters/dynamodb/dynamodb-table';
 import { s3DocumentStore } from '../adapters/s3/s3-document-store';
 import type { Clock, TenantDirectory, TenantScopeFactory } from '../domain/ports';
+import { cachedTenantDirectory } from './cached-tenant-directory';
 
 export interface DataServices {
   readonly dynamoDb: DynamoDBClient;
@@ -49,6 +50,6 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
       sessions: sessions(tenantId),
       audit: audit(tenantId),
     }),
-    directory: dynamoDbTenantDirectory(table),
+    directory: cachedTenantDirectory(dynamoDbTenantDirectory(table), services.clock),
   };
 }

@@ -17,6 +17,8 @@ import type { ContactPrincipal } from '../use-cases/contact-principal';
  */
 export interface TrustedRequestInfo {
   readonly host: string;
+  /** The portal's own origin as the browser sees it (scheme, host, port): what a same-origin request's Origin must be. */
+  readonly origin: string;
   readonly sourceIp: string;
 }
 

@@ -33,8 +33,9 @@ function lambdaRequestInfo(c: Context): TrustedRequestInfo {
   const context = event && 'requestContext' in event ? event.requestContext : undefined;
   const sourceIp = context && 'http' in context ? context.http.sourceIp : 'unknown';
   const forwardedHost = c.req.header('x-forwarded-host');
-  const host = (forwardedHost ?? new URL(c.req.url).host).split(':')[0] ?? '';
-  return { host: host.toLowerCase(), sourceIp };
+  const viewerHost = (forwardedHost ?? new URL(c.req.url).host).toLowerCase();
+  // CloudFront only serves HTTPS to viewers, so the viewer's origin is always https://<host>.
+  return { host: viewerHost.split(':')[0] ?? '', origin: `https://${viewerHost}`, sourceIp };
 }
 
 /**

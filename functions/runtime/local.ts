@@ -33,8 +33,10 @@ export interface LocalDepsOptions extends LocalServiceEndpoints {
  */
 function localRequestInfo(c: Context): TrustedRequestInfo {
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  const url = new URL(c.req.url);
   return {
-    host: new URL(c.req.url).hostname.toLowerCase(),
+    host: url.hostname.toLowerCase(),
+    origin: url.origin,
     sourceIp: incoming?.socket?.remoteAddress ?? '127.0.0.1',
   };
 }

@@ -150,10 +150,15 @@ describe('bad login requests get a JSON error naming the problem, never a 500', 
     expect(JSON.stringify(payload)).not.toMatch(/at .*\.ts:\d+/u);
   });
 
-  it('refuses a login posted from another site (CSRF), whatever the credentials', async () => {
+  it.each([
+    ['another site', () => 'https://evil.example'],
+    ['another port on the same host', () => `${clinic.origin}:8443`],
+    ['plain http on the same host', () => clinic.origin.replace('https:', 'http:')],
+    ['a malformed origin', () => 'null'],
+  ])('refuses a login posted from %s (CSRF), whatever the credentials', async (_case, origin) => {
     const response = await clientFor(portal, clinic).request('/api/auth/login', {
       ...json(clinic.contact),
-      headers: { 'Content-Type': 'application/json', Origin: 'https://evil.example' },
+      headers: { 'Content-Type': 'application/json', Origin: origin() },
     });
 
     expect(response.status).toBe(403);

@@ -10,7 +10,7 @@ import { logBucket } from '../constructs/log-bucket';
 
 /**
  * The single table's key attributes. Re-declared here because lib/ must not import functions/; the infra test
- * `table-schema.test.ts` proves they agree with functions/adapters/dynamodb/table-schema.ts.
+ * test/infra/data-stack.test.ts proves they agree with functions/adapters/dynamodb/table-schema.ts.
  */
 export const TABLE_KEYS = {
   partitionKey: 'PK',

@@ -13,7 +13,7 @@ export function resolveTenant(
     const info = deps.requestInfo(c);
     c.set('requestInfo', info);
     const tenantId = await deps.directory.resolveHost(info.host);
-    if (!tenantId) throw new NotFoundError('No portal is configured for this address; the portal');
+    if (!tenantId) throw new NotFoundError('The portal for this address');
     c.set('scope', deps.scopeFor(tenantId));
     await next();
   };

@@ -1,8 +1,14 @@
-import type { IsoDate } from './invoice-basis';
+import type { DocumentType, IsoDate } from './invoice-basis';
 import type { MinorUnits } from './money';
 
-/** received → rendering → ready, or failed. Only `ready` documents have a PDF in the document store. */
-export type DocumentStatus = 'received' | 'rendering' | 'ready' | 'failed';
+/**
+ * Structured data: received → rendering → ready, or failed (with a reason). A ready-made PDF: awaiting_upload →
+ * ready, or failed. Only `ready` documents have a PDF in the document store.
+ */
+export type DocumentStatus = 'awaiting_upload' | 'received' | 'rendering' | 'ready' | 'failed';
+
+/** Where the PDF comes from: rendered by us from structured lines, or uploaded ready-made by the practice system. */
+export type DocumentSource = 'rendered' | 'uploaded';
 
 /**
  * Whether contacts may see the document: `published` (shown), `held` (awaiting the clinic's approval),
@@ -15,6 +21,11 @@ export interface DownloadReceipt {
   readonly at: string;
   readonly contactId: string;
   readonly contactName: string;
+}
+
+export interface Withdrawal {
+  readonly at: string;
+  readonly reason: string;
 }
 
 /** Metadata of one invoice basis document (one version). The PDF itself lives in the document store. */
@@ -30,10 +41,32 @@ export interface InvoiceDocument {
   readonly amount: MinorUnits;
   readonly vatAmount: MinorUnits;
   readonly currency: 'SEK';
-  readonly documentType: string;
+  readonly documentType: DocumentType;
+  readonly source: DocumentSource;
   readonly status: DocumentStatus;
+  /** Why rendering or the upload check failed, in words an integrator can act on (status `failed`). */
+  readonly failureReason?: string;
+  /**
+   * Intended visibility. A document that is not yet ready carries `published` as "publish when ready"; contacts see
+   * it only once it is ready too ({@link isVisibleToContacts}).
+   */
   readonly visibility: DocumentVisibility;
+  /** Version of the invoice number, from 1; a higher version supersedes a lower one once it is ready. */
   readonly version: number;
+  /** When the practice system handed it in (ISO instant). */
+  readonly receivedAt: string;
+  /**
+   * SHA-256 of what the practice system sent for this version (the canonical JSON of the structured data, or the
+   * declared SHA-256 of an uploaded PDF). Decides whether a repeated version is a retry or a conflict.
+   */
+  readonly payloadSha256: string;
+  /** The newer version that replaced this one (visibility `superseded`). */
+  readonly supersededBy?: string;
+  /** The previous version this one replaced when it became current. */
+  readonly supersedes?: string;
+  readonly withdrawal?: Withdrawal;
+  readonly lineCount?: number;
+  readonly pageCount?: number;
   /** When it became available to the customer (ISO instant); absent until published. */
   readonly sentAt?: string;
   /** SHA-256 of the PDF, lowercase hex. */

@@ -50,7 +50,32 @@ export class InvalidCredentialsError extends PortalError {
 
 /** A write lost a race or would duplicate something unique (e.g. a DynamoDB conditional check failed). */
 export class ConflictError extends PortalError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super('conflict', message, options);
+  constructor(message: string, options: { cause?: unknown; code?: string; details?: Record<string, unknown> } = {}) {
+    const { code = 'conflict', ...rest } = options;
+    super(code, message, rest);
+  }
+}
+
+/**
+ * Well-formed input that breaks a business rule: totals that do not add up, an unknown customer number, a "PDF"
+ * that is not one. `details` says exactly what is wrong (e.g. the difference in öre).
+ */
+export class UnprocessableError extends PortalError {
+  constructor(code: string, message: string, details?: Record<string, unknown>) {
+    super(code, message, details === undefined ? {} : { details });
+  }
+}
+
+/** The caller is known but may not do this (a revoked API key, a key of another clinic). */
+export class ForbiddenError extends PortalError {
+  constructor(code: string, message: string) {
+    super(code, message);
+  }
+}
+
+/** A body or file larger than the limit, which the message names. */
+export class PayloadTooLargeError extends PortalError {
+  constructor(message: string) {
+    super('payload_too_large', message);
   }
 }

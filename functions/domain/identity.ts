@@ -1,3 +1,5 @@
+import type { ImageAsset } from './invoice-basis';
+
 /** A clinic (SaaS tenant). Branding and settings grow with the admin issue. */
 export interface Tenant {
   readonly id: string;
@@ -5,6 +7,8 @@ export interface Tenant {
   readonly orgNumber: string;
   readonly addressLines: readonly string[];
   readonly supportText?: string;
+  /** Printed on rendered documents; uploaded and checked by the admin issue. */
+  readonly logo?: ImageAsset;
 }
 
 /** A customer company of a clinic. */
@@ -16,6 +20,9 @@ export interface Customer {
   readonly addressLines: readonly string[];
   readonly reference?: string;
   readonly portalAccess: boolean;
+  /** When the practice system created the customer and last changed its facts (ISO instants); absent for customers made otherwise. */
+  readonly createdAt?: string;
+  readonly updatedAt?: string;
 }
 
 export type ContactStatus = 'active' | 'deactivated';
@@ -56,7 +63,11 @@ export interface Session {
 export type Actor =
   | { readonly type: 'contact'; readonly id: string }
   | { readonly type: 'anonymous' }
-  | { readonly type: 'system'; readonly id: string };
+  | { readonly type: 'system'; readonly id: string }
+  /** The practice system, by the id of the API key it used (never the key itself). */
+  | { readonly type: 'api-key'; readonly id: string }
+  /** A person running an operator command (the API-key CLI), by the name they gave. */
+  | { readonly type: 'operator'; readonly id: string };
 
 /** One append-only audit event. Never holds document contents or personal numbers. */
 export interface AuditEvent {
@@ -68,4 +79,28 @@ export interface AuditEvent {
   readonly documentId?: string;
   readonly sourceIp?: string;
   readonly outcome: 'success' | 'failure';
+  /** Facts about the event (a version number, a withdrawal reason, a key id). Never personal data. */
+  readonly details?: Readonly<Record<string, string | number>>;
+}
+
+/**
+ * A per-clinic key with which the practice system calls the ingest API. Only the SHA-256 of its secret is stored;
+ * the key itself is shown once, when it is created.
+ */
+export interface ApiKey {
+  readonly id: string;
+  /** A human label ("CGM J4 produktion"). */
+  readonly name: string;
+  /** The recognisable start of the key (`fpk_…`), for lists; reveals nothing usable. */
+  readonly displayPrefix: string;
+  /** SHA-256 (hex) of the whole key. A key has 256 random bits, so a fast hash is enough (no password stretching). */
+  readonly secretSha256: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly revokedAt?: string;
+  /** Set when the key is rotated: the old key keeps working until then, so the integration can switch over. */
+  readonly expiresAt?: string;
+  /** The key that replaced this one on rotation. */
+  readonly replacedBy?: string;
+  readonly lastUsedAt?: string;
 }

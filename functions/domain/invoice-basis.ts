@@ -10,6 +10,27 @@ export interface Party {
   readonly addressLines: readonly string[];
 }
 
+/** A raster image carried inside data (a clinic logo): bytes as base64, type checked where it enters. */
+export interface ImageAsset {
+  readonly mimeType: 'image/png' | 'image/jpeg';
+  readonly base64: string;
+}
+
+/** The issuing clinic as printed on the document. */
+export interface ClinicParty extends Party {
+  readonly logo?: ImageAsset;
+}
+
+/** What kind of document the basis is; decides its title ("Fakturaunderlag", "Kreditunderlag"). */
+export const DOCUMENT_TYPES = ['fakturaunderlag', 'kreditunderlag'] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+/** The clinic's own references printed in the header ("Vår referens", agreement). */
+export interface ClinicReferences {
+  readonly ourReference?: string | undefined;
+  readonly agreement?: string | undefined;
+}
+
 export interface InvoiceCustomer extends Party {
   readonly customerNumber: string;
   /** The customer's own reference ("Er referens"). */
@@ -20,14 +41,14 @@ export interface InvoiceCustomer extends Party {
 export interface InvoiceLine {
   readonly date: IsoDate;
   /** Employee name or id; absent for lines billed to a cost centre only. */
-  readonly employee?: string;
-  readonly costCentre?: string;
+  readonly employee?: string | undefined;
+  readonly costCentre?: string | undefined;
   readonly serviceCode: string;
   readonly serviceText: string;
-  readonly performer?: string;
+  readonly performer?: string | undefined;
   readonly quantity: number;
   readonly unitPrice: MinorUnits;
-  /** VAT rate in percent: 0, 6, 12 or 25 in Sweden. Many occupational-health services are VAT exempt (0). */
+  /** VAT rate in percent: one of {@link SWEDISH_VAT_RATES}. Many occupational-health services are VAT exempt (0). */
   readonly vatRate: number;
   /** Net amount of the line (quantity × unit price, as billed). */
   readonly amount: MinorUnits;
@@ -35,8 +56,10 @@ export interface InvoiceLine {
 
 /** The structured content of an invoice basis (fakturaunderlag), as pushed by the practice system. */
 export interface InvoiceBasis {
-  readonly clinic: Party;
+  readonly clinic: ClinicParty;
   readonly customer: InvoiceCustomer;
+  readonly documentType: DocumentType;
+  readonly clinicReferences?: ClinicReferences;
   readonly invoiceNumber: string;
   readonly invoiceDate: IsoDate;
   readonly periodFrom: IsoDate;
@@ -46,10 +69,20 @@ export interface InvoiceBasis {
   readonly lines: readonly InvoiceLine[];
 }
 
-export interface LineGroup {
-  /** The employee, else the cost centre, else "Övrigt". */
+/** The VAT rates Swedish law knows (percent). */
+export const SWEDISH_VAT_RATES: readonly number[] = [0, 6, 12, 25];
+
+/** The lines of one employee within a cost centre; lines without an employee are grouped as "Övrigt". */
+export interface EmployeeGroup {
   readonly label: string;
   readonly lines: readonly InvoiceLine[];
+  readonly subtotal: MinorUnits;
+}
+
+/** The lines billed to one cost centre, per employee; lines without a cost centre as "Utan kostnadsställe". */
+export interface CostCentreGroup {
+  readonly label: string;
+  readonly employees: readonly EmployeeGroup[];
   readonly subtotal: MinorUnits;
 }
 
@@ -60,28 +93,28 @@ export interface VatRow {
 }
 
 export interface InvoiceSummary {
-  readonly groups: readonly LineGroup[];
+  readonly groups: readonly CostCentreGroup[];
   readonly vat: readonly VatRow[];
   readonly net: MinorUnits;
   readonly vatTotal: MinorUnits;
   readonly total: MinorUnits;
 }
 
-const UNGROUPED_LABEL = 'Övrigt';
+const WITHOUT_COST_CENTRE_LABEL = 'Utan kostnadsställe';
+const WITHOUT_EMPLOYEE_LABEL = 'Övrigt';
 
 /**
- * Groups lines per employee (or cost centre), in first-appearance order, and computes subtotals, the VAT summary
- * per rate and the totals. VAT is computed per rate on the summed base, as on a Swedish invoice.
+ * Groups lines per cost centre, then per employee, both in order of first appearance (the order the practice
+ * system sent), with a subtotal on each level; computes the VAT summary per rate and the totals. VAT is computed per
+ * rate on the summed base, as on a Swedish invoice.
  */
 export function summarizeInvoiceBasis(basis: InvoiceBasis): InvoiceSummary {
-  const groups = new Map<string, InvoiceLine[]>();
+  const costCentres = new Map<string, Map<string, InvoiceLine[]>>();
   const vatBases = new Map<number, MinorUnits>();
   let net = 0;
   for (const line of basis.lines) {
-    const label = line.employee ?? line.costCentre ?? UNGROUPED_LABEL;
-    const group = groups.get(label);
-    if (group) group.push(line);
-    else groups.set(label, [line]);
+    const employees = getOrAdd(costCentres, line.costCentre || WITHOUT_COST_CENTRE_LABEL, () => new Map());
+    getOrAdd(employees, line.employee || WITHOUT_EMPLOYEE_LABEL, () => []).push(line);
     vatBases.set(line.vatRate, (vatBases.get(line.vatRate) ?? 0) + line.amount);
     net += line.amount;
   }
@@ -90,14 +123,28 @@ export function summarizeInvoiceBasis(basis: InvoiceBasis): InvoiceSummary {
     .map(([rate, base]) => ({ rate, base, vat: vatOf(base, rate) }));
   const vatTotal = vat.reduce((sum, row) => sum + row.vat, 0);
   return {
-    groups: [...groups.entries()].map(([label, lines]) => ({
-      label,
-      lines,
-      subtotal: lines.reduce((sum, line) => sum + line.amount, 0),
-    })),
+    groups: [...costCentres.entries()].map(([label, byEmployee]): CostCentreGroup => {
+      const employees = [...byEmployee.entries()].map(
+        ([employee, lines]): EmployeeGroup => ({ label: employee, lines, subtotal: sum(lines.map((l) => l.amount)) }),
+      );
+      return { label, employees, subtotal: sum(employees.map((employee) => employee.subtotal)) };
+    }),
     vat,
     net,
     vatTotal,
     total: net + vatTotal,
   };
+}
+
+function sum(amounts: readonly MinorUnits[]): MinorUnits {
+  return amounts.reduce((total, amount) => total + amount, 0);
+}
+
+function getOrAdd<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
 }

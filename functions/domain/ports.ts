@@ -3,8 +3,8 @@
  * wiring in functions/runtime/ picks the adapters. Every tenant-scoped port is bound to ONE tenant when it is
  * created (see {@link TenantScopeFactory}), so use-case code cannot even express a cross-tenant read.
  */
-import type { DownloadReceipt, InvoiceDocument } from './document';
-import type { AuditEvent, Contact, Customer, Membership, PasswordIdentity, Session, Tenant } from './identity';
+import type { DocumentStatus, DownloadReceipt, InvoiceDocument, Withdrawal } from './document';
+import type { ApiKey, AuditEvent, Contact, Customer, Membership, PasswordIdentity, Session, Tenant } from './identity';
 import type { InvoiceBasis } from './invoice-basis';
 
 export interface Clock {
@@ -50,13 +50,60 @@ export interface ContactRepository {
   putMembership(membership: Membership): Promise<void>;
 }
 
+/** The PDF facts recorded when a document becomes ready. */
+export interface ReadyPdf {
+  readonly contentSha256: string;
+  readonly sizeBytes: number;
+  readonly pageCount: number;
+  /** When it became available to the customer (ISO instant). */
+  readonly sentAt: string;
+}
+
+export interface CompletedVersion {
+  /** The document, now ready. Its visibility is `superseded` if a newer version was already current. */
+  readonly document: InvoiceDocument;
+  /** The previous current version, now superseded by this one. */
+  readonly superseded?: InvoiceDocument;
+}
+
+/**
+ * Documents of one clinic, with the life cycle of ingest: a version is *received* (claimed, not visible), then
+ * *completed* (ready; it becomes the current version of its invoice number and supersedes the previous one, in
+ * one transaction), or *failed*. Every transition is conditional on the state it starts from, so a retried or
+ * concurrent step can never move a document backwards or publish it twice.
+ */
 export interface DocumentRepository {
-  /** Stores a new document; fails with ConflictError if the id exists. */
-  create(document: InvoiceDocument): Promise<void>;
+  /**
+   * Records a newly received version: the document, the claim on (customer, invoice number, version) and the
+   * id → customer locator, atomically. ConflictError if that version or id is already claimed.
+   */
+  receive(document: InvoiceDocument): Promise<void>;
   get(customerId: string, documentId: string): Promise<InvoiceDocument | undefined>;
+  /** Finds a document by id alone (ingest status requests know only the id). */
+  locate(documentId: string): Promise<InvoiceDocument | undefined>;
+  /** The document that claimed this version of an invoice number, in any state. */
+  findVersion(customerId: string, invoiceNumber: string, version: number): Promise<InvoiceDocument | undefined>;
+  /**
+   * Moves the status (e.g. received → rendering, rendering → failed with a reason). ConflictError unless the
+   * current status is one of `from`. Never used to reach `ready`: that is {@link completeVersion}.
+   */
+  changeStatus(
+    customerId: string,
+    documentId: string,
+    from: readonly DocumentStatus[],
+    to: { readonly status: Exclude<DocumentStatus, 'ready'>; readonly failureReason?: string },
+  ): Promise<InvoiceDocument>;
+  /**
+   * Marks the document ready with its PDF facts and makes it the current version of its invoice number,
+   * superseding the previous current version — all in one transaction. If a newer version is already current, this
+   * one becomes ready but superseded. Calling it again for a ready document returns it unchanged (idempotent).
+   */
+  completeVersion(customerId: string, documentId: string, pdf: ReadyPdf): Promise<CompletedVersion>;
+  /** Hides the document for good and records why. Idempotent for an already withdrawn document. */
+  withdraw(customerId: string, documentId: string, withdrawal: Withdrawal): Promise<InvoiceDocument>;
   /** Documents contacts may see, newest invoice date first. Served by a sparse index: invisible ones are not in it. */
   listVisible(customerId: string, page: PageRequest): Promise<Page<InvoiceDocument>>;
-  /** Finds the current version with this invoice number (the seed's and ingest's idempotency anchor). */
+  /** The current (ready, newest) version with this invoice number. */
   findByInvoiceNumber(customerId: string, invoiceNumber: string): Promise<InvoiceDocument | undefined>;
   recordDownload(customerId: string, documentId: string, receipt: DownloadReceipt): Promise<void>;
 }
@@ -80,6 +127,71 @@ export interface DocumentStore {
   presignDownload(customerId: string, documentId: string, options: PresignOptions): Promise<string>;
 }
 
+/** A presigned upload the practice system PUTs a ready-made PDF to. */
+export interface PresignedUpload {
+  readonly url: string;
+  readonly method: 'PUT';
+  /** Headers the upload must carry exactly as given (they are part of the signature). */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly expiresAt: string;
+}
+
+/**
+ * What the practice system handed in, kept apart from the published PDFs (under `tenants/<t>/ingest/`): the
+ * structured data the render worker reads, and ready-made PDFs uploaded through presigned URLs.
+ */
+export interface IngestStore {
+  /** Stores the canonical JSON of a received invoice basis (overwriting is harmless: same id, same content). */
+  putPayload(documentId: string, json: Uint8Array): Promise<void>;
+  getPayload(documentId: string): Promise<Uint8Array | undefined>;
+  /** A URL that accepts exactly one PDF of exactly `sizeBytes` for this document, for `expiresInSeconds`. */
+  presignPdfUpload(
+    documentId: string,
+    options: { readonly sizeBytes: number; readonly expiresInSeconds: number },
+  ): Promise<PresignedUpload>;
+  /** The uploaded PDF, or undefined if nothing was uploaded; refuses to read more than `maxBytes`. */
+  getUploadedPdf(documentId: string, maxBytes: number): Promise<Uint8Array | undefined>;
+  deleteUploadedPdf(documentId: string): Promise<void>;
+}
+
+export interface ApiKeyRepository {
+  /** Stores a new key; ConflictError if the id exists. */
+  create(key: ApiKey): Promise<void>;
+  get(keyId: string): Promise<ApiKey | undefined>;
+  /** Every key of the clinic, newest first (revoked ones included, for the record). */
+  list(): Promise<readonly ApiKey[]>;
+  /** Applies a change to a key; NotFoundError-free: ConflictError if the key does not exist. */
+  update(keyId: string, change: Partial<Pick<ApiKey, 'revokedAt' | 'expiresAt' | 'replacedBy'>>): Promise<ApiKey>;
+  /** Records use; cheap and best-effort (at most one write per key and minute). */
+  touch(keyId: string, at: Date): Promise<void>;
+}
+
+/** A stored outcome of a request made with an `Idempotency-Key`. */
+export interface IdempotencyRecord {
+  readonly key: string;
+  /** SHA-256 of method, path and body: the same key with another request is refused. */
+  readonly requestSha256: string;
+  readonly state: 'in_progress' | 'completed';
+  readonly createdAt: string;
+  readonly response?: { readonly status: number; readonly body: string };
+}
+
+export interface IdempotencyStore {
+  /**
+   * Claims the key for a new request, or returns the record that already holds it. Records expire after
+   * `ttlSeconds` (then the key may be reused).
+   */
+  begin(
+    key: string,
+    requestSha256: string,
+    now: Date,
+    ttlSeconds: number,
+  ): Promise<{ readonly claimed: true } | { readonly claimed: false; readonly record: IdempotencyRecord }>;
+  complete(key: string, response: { readonly status: number; readonly body: string }): Promise<void>;
+  /** Releases the key after a failure, so that a retry runs the request again. */
+  release(key: string): Promise<void>;
+}
+
 export interface SessionRepository {
   create(session: Session): Promise<void>;
   get(contactId: string, sessionId: string): Promise<Session | undefined>;
@@ -101,6 +213,9 @@ export interface TenantScope {
   readonly documentStore: DocumentStore;
   readonly sessions: SessionRepository;
   readonly audit: AuditLog;
+  readonly ingestStore: IngestStore;
+  readonly apiKeys: ApiKeyRepository;
+  readonly idempotency: IdempotencyStore;
 }
 
 export type TenantScopeFactory = (tenantId: string) => TenantScope;
@@ -130,6 +245,33 @@ export interface SessionTokens {
   verify(token: string): Promise<SessionClaims | undefined>;
 }
 
+export interface RenderedPdf {
+  readonly pdf: Uint8Array;
+  readonly pageCount: number;
+}
+
 export interface InvoiceRenderer {
-  render(basis: InvoiceBasis): Promise<Uint8Array>;
+  /** Same basis, same bytes: no clock, no randomness (the content hash stays stable). */
+  render(basis: InvoiceBasis): Promise<RenderedPdf>;
+}
+
+/** Checks that bytes are a PDF a contact can open: the magic bytes, a parseable structure, not encrypted. */
+export interface PdfInspector {
+  /** The page count of a valid PDF; UnprocessableError naming the problem otherwise. */
+  inspect(pdf: Uint8Array): Promise<{ readonly pageCount: number }>;
+}
+
+/** Identifies one document to render (or finish) asynchronously. */
+export interface RenderJob {
+  readonly tenantId: string;
+  readonly customerId: string;
+  readonly documentId: string;
+}
+
+/**
+ * Hands a received document to the render worker. In AWS an SQS queue with retries and a dead-letter queue; locally
+ * the same worker use case run in-process. Delivery is at least once: the worker is idempotent.
+ */
+export interface RenderQueue {
+  enqueue(job: RenderJob): Promise<void>;
 }

@@ -3,10 +3,13 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import {
   ConflictError,
+  ForbiddenError,
   InvalidCredentialsError,
   NotFoundError,
+  PayloadTooLargeError,
   PortalError,
   UnauthenticatedError,
+  UnprocessableError,
   ValidationError,
 } from '../domain/errors';
 import type { ErrorResponse } from './api-contract';
@@ -23,6 +26,9 @@ function statusOf(error: PortalError): ContentfulStatusCode {
   if (error instanceof InvalidCredentialsError || error instanceof UnauthenticatedError) return 401;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
+  if (error instanceof ForbiddenError) return 403;
+  if (error instanceof PayloadTooLargeError) return 413;
+  if (error instanceof UnprocessableError) return 422;
   return 400;
 }
 

@@ -12,8 +12,8 @@ z.config(en());
 
 /** 415 for a body that is not `application/json` (SECURITY.md "Ingest API"; the same rule everywhere). */
 export class UnsupportedMediaTypeError extends PortalError {
-  constructor() {
-    super('unsupported_media_type', 'The request body must be JSON (Content-Type: application/json).');
+  constructor(message = 'The request body must be JSON (Content-Type: application/json).') {
+    super('unsupported_media_type', message);
   }
 }
 
@@ -21,11 +21,23 @@ export class UnsupportedMediaTypeError extends PortalError {
 export function validate<Schema extends z.ZodMiniType>(schema: Schema, input: unknown, what: string): z.infer<Schema> {
   const result = z.safeParse(schema, input);
   if (result.success) return result.data;
-  const fields = Object.fromEntries(
-    result.error.issues.map((issue) => [issue.path.join('.') || '(body)', issue.message]),
-  );
-  throw new ValidationError(`Invalid ${what}: ${Object.keys(fields).join(', ')}.`, { fields });
+  return throwValidationError(result.error.issues, what);
 }
+
+/** A schema failure (from zod or zod/mini) as the one 400 error shape: every offending field path with its message. */
+export function throwValidationError(
+  issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>,
+  what: string,
+): never {
+  const fields = Object.fromEntries(
+    issues.slice(0, MAX_REPORTED_FIELDS).map((issue) => [issue.path.map(String).join('.') || '(body)', issue.message]),
+  );
+  const more = issues.length > MAX_REPORTED_FIELDS ? ` (and ${issues.length - MAX_REPORTED_FIELDS} more)` : '';
+  throw new ValidationError(`Invalid ${what}: ${Object.keys(fields).join(', ')}${more}.`, { fields });
+}
+
+/** A 20,000-line body with a systematic mistake would otherwise produce a 20,000-entry error. */
+const MAX_REPORTED_FIELDS = 50;
 
 /** Reads a JSON body and validates it: wrong content type, malformed JSON and schema failures each say so. */
 export async function parseJsonBody<Schema extends z.ZodMiniType>(

@@ -7,8 +7,15 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createPdfmakeInvoiceRenderer } from '../adapters/pdf/pdfmake-invoice-renderer';
 import { createApp } from '../http/create-app';
+import { createIngestApp } from '../http/ingest/create-ingest-app';
 import { createDynamoDbClient } from '../runtime/aws-clients';
-import { LOCAL_REGION, localDeps } from '../runtime/local';
+import {
+  LOCAL_REGION,
+  LOCAL_SERVICES_FILE,
+  type LocalServiceEndpoints,
+  type LocalServicesFile,
+  localRuntime,
+} from '../runtime/local';
 import { demoSeed } from './seed/demo-data';
 import { seedDemoClinic } from './seed/seed-demo-clinic';
 import { startDynamoDbLocal } from './services/dynamodb-local';
@@ -41,6 +48,10 @@ export interface DemoLogin {
 
 export interface LocalPortal {
   readonly url: string;
+  /** Where the running services are, for operator tools (`npm run apikey`, `npm run demo:push`). */
+  readonly services: LocalServiceEndpoints;
+  /** Resolves when every render job handed to the in-process worker so far has finished. */
+  renderingIdle(): Promise<void>;
   readonly demoLogins: readonly DemoLogin[];
   readonly seeded: { readonly documentsCreated: number };
   stop(): Promise<void>;
@@ -83,28 +94,41 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     await ensureTable(setupClient, TABLE_NAME);
     setupClient.destroy();
 
-    const deps = localDeps({
+    const services: LocalServiceEndpoints = {
       dynamoDbEndpoint: dynamoDb.endpoint,
       tableName: TABLE_NAME,
       s3Endpoint: s3.endpoint,
       s3Credentials: S3_EMULATOR_CREDENTIALS,
       documentsBucket: DOCUMENTS_BUCKET,
-      sessionSeed: sessionSeed(dataDirectory),
-    });
+    };
+    const runtime = localRuntime({ ...services, sessionSeed: sessionSeed(dataDirectory) });
     const seed = demoSeed();
     log('Seeding the demo clinic (first start renders its PDFs)…');
-    const seeded = await seedDemoClinic({ ...deps, renderer: createPdfmakeInvoiceRenderer() }, seed, DEMO_HOSTS);
+    const seeded = await seedDemoClinic(
+      { ...runtime.portal, renderer: createPdfmakeInvoiceRenderer() },
+      seed,
+      DEMO_HOSTS,
+    );
 
-    const server = new Hono().route('/', createApp(deps)).route('/', frontend);
+    const server = new Hono()
+      .route('/', createApp(runtime.portal))
+      .route('/', createIngestApp(runtime.ingest))
+      .route('/', frontend);
     const port = options.port ?? (await findFreePort());
     const httpServer = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const listening = serve({ fetch: server.fetch, port, hostname: '127.0.0.1' }, () => resolve(listening));
       listening.once('error', reject);
     });
 
+    const url = `http://localhost:${port}`;
+    const servicesFile: LocalServicesFile = { ...services, portalUrl: url };
+    writeFileSync(join(dataDirectory, LOCAL_SERVICES_FILE), JSON.stringify(servicesFile, null, 2), { mode: 0o600 });
+
     const customerName = new Map(seed.customers.map((customer) => [customer.customerNumber, customer.name]));
     return {
-      url: `http://localhost:${port}`,
+      url,
+      services,
+      renderingIdle: () => runtime.renderQueue.idle(),
       seeded: { documentsCreated: seeded.documentsCreated },
       demoLogins: seed.contacts.map((contact) => ({
         name: contact.name,
@@ -114,6 +138,8 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       })),
       async stop() {
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await runtime.renderQueue.idle();
+        rmSync(join(dataDirectory, LOCAL_SERVICES_FILE), { force: true });
         await stopServices();
       },
     };

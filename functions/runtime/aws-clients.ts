@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 
 export interface ClientOptions {
   readonly region: string;
@@ -44,4 +45,8 @@ export function createS3Client(options: ClientOptions): S3Client {
 
 export function createSecretsManagerClient(options: ClientOptions): SecretsManagerClient {
   return new SecretsManagerClient(commonConfig(options));
+}
+
+export function createSqsClient(options: ClientOptions): SQSClient {
+  return new SQSClient(commonConfig(options));
 }

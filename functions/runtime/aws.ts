@@ -15,9 +15,10 @@ export interface AwsEnvironment {
   readonly TABLE_NAME?: string | undefined;
   readonly DOCUMENTS_BUCKET?: string | undefined;
   readonly SESSION_SECRET_ARN?: string | undefined;
+  readonly RENDER_QUEUE_URL?: string | undefined;
 }
 
-function required(env: AwsEnvironment, name: keyof AwsEnvironment): string {
+export function required(env: AwsEnvironment, name: keyof AwsEnvironment): string {
   const value = env[name];
   if (!value) throw new Error(`The Lambda environment variable ${name} is not set.`);
   return value;
@@ -28,7 +29,7 @@ function required(env: AwsEnvironment, name: keyof AwsEnvironment): string {
  * The clinic's host name comes from `x-forwarded-host`, which the CloudFront viewer-request function overwrites
  * with the viewer's Host header on every request (lib/stacks/web-stack.ts).
  */
-function lambdaRequestInfo(c: Context): TrustedRequestInfo {
+export function lambdaRequestInfo(c: Context): TrustedRequestInfo {
   const event = (c.env as { event?: LambdaEvent } | undefined)?.event;
   const context = event && 'requestContext' in event ? event.requestContext : undefined;
   const sourceIp = context && 'http' in context ? context.http.sourceIp : 'unknown';
@@ -46,13 +47,7 @@ export function awsDeps(env: AwsEnvironment = process.env): AppDeps {
   const region = required(env, 'AWS_REGION');
   const secretArn = required(env, 'SESSION_SECRET_ARN');
   const secrets = createSecretsManagerClient({ region });
-  const data = dataAdapters({
-    dynamoDb: createDynamoDbClient({ region }),
-    tableName: required(env, 'TABLE_NAME'),
-    s3: createS3Client({ region }),
-    documentsBucket: required(env, 'DOCUMENTS_BUCKET'),
-    clock: systemClock,
-  });
+  const data = awsDataAdapters(env);
   return {
     ...data,
     tokens: joseSessionTokens(async () => {
@@ -65,4 +60,16 @@ export function awsDeps(env: AwsEnvironment = process.env): AppDeps {
     ids: randomIds,
     requestInfo: lambdaRequestInfo,
   };
+}
+
+/** The table and bucket adapters every function shares (TABLE_NAME, DOCUMENTS_BUCKET). */
+export function awsDataAdapters(env: AwsEnvironment = process.env) {
+  const region = required(env, 'AWS_REGION');
+  return dataAdapters({
+    dynamoDb: createDynamoDbClient({ region }),
+    tableName: required(env, 'TABLE_NAME'),
+    s3: createS3Client({ region }),
+    documentsBucket: required(env, 'DOCUMENTS_BUCKET'),
+    clock: systemClock,
+  });
 }

@@ -1,14 +1,27 @@
 import type { Context } from 'hono';
+import { pdfLibInspector } from '../adapters/pdf/pdf-lib-inspector';
+import { createPdfmakeInvoiceRenderer } from '../adapters/pdf/pdfmake-invoice-renderer';
+import { type InProcessRenderQueue, inProcessRenderQueue } from '../adapters/queue/in-process-render-queue';
 import { joseSessionTokens, signingKeysFromSeed } from '../adapters/security/jose-session-tokens';
 import { type ScryptCost, scryptPasswordHasher } from '../adapters/security/scrypt-password-hasher';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
-import type { Clock, IdGenerator } from '../domain/ports';
+import type { Clock, IdGenerator, InvoiceRenderer } from '../domain/ports';
 import type { AppDeps, TrustedRequestInfo } from '../http/app-types';
+import type { IngestAppDeps } from '../http/ingest/ingest-env';
+import { renderDocument } from '../use-cases/ingest/render-document';
 import { createDynamoDbClient, createS3Client } from './aws-clients';
 import { dataAdapters } from './tenant-scope';
 
 /** Region and credentials the local emulators accept; nothing here ever reaches AWS. */
 export const LOCAL_REGION = 'eu-north-1';
+
+/** Written into the data folder while `npm start` runs: how operator tools find its DynamoDB Local and S3 emulator. */
+export const LOCAL_SERVICES_FILE = 'local-services.json';
+
+/** The content of {@link LOCAL_SERVICES_FILE}. */
+export interface LocalServicesFile extends LocalServiceEndpoints {
+  readonly portalUrl: string;
+}
 
 export interface LocalServiceEndpoints {
   readonly dynamoDbEndpoint: string;
@@ -25,6 +38,17 @@ export interface LocalDepsOptions extends LocalServiceEndpoints {
   readonly passwordCost?: ScryptCost;
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
+  /** Defaults to pdfmake with Roboto from node_modules; fault-injection tests wrap it. */
+  readonly renderer?: InvoiceRenderer;
+  /** Pause between local render retries (the SQS visibility timeout's stand-in). */
+  readonly renderRetryDelayMs?: number;
+}
+
+/** Everything that runs locally: the portal API, the ingest API and the render worker behind its in-process queue. */
+export interface LocalRuntime {
+  readonly portal: AppDeps;
+  readonly ingest: IngestAppDeps;
+  readonly renderQueue: InProcessRenderQueue;
 }
 
 /**
@@ -42,8 +66,9 @@ function localRequestInfo(c: Context): TrustedRequestInfo {
 }
 
 /** Local wiring: the same adapters as in AWS, pointed at DynamoDB Local and the S3 emulator. */
-export function localDeps(options: LocalDepsOptions): AppDeps {
+export function localRuntime(options: LocalDepsOptions): LocalRuntime {
   const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
   const data = dataAdapters({
     dynamoDb: createDynamoDbClient({
       region: LOCAL_REGION,
@@ -56,12 +81,30 @@ export function localDeps(options: LocalDepsOptions): AppDeps {
     clock,
   });
   const keys = signingKeysFromSeed(options.sessionSeed);
+  const renderer = options.renderer ?? createPdfmakeInvoiceRenderer();
+  const renderQueue = inProcessRenderQueue({
+    work: (job, delivery) => renderDocument({ scopeFor: data.scopeFor, renderer, clock, ids }, job, delivery),
+    ...(options.renderRetryDelayMs === undefined ? {} : { retryDelayMs: options.renderRetryDelayMs }),
+    onDeadLetter: (job, error) =>
+      console.error(`Render job for document ${job.documentId} failed for good: ${String(error)}`),
+  });
   return {
-    ...data,
-    tokens: joseSessionTokens(async () => keys),
-    hasher: scryptPasswordHasher(options.passwordCost),
-    clock,
-    ids: options.ids ?? randomIds,
-    requestInfo: localRequestInfo,
+    portal: {
+      ...data,
+      tokens: joseSessionTokens(async () => keys),
+      hasher: scryptPasswordHasher(options.passwordCost),
+      clock,
+      ids,
+      requestInfo: localRequestInfo,
+    },
+    ingest: {
+      ...data,
+      queue: renderQueue,
+      inspector: pdfLibInspector(),
+      clock,
+      ids,
+      requestInfo: localRequestInfo,
+    },
+    renderQueue,
   };
 }

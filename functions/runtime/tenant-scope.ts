@@ -1,6 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { dynamoDbApiKeyRepository } from '../adapters/dynamodb/dynamodb-api-key-repository';
 import { dynamoDbDocumentRepository } from '../adapters/dynamodb/dynamodb-document-repository';
+import { dynamoDbIdempotencyStore } from '../adapters/dynamodb/dynamodb-idempotency-store';
 import {
   dynamoDbAuditLog,
   dynamoDbContactRepository,
@@ -11,6 +13,7 @@ import {
 } from '../adapters/dynamodb/dynamodb-identity-repositories';
 import { DynamoDbTable } from '../adapters/dynamodb/dynamodb-table';
 import { s3DocumentStore } from '../adapters/s3/s3-document-store';
+import { s3IngestStore } from '../adapters/s3/s3-ingest-store';
 import type { Clock, TenantDirectory, TenantScopeFactory } from '../domain/ports';
 import { cachedTenantDirectory } from './cached-tenant-directory';
 
@@ -34,11 +37,11 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
   const documents = dynamoDbDocumentRepository(table);
   const sessions = dynamoDbSessionRepository(table);
   const audit = dynamoDbAuditLog(table);
-  const documentStore = s3DocumentStore({
-    client: services.s3,
-    bucket: services.documentsBucket,
-    clock: services.clock,
-  });
+  const bucket = { client: services.s3, bucket: services.documentsBucket, clock: services.clock };
+  const documentStore = s3DocumentStore(bucket);
+  const ingestStore = s3IngestStore(bucket);
+  const apiKeys = dynamoDbApiKeyRepository(table);
+  const idempotency = dynamoDbIdempotencyStore(table);
   return {
     scopeFor: (tenantId) => ({
       tenantId,
@@ -49,6 +52,9 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
       documentStore: documentStore(tenantId),
       sessions: sessions(tenantId),
       audit: audit(tenantId),
+      ingestStore: ingestStore(tenantId),
+      apiKeys: apiKeys(tenantId),
+      idempotency: idempotency(tenantId),
     }),
     directory: cachedTenantDirectory(dynamoDbTenantDirectory(table), services.clock),
   };

@@ -15,8 +15,18 @@ export const LAMBDA_BUNDLING = {
   /** Bundle the AWS SDK we tested instead of the runtime's copy; a bundled SDK also cold-starts faster. */
   externalModules: [] as string[],
   mainFields: ['module', 'main'],
-  /** CommonJS dependencies call `require`, which ESM lacks; this gives them one. */
-  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+  /**
+   * CommonJS dependencies use `require`, `__filename` and `__dirname`, which ESM lacks (pdfmake's virtual file system
+   * strips `__dirname` from every file name). The imports carry bundle-private aliases, so application code may import
+   * `createRequire` itself without clashing with the banner.
+   */
+  banner: [
+    "import { createRequire as __bundleCreateRequire } from 'node:module';",
+    "import { fileURLToPath as __bundleFileURLToPath } from 'node:url';",
+    'const require = __bundleCreateRequire(import.meta.url);',
+    'const __filename = __bundleFileURLToPath(import.meta.url);',
+    "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+  ].join(' '),
   /** PDF fonts are embedded in the bundle as bytes (see TOOLING.md, pdfmake on the server). */
   loader: { '.ttf': 'binary' } as Record<string, 'binary'>,
 } as const;

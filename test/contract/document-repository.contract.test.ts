@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { InvoiceDocument } from '../../functions/domain/document';
 import { ConflictError, ValidationError } from '../../functions/domain/errors';
+import type { ReadyPdf } from '../../functions/domain/ports';
 import { type ClinicFixture, createClinic, createTestPortal } from '../support/test-portal';
+
+const PDF: ReadyPdf = {
+  contentSha256: 'c'.repeat(64),
+  sizeBytes: 2048,
+  pageCount: 2,
+  sentAt: '2024-02-01T07:00:00.000Z',
+};
 
 /** The DocumentRepository port's contract, run against DynamoDB Local. */
 describe('document repository (DynamoDB Local)', () => {
@@ -12,107 +21,410 @@ describe('document repository (DynamoDB Local)', () => {
     clinic = await createClinic(portal);
   });
 
-  it('returns a created document by customer and id, and nothing for another customer', async () => {
-    const { document } = await clinic.addDocument(clinic.customer);
-
-    await expect(clinic.scope.documents.get(clinic.customer.id, document.id)).resolves.toEqual(document);
-    await expect(clinic.scope.documents.get(clinic.otherCustomer.id, document.id)).resolves.toBeUndefined();
+  /** A document as ingest receives it: claimed, not yet rendered, not visible. */
+  const received = (overrides: Partial<InvoiceDocument> = {}): InvoiceDocument => ({
+    id: randomUUID(),
+    customerId: clinic.customer.id,
+    invoiceNumber: `F-${randomUUID().slice(0, 8)}`,
+    invoiceDate: '2024-01-31',
+    periodFrom: '2024-01-01',
+    periodTo: '2024-01-31',
+    description: 'Fakturering januari',
+    amount: 125_000,
+    vatAmount: 25_000,
+    currency: 'SEK',
+    documentType: 'fakturaunderlag',
+    source: 'rendered',
+    status: 'received',
+    visibility: 'published',
+    version: 1,
+    receivedAt: '2024-01-31T06:00:00.000Z',
+    payloadSha256: 'a'.repeat(64),
+    lineCount: 3,
+    ...overrides,
   });
 
-  it("does not show one clinic's document to another clinic, even with the right customer and document ids", async () => {
-    const { document } = await clinic.addDocument(clinic.customer);
-    const otherClinic = await createClinic(portal);
+  const receive = async (overrides: Partial<InvoiceDocument> = {}) => {
+    const document = received(overrides);
+    await clinic.scope.documents.receive(document);
+    return document;
+  };
 
-    await expect(otherClinic.scope.documents.get(clinic.customer.id, document.id)).resolves.toBeUndefined();
-    const page = await otherClinic.scope.documents.listVisible(clinic.customer.id, { limit: 10 });
-    expect(page.items).toEqual([]);
+  const complete = (document: InvoiceDocument) =>
+    clinic.scope.documents.completeVersion(document.customerId, document.id, PDF);
+
+  const visibleIds = async () =>
+    (await clinic.scope.documents.listVisible(clinic.customer.id, { limit: 50 })).items.map((item) => item.id);
+
+  const stored = (document: InvoiceDocument) => clinic.scope.documents.get(document.customerId, document.id);
+
+  describe('receiving and completing a version', () => {
+    it('receives a version invisibly, then shows it once it is complete, as the current version', async () => {
+      const document = await receive();
+
+      const rendering = await clinic.scope.documents.changeStatus(clinic.customer.id, document.id, ['received'], {
+        status: 'rendering',
+      });
+      const beforeCompletion = await visibleIds();
+      const completed = await complete(document);
+
+      expect(rendering).toEqual({ ...document, status: 'rendering' });
+      expect(beforeCompletion).toEqual([]);
+      expect(completed).toEqual({ document: { ...document, ...PDF, status: 'ready' } });
+      await expect(stored(document)).resolves.toEqual(completed.document);
+      await expect(visibleIds()).resolves.toEqual([document.id]);
+      await expect(
+        clinic.scope.documents.findByInvoiceNumber(clinic.customer.id, document.invoiceNumber),
+      ).resolves.toEqual(completed.document);
+    });
+
+    it('finds a document by its id alone and by its version, in any state', async () => {
+      const document = await receive({ version: 3 });
+
+      await expect(clinic.scope.documents.locate(document.id)).resolves.toEqual(document);
+      await expect(clinic.scope.documents.findVersion(clinic.customer.id, document.invoiceNumber, 3)).resolves.toEqual(
+        document,
+      );
+      await expect(
+        clinic.scope.documents.findVersion(clinic.customer.id, document.invoiceNumber, 2),
+      ).resolves.toBeUndefined();
+      await expect(clinic.scope.documents.locate(randomUUID())).resolves.toBeUndefined();
+    });
+
+    it('refuses a second claim on the same version and leaves the first one untouched', async () => {
+      const first = await receive();
+      const second = received({ invoiceNumber: first.invoiceNumber, description: 'Ska inte synas' });
+
+      await expect(clinic.scope.documents.receive(second)).rejects.toBeInstanceOf(ConflictError);
+      await expect(stored(first)).resolves.toEqual(first);
+      await expect(clinic.scope.documents.findVersion(clinic.customer.id, first.invoiceNumber, 1)).resolves.toEqual(
+        first,
+      );
+      await expect(stored(second)).resolves.toBeUndefined();
+      await expect(clinic.scope.documents.locate(second.id)).resolves.toBeUndefined();
+    });
+
+    it('refuses to receive a document id twice, writing nothing for the second', async () => {
+      const first = await receive();
+      const again = received({ id: first.id, invoiceNumber: 'F-other' });
+
+      await expect(clinic.scope.documents.receive(again)).rejects.toBeInstanceOf(ConflictError);
+      await expect(stored(first)).resolves.toEqual(first);
+      await expect(clinic.scope.documents.findVersion(clinic.customer.id, 'F-other', 1)).resolves.toBeUndefined();
+    });
+
+    it('returns an already ready document unchanged when completed again', async () => {
+      const document = await receive();
+      const first = await complete(document);
+
+      const second = await clinic.scope.documents.completeVersion(clinic.customer.id, document.id, {
+        ...PDF,
+        contentSha256: 'd'.repeat(64),
+        sentAt: '2024-03-01T00:00:00.000Z',
+      });
+
+      expect(second).toEqual({ document: first.document });
+      await expect(stored(document)).resolves.toEqual(first.document);
+    });
+
+    it('completes a document that was withdrawn while rendering, but keeps it hidden', async () => {
+      const document = await receive();
+      await clinic.scope.documents.withdraw(clinic.customer.id, document.id, {
+        at: '2024-01-31T06:30:00.000Z',
+        reason: 'Felaktig kund',
+      });
+
+      const { document: completed } = await complete(document);
+
+      expect(completed).toMatchObject({ status: 'ready', visibility: 'withdrawn' });
+      await expect(visibleIds()).resolves.toEqual([]);
+    });
+
+    it('refuses to complete a failed document, and clears the failure reason on the way back', async () => {
+      const document = await receive();
+      const failed = await clinic.scope.documents.changeStatus(clinic.customer.id, document.id, ['received'], {
+        status: 'failed',
+        failureReason: 'Raderna summerar inte till totalen.',
+      });
+
+      await expect(complete(document)).rejects.toBeInstanceOf(ConflictError);
+      const retried = await clinic.scope.documents.changeStatus(clinic.customer.id, document.id, ['failed'], {
+        status: 'received',
+      });
+
+      expect(failed.failureReason).toBe('Raderna summerar inte till totalen.');
+      expect(retried).toEqual(document);
+    });
+
+    it('refuses a status change from a status the document does not have, and changes nothing', async () => {
+      const document = await receive();
+
+      const attempt = clinic.scope.documents.changeStatus(clinic.customer.id, document.id, ['rendering'], {
+        status: 'failed',
+        failureReason: 'timeout',
+      });
+
+      await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+      await expect(attempt).rejects.toThrow(/status received, expected rendering/u);
+      await expect(stored(document)).resolves.toEqual(document);
+    });
+
+    it('refuses a status change of a document that does not exist, creating nothing', async () => {
+      const missing = randomUUID();
+
+      await expect(
+        clinic.scope.documents.changeStatus(clinic.customer.id, missing, ['received'], { status: 'rendering' }),
+      ).rejects.toBeInstanceOf(ConflictError);
+      await expect(clinic.scope.documents.get(clinic.customer.id, missing)).resolves.toBeUndefined();
+    });
   });
 
-  it('refuses to create a document id twice and leaves the first one untouched', async () => {
-    const { document } = await clinic.addDocument(clinic.customer);
+  describe('versions of one invoice number', () => {
+    it('supersedes the current version when a newer one completes', async () => {
+      const v1 = await receive();
+      await complete(v1);
+      const v2 = await receive({ invoiceNumber: v1.invoiceNumber, version: 2, invoiceDate: '2024-02-01' });
 
-    await expect(
-      clinic.scope.documents.create({ ...document, invoiceNumber: 'other', description: 'overwritten?' }),
-    ).rejects.toBeInstanceOf(ConflictError);
-    await expect(clinic.scope.documents.get(clinic.customer.id, document.id)).resolves.toEqual(document);
+      const result = await complete(v2);
+
+      expect(result.document).toMatchObject({ id: v2.id, status: 'ready', visibility: 'published' });
+      expect(result.superseded).toMatchObject({ id: v1.id, visibility: 'superseded', supersededBy: v2.id });
+      await expect(stored(v1)).resolves.toEqual(result.superseded);
+      await expect(visibleIds()).resolves.toEqual([v2.id]);
+      await expect(clinic.scope.documents.findByInvoiceNumber(clinic.customer.id, v1.invoiceNumber)).resolves.toEqual(
+        result.document,
+      );
+    });
+
+    it('keeps the newer version current when an older one completes after it', async () => {
+      const v1 = await receive();
+      const v2 = await receive({ invoiceNumber: v1.invoiceNumber, version: 2 });
+      await complete(v2);
+
+      const late = await complete(v1);
+
+      expect(late.document).toMatchObject({
+        id: v1.id,
+        status: 'ready',
+        visibility: 'superseded',
+        supersededBy: v2.id,
+      });
+      expect(late.superseded).toBeUndefined();
+      await expect(stored(v2)).resolves.toMatchObject({ visibility: 'published' });
+      await expect(visibleIds()).resolves.toEqual([v2.id]);
+      await expect(
+        clinic.scope.documents.findByInvoiceNumber(clinic.customer.id, v1.invoiceNumber),
+      ).resolves.toMatchObject({ id: v2.id });
+    });
+
+    it('settles two versions completing at the same time on exactly one current version', async () => {
+      const v1 = await receive();
+      const v2 = await receive({ invoiceNumber: v1.invoiceNumber, version: 2 });
+
+      await Promise.all([complete(v1), complete(v2)]);
+
+      await expect(stored(v1)).resolves.toMatchObject({
+        status: 'ready',
+        visibility: 'superseded',
+        supersededBy: v2.id,
+      });
+      await expect(stored(v2)).resolves.toMatchObject({ status: 'ready', visibility: 'published' });
+      await expect(visibleIds()).resolves.toEqual([v2.id]);
+    });
+
+    it('completes the same document twice at the same time once', async () => {
+      const document = await receive();
+
+      const [first, second] = await Promise.all([complete(document), complete(document)]);
+
+      expect(first.document).toEqual(second.document);
+      await expect(visibleIds()).resolves.toEqual([document.id]);
+    });
   });
 
-  it('lists only ready and published documents, newest invoice date first', async () => {
-    const oldest = await clinic.addDocument(clinic.customer, { invoiceDate: '2024-01-15' });
-    const newest = await clinic.addDocument(clinic.customer, { invoiceDate: '2024-03-15' });
-    const middle = await clinic.addDocument(clinic.customer, { invoiceDate: '2024-02-15' });
-    await clinic.addDocument(clinic.customer, { invoiceDate: '2024-04-01', visibility: 'held' });
-    await clinic.addDocument(clinic.customer, { invoiceDate: '2024-04-02', visibility: 'withdrawn' });
-    await clinic.addDocument(clinic.customer, { invoiceDate: '2024-04-03', status: 'rendering' });
+  describe('withdrawing', () => {
+    const withdrawal = { at: '2024-02-10T09:00:00.000Z', reason: 'Fakturan makulerad' };
 
-    const page = await clinic.scope.documents.listVisible(clinic.customer.id, { limit: 50 });
+    it('hides a published document and records why', async () => {
+      const { document } = await clinic.addDocument(clinic.customer);
 
-    expect(page.items.map((item) => item.id)).toEqual([newest.document.id, middle.document.id, oldest.document.id]);
-    expect(page.nextCursor).toBeUndefined();
+      const withdrawn = await clinic.scope.documents.withdraw(clinic.customer.id, document.id, withdrawal);
+
+      expect(withdrawn).toEqual({ ...document, visibility: 'withdrawn', withdrawal });
+      await expect(stored(document)).resolves.toEqual(withdrawn);
+      await expect(visibleIds()).resolves.toEqual([]);
+    });
+
+    it('returns an already withdrawn document unchanged', async () => {
+      const { document } = await clinic.addDocument(clinic.customer);
+      const first = await clinic.scope.documents.withdraw(clinic.customer.id, document.id, withdrawal);
+
+      const again = await clinic.scope.documents.withdraw(clinic.customer.id, document.id, {
+        at: '2024-02-11T09:00:00.000Z',
+        reason: 'Igen',
+      });
+
+      expect(again).toEqual(first);
+    });
+
+    it('refuses to withdraw a superseded version, naming the version that replaced it', async () => {
+      const v1 = await receive();
+      await complete(v1);
+      const v2 = await receive({ invoiceNumber: v1.invoiceNumber, version: 2 });
+      await complete(v2);
+
+      const attempt = clinic.scope.documents.withdraw(clinic.customer.id, v1.id, withdrawal);
+
+      await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+      await expect(attempt).rejects.toMatchObject({ code: 'document_superseded' });
+      await expect(attempt).rejects.toThrow(v2.id);
+      await expect(stored(v1)).resolves.not.toHaveProperty('withdrawal');
+    });
+
+    it('refuses to withdraw a document that does not exist, creating nothing', async () => {
+      const missing = randomUUID();
+
+      await expect(clinic.scope.documents.withdraw(clinic.customer.id, missing, withdrawal)).rejects.toBeInstanceOf(
+        ConflictError,
+      );
+      await expect(clinic.scope.documents.get(clinic.customer.id, missing)).resolves.toBeUndefined();
+    });
+
+    it('keeps the download receipts when a document is withdrawn', async () => {
+      const { document } = await clinic.addDocument(clinic.customer);
+      const receipt = { at: '2024-02-01T10:00:00.000Z', contactId: randomUUID(), contactName: 'Anna Åberg' };
+      await clinic.scope.documents.recordDownload(clinic.customer.id, document.id, receipt);
+
+      const withdrawn = await clinic.scope.documents.withdraw(clinic.customer.id, document.id, withdrawal);
+
+      expect(withdrawn.firstDownload).toEqual(receipt);
+      expect(withdrawn.lastDownload).toEqual(receipt);
+    });
   });
 
-  it('pages through a long list with cursors, every document exactly once', async () => {
-    const created = [];
-    for (let day = 1; day <= 7; day += 1) {
-      created.push((await clinic.addDocument(clinic.customer, { invoiceDate: `2024-05-0${day}` })).document.id);
-    }
+  describe('reading and isolation', () => {
+    it('returns a document by customer and id, and nothing for another customer', async () => {
+      const { document } = await clinic.addDocument(clinic.customer);
 
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const page = await clinic.scope.documents.listVisible(clinic.customer.id, { limit: 3, cursor });
-      seen.push(...page.items.map((item) => item.id));
-      cursor = page.nextCursor;
-      pages += 1;
-    } while (cursor);
+      await expect(clinic.scope.documents.get(clinic.customer.id, document.id)).resolves.toEqual(document);
+      await expect(clinic.scope.documents.get(clinic.otherCustomer.id, document.id)).resolves.toBeUndefined();
+    });
 
-    expect(seen).toEqual(created.reverse());
-    expect(pages).toBe(3);
+    it("shows none of one clinic's documents to another clinic, even with the right ids", async () => {
+      const { document } = await clinic.addDocument(clinic.customer);
+      const pending = await receive();
+      const otherClinic = await createClinic(portal);
+      const other = otherClinic.scope.documents;
+
+      await expect(other.get(clinic.customer.id, document.id)).resolves.toBeUndefined();
+      await expect(other.locate(document.id)).resolves.toBeUndefined();
+      await expect(other.locate(pending.id)).resolves.toBeUndefined();
+      await expect(other.findVersion(clinic.customer.id, pending.invoiceNumber, 1)).resolves.toBeUndefined();
+      await expect(other.findByInvoiceNumber(clinic.customer.id, document.invoiceNumber)).resolves.toBeUndefined();
+      await expect(other.listVisible(clinic.customer.id, { limit: 10 })).resolves.toEqual({ items: [] });
+      await expect(
+        other.withdraw(clinic.customer.id, document.id, { at: '2024-02-10T09:00:00.000Z', reason: 'x' }),
+      ).rejects.toBeInstanceOf(ConflictError);
+      await expect(other.completeVersion(clinic.customer.id, pending.id, PDF)).rejects.toBeInstanceOf(ConflictError);
+      await expect(stored(document)).resolves.toEqual(document);
+      await expect(stored(pending)).resolves.toEqual(pending);
+    });
+
+    it('lists only ready and published documents, newest invoice date first', async () => {
+      const oldest = await clinic.addDocument(clinic.customer, { invoiceDate: '2024-01-15' });
+      const newest = await clinic.addDocument(clinic.customer, { invoiceDate: '2024-03-15' });
+      const middle = await clinic.addDocument(clinic.customer, { invoiceDate: '2024-02-15' });
+      await clinic.addDocument(clinic.customer, { invoiceDate: '2024-04-01', visibility: 'held' });
+      await clinic.addDocument(clinic.customer, { invoiceDate: '2024-04-02', visibility: 'withdrawn' });
+      await clinic.addDocument(clinic.customer, { invoiceDate: '2024-04-03', status: 'rendering' });
+
+      const page = await clinic.scope.documents.listVisible(clinic.customer.id, { limit: 50 });
+
+      expect(page.items.map((item) => item.id)).toEqual([newest.document.id, middle.document.id, oldest.document.id]);
+      expect(page.nextCursor).toBeUndefined();
+    });
+
+    it('pages through a long list with cursors, every document exactly once', async () => {
+      const created = [];
+      for (let day = 1; day <= 7; day += 1) {
+        created.push((await clinic.addDocument(clinic.customer, { invoiceDate: `2024-05-0${day}` })).document.id);
+      }
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await clinic.scope.documents.listVisible(clinic.customer.id, { limit: 3, cursor });
+        seen.push(...page.items.map((item) => item.id));
+        cursor = page.nextCursor;
+        pages += 1;
+      } while (cursor);
+
+      expect(seen).toEqual(created.reverse());
+      expect(pages).toBe(3);
+    });
+
+    it('rejects a forged cursor with a validation error', async () => {
+      const forged = Buffer.from('T#other-tenant#C#x').toString('base64url');
+
+      await expect(
+        clinic.scope.documents.listVisible(clinic.customer.id, { limit: 3, cursor: forged }),
+      ).rejects.toBeInstanceOf(ValidationError);
+    });
+
+    it('finds the current document by invoice number, and nothing for a version that is not complete', async () => {
+      const { document } = await clinic.addDocument(clinic.customer);
+      const pending = await receive();
+
+      await expect(
+        clinic.scope.documents.findByInvoiceNumber(clinic.customer.id, document.invoiceNumber),
+      ).resolves.toEqual(document);
+      await expect(
+        clinic.scope.documents.findByInvoiceNumber(clinic.customer.id, pending.invoiceNumber),
+      ).resolves.toBeUndefined();
+      await expect(
+        clinic.scope.documents.findByInvoiceNumber(clinic.customer.id, 'no-such-number'),
+      ).resolves.toBeUndefined();
+    });
   });
 
-  it('rejects a forged cursor with a validation error', async () => {
-    const forged = Buffer.from('T#other-tenant#C#x').toString('base64url');
+  describe('download receipts', () => {
+    it('records downloads: the first receipt stays, the last one moves', async () => {
+      const { document } = await clinic.addDocument(clinic.customer);
+      const first = { at: '2024-02-01T10:00:00.000Z', contactId: randomUUID(), contactName: 'Anna Åberg' };
+      const second = { at: '2024-02-02T11:00:00.000Z', contactId: randomUUID(), contactName: 'Örjan Östlund' };
 
-    await expect(
-      clinic.scope.documents.listVisible(clinic.customer.id, { limit: 3, cursor: forged }),
-    ).rejects.toBeInstanceOf(ValidationError);
-  });
+      await clinic.scope.documents.recordDownload(clinic.customer.id, document.id, first);
+      await clinic.scope.documents.recordDownload(clinic.customer.id, document.id, second);
 
-  it('finds the current document by invoice number', async () => {
-    const { document } = await clinic.addDocument(clinic.customer);
+      const after = await stored(document);
+      expect(after?.firstDownload).toEqual(first);
+      expect(after?.lastDownload).toEqual(second);
+    });
 
-    await expect(
-      clinic.scope.documents.findByInvoiceNumber(clinic.customer.id, document.invoiceNumber),
-    ).resolves.toEqual(document);
-    await expect(
-      clinic.scope.documents.findByInvoiceNumber(clinic.customer.id, 'no-such-number'),
-    ).resolves.toBeUndefined();
-  });
+    it('keeps the receipts of a version when a newer one supersedes it', async () => {
+      const v1 = await receive();
+      await complete(v1);
+      const receipt = { at: '2024-02-01T10:00:00.000Z', contactId: randomUUID(), contactName: 'Anna Åberg' };
+      await clinic.scope.documents.recordDownload(clinic.customer.id, v1.id, receipt);
+      const v2 = await receive({ invoiceNumber: v1.invoiceNumber, version: 2 });
 
-  it('records downloads: the first receipt stays, the last one moves', async () => {
-    const { document } = await clinic.addDocument(clinic.customer);
-    const first = { at: '2024-02-01T10:00:00.000Z', contactId: randomUUID(), contactName: 'Anna Åberg' };
-    const second = { at: '2024-02-02T11:00:00.000Z', contactId: randomUUID(), contactName: 'Örjan Östlund' };
+      const { superseded } = await complete(v2);
 
-    await clinic.scope.documents.recordDownload(clinic.customer.id, document.id, first);
-    await clinic.scope.documents.recordDownload(clinic.customer.id, document.id, second);
+      expect(superseded?.firstDownload).toEqual(receipt);
+    });
 
-    const stored = await clinic.scope.documents.get(clinic.customer.id, document.id);
-    expect(stored?.firstDownload).toEqual(first);
-    expect(stored?.lastDownload).toEqual(second);
-  });
+    it('refuses a download receipt for a document that does not exist, writing nothing', async () => {
+      const missingId = randomUUID();
 
-  it('refuses a download receipt for a document that does not exist, writing nothing', async () => {
-    const missingId = randomUUID();
-
-    await expect(
-      clinic.scope.documents.recordDownload(clinic.customer.id, missingId, {
-        at: '2024-02-01T10:00:00.000Z',
-        contactId: randomUUID(),
-        contactName: 'Anna',
-      }),
-    ).rejects.toBeInstanceOf(ConflictError);
-    await expect(clinic.scope.documents.get(clinic.customer.id, missingId)).resolves.toBeUndefined();
+      await expect(
+        clinic.scope.documents.recordDownload(clinic.customer.id, missingId, {
+          at: '2024-02-01T10:00:00.000Z',
+          contactId: randomUUID(),
+          contactName: 'Anna',
+        }),
+      ).rejects.toBeInstanceOf(ConflictError);
+      await expect(clinic.scope.documents.get(clinic.customer.id, missingId)).resolves.toBeUndefined();
+    });
   });
 });

@@ -5,8 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { randomIds, systemClock } from '../../functions/adapters/system/system-clock-and-ids';
+import { createApiKey } from '../../functions/use-cases/ingest/manage-api-keys';
 import { esbuildOptionsFor } from '../../lib/constructs/lambda-bundling';
 import { readAuditEvents } from '../support/audit-events';
 import { type ClinicFixture, createClinic, createTestPortal } from '../support/test-portal';
@@ -56,6 +59,7 @@ beforeAll(async () => {
     TABLE_NAME: emulators.tableName,
     DOCUMENTS_BUCKET: emulators.bucket,
     SESSION_SECRET_ARN: SECRET_ARN,
+    RENDER_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/000000000000/render',
   });
   clinic = await createClinic(createTestPortal());
   handler = ((await import('../../functions/lambda/api')) as { handler: Handler }).handler;
@@ -68,7 +72,13 @@ afterAll(async () => {
 function apiGatewayEvent(
   method: string,
   path: string,
-  options: { body?: unknown; cookies?: string[]; headers?: Record<string, string> } = {},
+  options: {
+    body?: unknown;
+    cookies?: string[];
+    headers?: Record<string, string>;
+    /** The body as API Gateway hands over binary content (e.g. gzip): base64, flagged. */
+    base64Body?: Uint8Array;
+  } = {},
 ) {
   const [rawPath = path, rawQueryString = ''] = path.split('?');
   return {
@@ -96,8 +106,9 @@ function apiGatewayEvent(
       time: '03/Dec/2026:12:00:00 +0000',
       timeEpoch: Date.now(),
     },
-    isBase64Encoded: false,
+    isBase64Encoded: options.base64Body !== undefined,
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    ...(options.base64Body === undefined ? {} : { body: Buffer.from(options.base64Body).toString('base64') }),
   };
 }
 
@@ -156,6 +167,33 @@ describe('the API Lambda handler', () => {
     expect(response.statusCode).toBe(404);
     expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'not_found' } });
     expect(JSON.parse(known.body)).toEqual({ name: 'Testkliniken AB' });
+  });
+});
+
+describe('the ingest Lambda handler', () => {
+  it('takes a gzip body the way API Gateway hands it over (base64) and authenticates the API key', async () => {
+    const ingest = ((await import('../../functions/lambda/ingest')) as { handler: Handler }).handler;
+    const { secret } = await createApiKey(
+      { scope: clinic.scope, clock: systemClock, ids: randomIds },
+      { name: 'Lambda test', createdBy: 'test' },
+    );
+    const customers = {
+      customers: [
+        { customerNumber: `L-${Date.now()}`, name: 'Lambdagatans Bageri AB', organisationNumber: '556734-8122' },
+      ],
+    };
+    const event = (headers: Record<string, string>) =>
+      apiGatewayEvent('PUT', '/ingest/v1/customers', {
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', ...headers },
+        base64Body: gzipSync(JSON.stringify(customers)),
+      });
+
+    const accepted = await ingest(event({ authorization: `Bearer ${secret}` }), {});
+    const anonymous = await ingest(event({}), {});
+
+    expect(accepted.statusCode).toBe(200);
+    expect(JSON.parse(accepted.body).results).toEqual([expect.objectContaining({ outcome: 'created' })]);
+    expect(anonymous.statusCode).toBe(401);
   });
 });
 

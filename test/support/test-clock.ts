@@ -1,22 +1,26 @@
 import type { Clock } from '../../functions/domain/ports';
 
-/** A clock tests move by hand: session timeouts and link expiry without sleeping. */
+/**
+ * A clock tests move by hand (session timeouts, link expiry, key rotation) without sleeping. It runs along with real
+ * time from where it was set: the S3 emulator checks presigned links against real time, so a frozen clock would
+ * make a link signed "now" expire whenever a busy test run takes longer than its lifetime.
+ */
 export class TestClock implements Clock {
-  private current: number;
+  private offset: number;
 
   constructor(start = Date.now()) {
-    this.current = start;
+    this.offset = start - Date.now();
   }
 
   now(): Date {
-    return new Date(this.current);
+    return new Date(Date.now() + this.offset);
   }
 
   advance(milliseconds: number): void {
-    this.current += milliseconds;
+    this.offset += milliseconds;
   }
 
   set(date: Date): void {
-    this.current = date.getTime();
+    this.offset = date.getTime() - Date.now();
   }
 }

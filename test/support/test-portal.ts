@@ -1,12 +1,14 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import type { InProcessRenderQueue } from '../../functions/adapters/queue/in-process-render-queue';
 import type { InvoiceDocument } from '../../functions/domain/document';
 import type { Contact, Customer } from '../../functions/domain/identity';
-import type { TenantScope } from '../../functions/domain/ports';
+import type { InvoiceRenderer, TenantScope } from '../../functions/domain/ports';
 import type { AppDeps } from '../../functions/http/app-types';
 import { createApp, type PortalApp } from '../../functions/http/create-app';
+import { createIngestApp, type IngestApp } from '../../functions/http/ingest/create-ingest-app';
 import { S3_EMULATOR_CREDENTIALS } from '../../functions/local/services/s3-emulator';
-import { localDeps } from '../../functions/runtime/local';
+import { localRuntime } from '../../functions/runtime/local';
 import { TestClock } from './test-clock';
 
 /** scrypt at N = 2^10: the same code path as production, cheap enough to log in hundreds of times per run. */
@@ -38,14 +40,21 @@ export function tinyPdf(label = randomUUID()): Uint8Array {
 export interface TestPortal {
   readonly deps: AppDeps;
   readonly app: PortalApp;
+  /** The ingest API on the same emulators and clock. */
+  readonly ingestApp: IngestApp;
+  /** The in-process render worker's queue: `await renderQueue.idle()` waits until rendering is done. */
+  readonly renderQueue: InProcessRenderQueue;
   readonly clock: TestClock;
 }
 
-/** The real app on the real emulators (started by the integration project's global setup), with a test clock. */
-export function createTestPortal(): TestPortal {
+/**
+ * The real apps on the real emulators (started by the integration project's global setup), with a test clock.
+ * `renderer` replaces the PDF renderer (fault-injection tests wrap the real one).
+ */
+export function createTestPortal(options: { readonly renderer?: InvoiceRenderer } = {}): TestPortal {
   const emulators = inject('emulators');
   const clock = new TestClock();
-  const deps = localDeps({
+  const runtime = localRuntime({
     dynamoDbEndpoint: emulators.dynamoEndpoint,
     tableName: emulators.tableName,
     s3Endpoint: emulators.s3Endpoint,
@@ -54,8 +63,16 @@ export function createTestPortal(): TestPortal {
     sessionSeed: randomBytes(32),
     passwordCost: TEST_PASSWORD_COST,
     clock,
+    renderRetryDelayMs: 0,
+    ...(options.renderer ? { renderer: options.renderer } : {}),
   });
-  return { deps, app: createApp(deps), clock };
+  return {
+    deps: runtime.portal,
+    app: createApp(runtime.portal),
+    ingestApp: createIngestApp(runtime.ingest),
+    renderQueue: runtime.renderQueue,
+    clock,
+  };
 }
 
 export interface ClinicContact {
@@ -122,12 +139,16 @@ export async function createClinic(portal: TestPortal, name = 'Testkliniken AB')
   };
 
   let invoiceCounter = 0;
+  /**
+   * Goes through the ingest life cycle: received, then completed (ready and current), unless the overrides ask for
+   * another status; then it is only received, with that status.
+   */
   const addDocument = async (forCustomer: Customer, overrides: Partial<InvoiceDocument> = {}) => {
     invoiceCounter += 1;
     const id = randomUUID();
     const pdf = tinyPdf(id);
     const stored = await scope.documentStore.put(forCustomer.id, id, pdf);
-    const document: InvoiceDocument = {
+    const received: InvoiceDocument = {
       id,
       customerId: forCustomer.id,
       invoiceNumber: `F-${invoiceCounter}-${id.slice(0, 4)}`,
@@ -139,15 +160,25 @@ export async function createClinic(portal: TestPortal, name = 'Testkliniken AB')
       vatAmount: 25_000,
       currency: 'SEK',
       documentType: 'fakturaunderlag',
-      status: 'ready',
+      source: 'rendered',
+      status: 'received',
       visibility: 'published',
       version: 1,
-      sentAt: '2024-01-31T07:00:00.000Z',
-      contentSha256: stored.sha256,
-      sizeBytes: stored.sizeBytes,
+      receivedAt: '2024-01-31T06:00:00.000Z',
+      payloadSha256: createHash('sha256').update(id).digest('hex'),
       ...overrides,
     };
-    await scope.documents.create(document);
+    if (overrides.status !== undefined && overrides.status !== 'ready') {
+      await scope.documents.receive(received);
+      return { document: received, pdf };
+    }
+    await scope.documents.receive({ ...received, status: 'received' });
+    const { document } = await scope.documents.completeVersion(forCustomer.id, received.id, {
+      sentAt: overrides.sentAt ?? '2024-01-31T07:00:00.000Z',
+      contentSha256: overrides.contentSha256 ?? stored.sha256,
+      sizeBytes: overrides.sizeBytes ?? stored.sizeBytes,
+      pageCount: overrides.pageCount ?? 1,
+    });
     return { document, pdf };
   };
 

@@ -1,56 +1,311 @@
-import { type DownloadReceipt, type InvoiceDocument, isVisibleToContacts } from '../../domain/document';
+import {
+  type DocumentStatus,
+  type DocumentVisibility,
+  type DownloadReceipt,
+  type InvoiceDocument,
+  isVisibleToContacts,
+} from '../../domain/document';
 import { ConflictError, ValidationError } from '../../domain/errors';
-import type { DocumentRepository, Page, PageRequest } from '../../domain/ports';
-import { type DynamoDbTable, type Item, withoutKeys } from './dynamodb-table';
+import type { CompletedVersion, DocumentRepository, Page, PageRequest, ReadyPdf } from '../../domain/ports';
+import {
+  allOf,
+  ConcurrentWriteError,
+  type DynamoDbTable,
+  type Expression,
+  type Item,
+  rethrowConflictAs,
+  updateExpression,
+  withoutKeys,
+} from './dynamodb-table';
 import { keys, visibleDocumentsPartition } from './keys';
 
 /** A cursor is the index sort key of the last item: `<invoice date>#<document id>`, base64url-encoded. */
 const CURSOR_SORT_KEY = /^\d{4}-\d{2}-\d{2}#[0-9a-f-]{36}$/u;
 
+/** The statuses a document may become ready from; `failed` is final. */
+const COMPLETABLE: readonly DocumentStatus[] = ['received', 'rendering', 'awaiting_upload'];
+
+/**
+ * How often completeVersion re-reads and tries again after a concurrent completion or withdrawal changed what it
+ * read. Each retry sees the other writer's result, so two racing versions settle within two attempts.
+ */
+const COMPLETE_ATTEMPTS = 3;
+
+const GSI1_ATTRIBUTES = ['GSI1PK', 'GSI1SK'] as const;
+const NEW_ITEM: Expression = { expression: 'attribute_not_exists(PK)' };
+const EXISTS: Expression = { expression: 'attribute_exists(PK)' };
+
+/** The `INVNO#<no>` item: which version of an invoice number is current. */
+interface CurrentVersionPointer {
+  readonly documentId: string;
+  readonly version: number;
+}
+
+function statusIn(statuses: readonly DocumentStatus[]): Expression {
+  if (statuses.length === 0) throw new Error('A status change needs at least one status to start from.');
+  const values = Object.fromEntries(statuses.map((status, index) => [`:from${index}`, status]));
+  return { expression: `#status IN (${Object.keys(values).join(', ')})`, values, names: { '#status': 'status' } };
+}
+
+/** Lets a failed condition through to be explained; a concurrent write or anything else passes on as it is. */
+function ensureConditionFailed(error: unknown): asserts error is ConflictError {
+  if (!(error instanceof ConflictError) || error instanceof ConcurrentWriteError) throw error;
+}
+
 /**
  * Documents of one tenant. Contacts' lists are read from the sparse GSI1 that holds only visible documents, so
- * a held, hidden or withdrawn document cannot leak into a list through a forgotten filter.
+ * a held, hidden, withdrawn or superseded document cannot leak into a list through a forgotten filter. Every
+ * transition is an UpdateItem conditional on the state it starts from (never a Put), so download receipts written
+ * meanwhile survive it.
  */
 export const dynamoDbDocumentRepository =
   (table: DynamoDbTable) =>
   (tenantId: string): DocumentRepository => {
+    const documentKey = (customerId: string, documentId: string) => keys.document(tenantId, customerId, documentId);
+    const visibleIndex = (document: InvoiceDocument) =>
+      keys.visibleDocumentsIndex(tenantId, document.customerId, document.invoiceDate, document.id);
+
     const toItem = (document: InvoiceDocument): Item => ({
       ...document,
-      ...keys.document(tenantId, document.customerId, document.id),
+      ...documentKey(document.customerId, document.id),
       ...keys.allDocumentsIndex(tenantId, document.customerId, document.invoiceDate, document.id),
-      ...(isVisibleToContacts(document)
-        ? keys.visibleDocumentsIndex(tenantId, document.customerId, document.invoiceDate, document.id)
-        : {}),
+      ...(isVisibleToContacts(document) ? visibleIndex(document) : {}),
     });
 
+    const read = async (customerId: string, documentId: string) => {
+      const item = await table.get(documentKey(customerId, documentId), { consistent: true });
+      return item ? withoutKeys<InvoiceDocument>(item) : undefined;
+    };
+
+    const readPointer = async (customerId: string, invoiceNumber: string) => {
+      const item = await table.get(keys.invoiceNumber(tenantId, customerId, invoiceNumber), { consistent: true });
+      return item ? { documentId: String(item.documentId), version: Number(item.version) } : undefined;
+    };
+
+    /** SET status ready with the PDF facts and the final visibility; the sparse index follows the visibility. */
+    const readyUpdate = (
+      document: InvoiceDocument,
+      pdf: ReadyPdf,
+      outcome: {
+        readonly visibility: DocumentVisibility;
+        readonly supersededBy?: string | undefined;
+        readonly supersedes?: string | undefined;
+      },
+    ): Expression => {
+      const visible = isVisibleToContacts({ status: 'ready', visibility: outcome.visibility });
+      return updateExpression({
+        set: {
+          status: 'ready',
+          contentSha256: pdf.contentSha256,
+          sizeBytes: pdf.sizeBytes,
+          pageCount: pdf.pageCount,
+          sentAt: pdf.sentAt,
+          visibility: outcome.visibility,
+          supersededBy: outcome.supersededBy,
+          supersedes: outcome.supersedes,
+          ...(visible ? visibleIndex(document) : {}),
+        },
+        remove: ['failureReason', ...(visible ? [] : GSI1_ATTRIBUTES)],
+      });
+    };
+
+    /**
+     * The document is still as read: completable, and with the visibility the update was computed from (a
+     * concurrent withdrawal must not be undone, nor a withdrawn document put into the index).
+     */
+    const stillAsRead = (document: InvoiceDocument): Expression =>
+      allOf(statusIn(COMPLETABLE), {
+        expression: '#visibility = :readVisibility',
+        values: { ':readVisibility': document.visibility },
+        names: { '#visibility': 'visibility' },
+      });
+
+    /** The pointer has not moved since it was read: a concurrent completion makes this attempt re-read. */
+    const pointerAsRead = (pointer: CurrentVersionPointer | undefined): Expression =>
+      pointer
+        ? {
+            expression: 'documentId = :readDocumentId AND version = :readVersion',
+            values: { ':readDocumentId': pointer.documentId, ':readVersion': pointer.version },
+          }
+        : NEW_ITEM;
+
+    /** Ready, current, and the previous current version superseded: one transaction. */
+    const completeAsCurrent = async (
+      document: InvoiceDocument,
+      pdf: ReadyPdf,
+      pointer: CurrentVersionPointer | undefined,
+    ): Promise<CompletedVersion> => {
+      const { customerId } = document;
+      const previousId = pointer?.documentId === document.id ? undefined : pointer?.documentId;
+      await table.transact([
+        table.updateRequest(
+          documentKey(customerId, document.id),
+          readyUpdate(document, pdf, { visibility: document.visibility, supersedes: previousId }),
+          stillAsRead(document),
+        ),
+        table.putRequest(
+          {
+            ...keys.invoiceNumber(tenantId, customerId, document.invoiceNumber),
+            documentId: document.id,
+            version: document.version,
+          },
+          pointerAsRead(pointer),
+        ),
+        ...(previousId
+          ? [
+              table.updateRequest(
+                documentKey(customerId, previousId),
+                updateExpression({
+                  set: { visibility: 'superseded', supersededBy: document.id },
+                  remove: GSI1_ATTRIBUTES,
+                }),
+                EXISTS,
+              ),
+            ]
+          : []),
+      ]);
+      const [completed, superseded] = await Promise.all([
+        read(customerId, document.id),
+        previousId ? read(customerId, previousId) : undefined,
+      ]);
+      return { document: completed ?? document, ...(superseded ? { superseded } : {}) };
+    };
+
+    /** A newer version is already current (versions may finish out of order): ready, but never shown. */
+    const completeAsSuperseded = async (
+      document: InvoiceDocument,
+      pdf: ReadyPdf,
+      newerId: string,
+    ): Promise<CompletedVersion> => {
+      const item = await table.updateAndGet(
+        documentKey(document.customerId, document.id),
+        readyUpdate(document, pdf, { visibility: 'superseded', supersededBy: newerId }),
+        stillAsRead(document),
+      );
+      return { document: withoutKeys<InvoiceDocument>(item) };
+    };
+
+    /** One attempt; undefined when a concurrent write changed what it read (the caller reads again). */
+    const tryComplete = async (
+      customerId: string,
+      documentId: string,
+      pdf: ReadyPdf,
+    ): Promise<CompletedVersion | undefined> => {
+      const document = await read(customerId, documentId);
+      if (!document) throw new ConflictError('The document does not exist.');
+      if (document.status === 'ready') return { document };
+      if (!COMPLETABLE.includes(document.status)) {
+        throw new ConflictError(`The document has status ${document.status} and cannot become ready.`);
+      }
+      const pointer = await readPointer(customerId, document.invoiceNumber);
+      const newer = pointer && pointer.documentId !== document.id && pointer.version >= document.version;
+      try {
+        return await (newer
+          ? completeAsSuperseded(document, pdf, pointer.documentId)
+          : completeAsCurrent(document, pdf, pointer));
+      } catch (error) {
+        if (error instanceof ConflictError) return undefined;
+        throw error;
+      }
+    };
+
     return {
-      async create(document) {
-        const pointer = {
-          ...keys.invoiceNumber(tenantId, document.customerId, document.invoiceNumber),
-          documentId: document.id,
-          version: document.version,
-        };
-        await table.transact([
-          table.putRequest(toItem(document), { expression: 'attribute_not_exists(PK)' }),
-          table.putRequest(pointer, {
-            expression: 'attribute_not_exists(PK) OR version < :version',
-            values: { ':version': document.version },
-          }),
-        ]);
+      async receive(document) {
+        await table
+          .transact([
+            table.putRequest(toItem(document), NEW_ITEM),
+            table.putRequest(
+              {
+                ...keys.versionClaim(tenantId, document.customerId, document.invoiceNumber, document.version),
+                documentId: document.id,
+              },
+              NEW_ITEM,
+            ),
+            table.putRequest(
+              { ...keys.documentLocator(tenantId, document.id), customerId: document.customerId },
+              NEW_ITEM,
+            ),
+          ])
+          .catch(
+            rethrowConflictAs(
+              `Version ${document.version} of invoice number ${document.invoiceNumber} or document id ${document.id} has already been received.`,
+            ),
+          );
       },
 
       async get(customerId, documentId) {
-        const item = await table.get(keys.document(tenantId, customerId, documentId));
+        const item = await table.get(documentKey(customerId, documentId));
         return item ? withoutKeys<InvoiceDocument>(item) : undefined;
       },
 
-      async findByInvoiceNumber(customerId, invoiceNumber) {
-        const pointer = await table.get(keys.invoiceNumber(tenantId, customerId, invoiceNumber), { consistent: true });
-        if (!pointer) return undefined;
-        const item = await table.get(keys.document(tenantId, customerId, String(pointer.documentId)), {
+      async locate(documentId) {
+        const locator = await table.get(keys.documentLocator(tenantId, documentId), { consistent: true });
+        return locator ? read(String(locator.customerId), documentId) : undefined;
+      },
+
+      async findVersion(customerId, invoiceNumber, version) {
+        const claim = await table.get(keys.versionClaim(tenantId, customerId, invoiceNumber, version), {
           consistent: true,
         });
-        return item ? withoutKeys<InvoiceDocument>(item) : undefined;
+        return claim ? read(customerId, String(claim.documentId)) : undefined;
+      },
+
+      async changeStatus(customerId, documentId, from, to) {
+        // A document that is not ready is never visible, so the sparse index entry goes (if it somehow existed).
+        const change = updateExpression({
+          set: { status: to.status, failureReason: to.failureReason },
+          remove: [...(to.failureReason === undefined ? ['failureReason'] : []), ...GSI1_ATTRIBUTES],
+        });
+        try {
+          return withoutKeys<InvoiceDocument>(
+            await table.updateAndGet(documentKey(customerId, documentId), change, statusIn(from)),
+          );
+        } catch (error) {
+          ensureConditionFailed(error);
+          const current = await read(customerId, documentId);
+          throw new ConflictError(
+            current
+              ? `The document has status ${current.status}, expected ${from.join(' or ')}.`
+              : 'The document does not exist.',
+            { cause: error },
+          );
+        }
+      },
+
+      async completeVersion(customerId, documentId, pdf) {
+        for (let attempt = 1; attempt <= COMPLETE_ATTEMPTS; attempt += 1) {
+          const completed = await tryComplete(customerId, documentId, pdf);
+          if (completed) return completed;
+        }
+        throw new ConflictError(
+          `The document could not be completed: other writes kept changing it (${COMPLETE_ATTEMPTS} attempts).`,
+        );
+      },
+
+      async withdraw(customerId, documentId, withdrawal) {
+        try {
+          const item = await table.updateAndGet(
+            documentKey(customerId, documentId),
+            updateExpression({
+              set: { visibility: 'withdrawn', withdrawal: { at: withdrawal.at, reason: withdrawal.reason } },
+              remove: GSI1_ATTRIBUTES,
+            }),
+            {
+              expression: 'attribute_exists(PK) AND NOT (#visibility IN (:withdrawn, :superseded))',
+              values: { ':withdrawn': 'withdrawn', ':superseded': 'superseded' },
+              names: { '#visibility': 'visibility' },
+            },
+          );
+          return withoutKeys<InvoiceDocument>(item);
+        } catch (error) {
+          ensureConditionFailed(error);
+          return alreadyWithdrawn(await read(customerId, documentId), error);
+        }
+      },
+
+      async findByInvoiceNumber(customerId, invoiceNumber) {
+        const pointer = await readPointer(customerId, invoiceNumber);
+        return pointer ? read(customerId, pointer.documentId) : undefined;
       },
 
       async listVisible(customerId, page: PageRequest): Promise<Page<InvoiceDocument>> {
@@ -81,24 +336,38 @@ export const dynamoDbDocumentRepository =
               ...receipt,
             }),
             table.updateRequest(
-              keys.document(tenantId, customerId, documentId),
+              documentKey(customerId, documentId),
               {
                 expression: 'SET lastDownload = :receipt, firstDownload = if_not_exists(firstDownload, :receipt)',
                 values: {
                   ':receipt': { at: receipt.at, contactId: receipt.contactId, contactName: receipt.contactName },
                 },
               },
-              { expression: 'attribute_exists(PK)' },
+              EXISTS,
             ),
           ])
-          .catch((error: unknown) => {
-            if (error instanceof ConflictError)
-              throw new ConflictError('The document no longer exists.', { cause: error });
-            throw error;
-          });
+          .catch(rethrowConflictAs('The document no longer exists.'));
       },
     };
   };
+
+/** Why a withdrawal's condition failed: already withdrawn (fine, idempotent), superseded, or gone. */
+function alreadyWithdrawn(current: InvoiceDocument | undefined, cause: unknown): InvoiceDocument {
+  if (current?.visibility === 'withdrawn') return current;
+  if (current?.visibility === 'superseded') {
+    throw new ConflictError(
+      `The document was superseded by document ${current.supersededBy ?? 'unknown'}; withdraw that one instead.`,
+      {
+        code: 'document_superseded',
+        cause,
+        ...(current.supersededBy ? { details: { supersededBy: current.supersededBy } } : {}),
+      },
+    );
+  }
+  throw new ConflictError(current ? 'The document changed meanwhile; try again.' : 'The document does not exist.', {
+    cause,
+  });
+}
 
 /**
  * Rebuilds DynamoDB's ExclusiveStartKey from a cursor. Only the position comes from the client: the partition

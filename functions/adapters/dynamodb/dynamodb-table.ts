@@ -1,5 +1,6 @@
 import {
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   type Put,
@@ -7,6 +8,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
   TransactionCanceledException,
+  TransactionConflictException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
   type Update,
@@ -32,6 +34,64 @@ export function withoutKeys<T>(item: Item): T {
   const copy: Item = { ...item };
   for (const attribute of KEY_ATTRIBUTES) delete copy[attribute];
   return copy as T;
+}
+
+/**
+ * `SET #a = :a, … REMOVE #b, …` for the given attributes. Every attribute goes through a name placeholder, so
+ * reserved words (`status`, `state`…) need no special care; undefined values are left out, not written.
+ * Conditions combined with it must not use `:<attribute>` placeholders of their own.
+ */
+export function updateExpression(changes: { readonly set?: Item; readonly remove?: readonly string[] }): Expression {
+  const set = Object.entries(changes.set ?? {}).filter(([, value]) => value !== undefined);
+  const remove = changes.remove ?? [];
+  if (set.length === 0 && remove.length === 0) throw new Error('An update needs at least one attribute to change.');
+  const clauses = [
+    ...(set.length > 0 ? [`SET ${set.map(([name]) => `#${name} = :${name}`).join(', ')}`] : []),
+    ...(remove.length > 0 ? [`REMOVE ${remove.map((name) => `#${name}`).join(', ')}`] : []),
+  ];
+  return {
+    expression: clauses.join(' '),
+    values: Object.fromEntries(set.map(([name, value]) => [`:${name}`, value])),
+    names: Object.fromEntries([...set.map(([name]) => name), ...remove].map((name) => [`#${name}`, name])),
+  };
+}
+
+/** A condition that holds when every one of the given conditions holds. */
+export function allOf(...conditions: readonly Expression[]): Expression {
+  return {
+    expression: conditions.map((condition) => `(${condition.expression})`).join(' AND '),
+    values: Object.assign({}, ...conditions.map((condition) => condition.values ?? {})),
+    names: Object.assign({}, ...conditions.map((condition) => condition.names ?? {})),
+  };
+}
+
+/**
+ * Another transaction held one of the items at the same moment (real DynamoDB does this; the emulator rarely). It is
+ * a lost race like a failed condition, so it is a ConflictError to callers that retry, but it says nothing about
+ * the items' state, so {@link rethrowConflictAs} does not give it a condition's meaning.
+ */
+export class ConcurrentWriteError extends ConflictError {
+  constructor(cause: unknown) {
+    super('Another request changed the same item at the same moment; try again.', { cause });
+  }
+}
+
+function isConcurrentWrite(error: unknown): boolean {
+  return (
+    error instanceof TransactionConflictException ||
+    (error instanceof TransactionCanceledException &&
+      (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict'))
+  );
+}
+
+/** A `.catch` handler that gives a failed condition a message saying what it means here; other errors pass. */
+export function rethrowConflictAs(message: string) {
+  return (error: unknown): never => {
+    if (error instanceof ConflictError && !(error instanceof ConcurrentWriteError)) {
+      throw new ConflictError(message, { cause: error });
+    }
+    throw error;
+  };
 }
 
 export interface QueryPage {
@@ -79,6 +139,27 @@ export class DynamoDbTable {
   async update(key: ItemKey, update: Expression, condition?: Expression): Promise<void> {
     await this.translateConflicts(() =>
       this.client.send(new UpdateItemCommand(this.updateInput(key, update, condition))),
+    );
+  }
+
+  /** Like {@link update}, and returns the whole item as it is after the update. */
+  async updateAndGet(key: ItemKey, update: Expression, condition?: Expression): Promise<Item> {
+    const result = await this.translateConflicts(() =>
+      this.client.send(new UpdateItemCommand({ ...this.updateInput(key, update, condition), ReturnValues: 'ALL_NEW' })),
+    );
+    return unmarshall(result.Attributes ?? {});
+  }
+
+  async delete(key: ItemKey, condition?: Expression): Promise<void> {
+    await this.translateConflicts(() =>
+      this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: marshall(key),
+          ...(condition ? { ConditionExpression: condition.expression } : {}),
+          ...placeholders(condition),
+        }),
+      ),
     );
   }
 
@@ -140,6 +221,7 @@ export class DynamoDbTable {
         (error instanceof TransactionCanceledException &&
           (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed'));
       if (conditionFailed) throw new ConflictError('The item changed or already exists.', { cause: error });
+      if (isConcurrentWrite(error)) throw new ConcurrentWriteError(error);
       throw error;
     }
   }

@@ -8,6 +8,8 @@
  * and holds no tenant data.
  */
 
+import { createHash } from 'node:crypto';
+
 export interface ItemKey {
   readonly PK: string;
   readonly SK: string;
@@ -18,6 +20,25 @@ const KEY_PART = /^[^#\s]+$/u;
 function part(name: string, value: string): string {
   if (!KEY_PART.test(value)) throw new Error(`Invalid ${name} for a key: must be non-empty without '#' or spaces.`);
   return value;
+}
+
+/** Versions are zero-padded so that a version's claims sort in version order. */
+const VERSION_DIGITS = 6;
+
+function versionPart(version: number): string {
+  if (!Number.isInteger(version) || version < 1 || version >= 10 ** VERSION_DIGITS) {
+    throw new Error(`Invalid version for a key: must be a whole number from 1 to ${10 ** VERSION_DIGITS - 1}.`);
+  }
+  return String(version).padStart(VERSION_DIGITS, '0');
+}
+
+/**
+ * Client-chosen strings (idempotency keys) may hold any character, so they enter a key only as their SHA-256:
+ * always a valid, fixed-length key part that cannot reach into another key space.
+ */
+function hashedPart(name: string, value: string): string {
+  if (value.length === 0) throw new Error(`Invalid ${name} for a key: must be non-empty.`);
+  return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
 const tenant = (tenantId: string) => `T#${part('tenant id', tenantId)}`;
@@ -85,6 +106,19 @@ export const keys = {
     PK: customerPartition(tenantId, customerId),
     SK: `INVNO#${part('invoice number', invoiceNumber)}`,
   }),
+  /**
+   * Claim on one version of an invoice number: written once, when the version is received, so a version can never
+   * be received twice. Holds the id of the document that claimed it.
+   */
+  versionClaim: (tenantId: string, customerId: string, invoiceNumber: string, version: number): ItemKey => ({
+    PK: customerPartition(tenantId, customerId),
+    SK: `INVNO#${part('invoice number', invoiceNumber)}#V#${versionPart(version)}`,
+  }),
+  /** Document id → customer: ingest status requests know only the document id. */
+  documentLocator: (tenantId: string, documentId: string): ItemKey => ({
+    PK: `${tenant(tenantId)}#DOCID#${part('document id', documentId)}`,
+    SK: 'LOCATOR',
+  }),
   downloadReceipt: (
     tenantId: string,
     customerId: string,
@@ -94,6 +128,18 @@ export const keys = {
   ): ItemKey => ({
     PK: customerPartition(tenantId, customerId),
     SK: `RCPT#${part('document id', documentId)}#${part('time', at)}#${part('contact id', contactId)}`,
+  }),
+
+  /** An ingest API key; the key itself is never stored, only its hash. */
+  apiKey: (tenantId: string, keyId: string): ItemKey => ({
+    PK: tenant(tenantId),
+    SK: `APIKEY#${part('key id', keyId)}`,
+  }),
+  apiKeyPrefix: 'APIKEY#',
+  /** The outcome of an ingest request made with an `Idempotency-Key`, keyed by the hash of the client's key. */
+  idempotencyRecord: (tenantId: string, clientKey: string): ItemKey => ({
+    PK: `${tenant(tenantId)}#IDEMPOTENCY#${hashedPart('idempotency key', clientKey)}`,
+    SK: 'RECORD',
   }),
 
   /** Audit events, one partition per tenant and month so that a busy clinic spreads its writes over time. */

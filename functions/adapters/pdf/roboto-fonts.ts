@@ -5,12 +5,12 @@ import type { TFontDictionary } from 'pdfmake/interfaces';
  * Where the renderer's fonts come from. This is the ONE place that knows; the renderer only sees a
  * {@link PdfFontSource}.
  *
- * Today: the Roboto TTFs that ship inside the pdfmake package, read from node_modules by path (dev server, tests).
- * For a Lambda bundle (no node_modules on disk) the change is one more small function next to this one: import the
- * four TTFs with esbuild's `loader: { '.ttf': 'binary' }` (they arrive as Uint8Array), write them into
- * `pdfmake.virtualfs` under their file names, and return `{ fonts: <the same names>, allowedLocalFiles: new Set() }`.
- * pdfmake looks fonts up in its virtual file system before the disk, so the local access policy can then deny every
- * path; the wiring in functions/runtime/ picks which source to pass to the renderer.
+ * Two sources of the same Roboto TTFs that ship inside the pdfmake package:
+ * - {@link robotoFromNodeModules} (here): read from node_modules by path — dev server, tests.
+ * - `embeddedRoboto` (embedded-roboto.ts): the TTFs compiled into a Lambda bundle (no node_modules on disk) and
+ *   served from `pdfmake.virtualfs`, so the local access policy denies every path. It lives in its own module
+ *   because only esbuild can import a .ttf; tsx and vitest never load it.
+ * The wiring in functions/runtime/ picks which source to pass to the renderer.
  */
 export interface PdfFontSource {
   /** Font families as pdfmake expects them: local paths, or names in pdfmake's virtual file system. */
@@ -19,7 +19,8 @@ export interface PdfFontSource {
   readonly allowedLocalFiles: ReadonlySet<string>;
 }
 
-const ROBOTO_FILES = {
+/** The Roboto file of each style, as named in `pdfmake/fonts/Roboto/` (and in the virtual file system). */
+export const ROBOTO_FILES = {
   normal: 'Roboto-Regular.ttf',
   bold: 'Roboto-Medium.ttf',
   italics: 'Roboto-Italic.ttf',

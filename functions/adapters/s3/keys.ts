@@ -15,4 +15,15 @@ export const objectKeys = {
   tenantPrefix: (tenantId: string) => `tenants/${id('tenant id', tenantId)}/`,
   documentPdf: (tenantId: string, customerId: string, documentId: string) =>
     `tenants/${id('tenant id', tenantId)}/customers/${id('customer id', customerId)}/documents/${id('document id', documentId)}.pdf`,
+  /** The canonical JSON of a received invoice basis, read by the render worker. */
+  ingestPayload: (tenantId: string, documentId: string) =>
+    `${ingestPrefix(tenantId)}${id('document id', documentId)}.json`,
+  /** A ready-made PDF the practice system uploaded through a presigned URL, before it is checked and published. */
+  ingestUpload: (tenantId: string, documentId: string) =>
+    `${ingestPrefix(tenantId)}${id('document id', documentId)}.pdf`,
 } as const;
+
+/** What the practice system handed in stays apart from the published PDFs, which contacts may download. */
+function ingestPrefix(tenantId: string): string {
+  return `tenants/${id('tenant id', tenantId)}/ingest/`;
+}

@@ -232,6 +232,7 @@ export function demoSeed(): DemoSeed {
       (run): InvoiceBasis => ({
         clinic: clinicParty(),
         customer: customerParty(run.customer.record),
+        documentType: 'fakturaunderlag',
         invoiceNumber: invoiceNumber(run),
         invoiceDate: run.invoiceDate,
         periodFrom: run.periodFrom,
@@ -246,6 +247,32 @@ export function demoSeed(): DemoSeed {
       }),
     ),
   };
+}
+
+/**
+ * A year of monthly invoice bases for every demo customer, as `npm run demo:push` sends them through the ingest
+ * API. Invoice numbers `P<year>-<customer number>-<month>` cannot collide with the seed's series.
+ */
+export function demoYearOfInvoiceBases(year: number): InvoiceBasis[] {
+  return DEMO_CUSTOMERS.flatMap((customer) =>
+    MONTHS.map((_, index): InvoiceBasis => {
+      const month = index + 1;
+      const run = monthEnding(isoDate(year, month, daysInMonth(year, month)));
+      return {
+        clinic: clinicParty(),
+        customer: customerParty(customer.record),
+        documentType: 'fakturaunderlag',
+        invoiceNumber: `P${year}-${customer.record.customerNumber}-${String(month).padStart(2, '0')}`,
+        ...run,
+        currency: 'SEK',
+        lines: invoiceLines(
+          seededRandom(`push:${customer.record.customerNumber}:${run.invoiceDate}`),
+          customer.workforce,
+          run,
+        ),
+      };
+    }),
+  );
 }
 
 interface Run {

@@ -1,13 +1,16 @@
-import type { Customer } from '../../domain/identity';
+import type { Actor, Customer } from '../../domain/identity';
+import { type InvoiceBasis, summarizeInvoiceBasis } from '../../domain/invoice-basis';
 import type {
   Clock,
   IdGenerator,
   InvoiceRenderer,
   PasswordHasher,
+  RenderJob,
   TenantDirectory,
   TenantScopeFactory,
 } from '../../domain/ports';
-import { publishRenderedInvoiceBasis } from '../../use-cases/publish-rendered-invoice-basis';
+import { type InvoiceBasisSubmission, receiveInvoiceBasis } from '../../use-cases/ingest/receive-invoice-basis';
+import { renderDocument } from '../../use-cases/ingest/render-document';
 import type { DemoSeed } from './demo-data';
 
 export interface SeedDeps {
@@ -26,6 +29,26 @@ export interface SeedResult {
 
 /** The demo documents count as sent at 07:00 Swedish time on their invoice date, like a morning batch run. */
 const sentAtFor = (invoiceDate: string) => new Date(`${invoiceDate}T07:00:00+01:00`);
+
+const SEED_ACTOR: Actor = { type: 'system', id: 'demo-seed' };
+
+/** What the practice system would send for this basis (the demo data states no totals: they are computed). */
+function submissionOf(basis: InvoiceBasis): InvoiceBasisSubmission {
+  const summary = summarizeInvoiceBasis(basis);
+  return {
+    customerNumber: basis.customer.customerNumber,
+    invoiceNumber: basis.invoiceNumber,
+    version: 1,
+    documentType: basis.documentType,
+    invoiceDate: basis.invoiceDate,
+    periodFrom: basis.periodFrom,
+    periodTo: basis.periodTo,
+    description: basis.description,
+    currency: basis.currency,
+    lines: basis.lines,
+    totals: { net: summary.net, vat: summary.vatTotal, total: summary.total },
+  };
+}
 
 /**
  * Seeds the demo clinic, idempotently: each step first looks for what it would create (the host in the
@@ -75,15 +98,24 @@ export async function seedDemoClinic(deps: SeedDeps, seed: DemoSeed, hosts: read
     }
   }
 
+  // Documents take the same path as the practice system's: received, then rendered and published by the worker use
+  // case — here run at once, in this process, with the clock set to the 2024 morning each was sent.
   let documentsCreated = 0;
   for (const basis of seed.invoiceBases) {
-    const customer = customerNumbered(basis.customer.customerNumber);
-    if (await scope.documents.findByInvoiceNumber(customer.id, basis.invoiceNumber)) continue;
-    await publishRenderedInvoiceBasis(
-      { scope, renderer: deps.renderer, clock: deps.clock, ids: deps.ids },
-      { customerId: customer.id, basis, documentType: 'fakturaunderlag', sentAt: sentAtFor(basis.invoiceDate) },
+    const clock = { now: () => sentAtFor(basis.invoiceDate) };
+    const renderNow = {
+      enqueue: async (job: RenderJob) => {
+        await renderDocument({ scopeFor: deps.scopeFor, renderer: deps.renderer, clock, ids: deps.ids }, job, {
+          finalAttempt: true,
+        });
+      },
+    };
+    const received = await receiveInvoiceBasis(
+      { scope, queue: renderNow, clock, ids: deps.ids },
+      SEED_ACTOR,
+      submissionOf(basis),
     );
-    documentsCreated += 1;
+    if (!received.replayed) documentsCreated += 1;
   }
   return { tenantId, documentsCreated };
 }

@@ -20,28 +20,70 @@ const basis = (lines: InvoiceLine[]): InvoiceBasis => ({
   periodFrom: '2024-01-01',
   periodTo: '2024-01-31',
   description: 'Test',
+  documentType: 'fakturaunderlag',
   currency: 'SEK',
   lines,
 });
 
 describe('summarizeInvoiceBasis', () => {
-  it('groups lines per employee, then cost centre, in order of first appearance, with subtotals', () => {
+  it('groups lines per cost centre, then per employee, in order of first appearance, with subtotals on both levels', () => {
     const summary = summarizeInvoiceBasis(
       basis([
-        line({ employee: 'Åsa', amount: 100 }),
-        line({ costCentre: 'KS 4711', amount: 50 }),
+        line({ costCentre: 'KS 4711', employee: 'Åsa', amount: 100 }),
         line({ employee: 'Bo', amount: 10 }),
-        line({ employee: 'Åsa', amount: 200 }),
-        line({ amount: 7 }),
+        line({ costCentre: 'KS 4711', employee: 'Örjan', amount: 50 }),
+        line({ costCentre: 'KS 4711', employee: 'Åsa', amount: 200 }),
+        line({ costCentre: 'KS 4711', amount: 7 }),
+        line({ costCentre: 'KS 0815', employee: 'Åsa', amount: 1 }),
+        line({ amount: 3 }),
+        line({ employee: 'Bo', amount: 20 }),
       ]),
     );
 
-    expect(summary.groups.map((group) => [group.label, group.lines.length, group.subtotal])).toEqual([
-      ['Åsa', 2, 300],
-      ['KS 4711', 1, 50],
-      ['Bo', 1, 10],
-      ['Övrigt', 1, 7],
+    expect(
+      summary.groups.map((group) => [
+        group.label,
+        group.subtotal,
+        group.employees.map((employee) => [employee.label, employee.lines.length, employee.subtotal]),
+      ]),
+    ).toEqual([
+      [
+        'KS 4711',
+        357,
+        [
+          ['Åsa', 2, 300],
+          ['Örjan', 1, 50],
+          ['Övrigt', 1, 7],
+        ],
+      ],
+      [
+        'Utan kostnadsställe',
+        33,
+        [
+          ['Bo', 2, 30],
+          ['Övrigt', 1, 3],
+        ],
+      ],
+      ['KS 0815', 1, [['Åsa', 1, 1]]],
     ]);
+  });
+
+  it('keeps the lines of a group in the order they were sent, and treats empty names as absent', () => {
+    const first = line({ employee: 'Åsa', date: '2024-01-20' });
+    const second = line({ employee: 'Åsa', date: '2024-01-05' });
+    const unnamed = line({ employee: '', costCentre: '' });
+
+    const summary = summarizeInvoiceBasis(basis([first, unnamed, second]));
+
+    expect(summary.groups.map((group) => group.label)).toEqual(['Utan kostnadsställe']);
+    expect(summary.groups[0]?.employees.map((employee) => [employee.label, employee.lines])).toEqual([
+      ['Åsa', [first, second]],
+      ['Övrigt', [unnamed]],
+    ]);
+  });
+
+  it('has no groups for a basis without lines', () => {
+    expect(summarizeInvoiceBasis(basis([]))).toEqual({ groups: [], vat: [], net: 0, vatTotal: 0, total: 0 });
   });
 
   it('computes VAT per rate on the summed base, rounding half away from zero to whole öre', () => {

@@ -1,0 +1,34 @@
+import type { Context } from 'hono';
+import type {
+  Clock,
+  IdGenerator,
+  PdfInspector,
+  RenderQueue,
+  TenantDirectory,
+  TenantScope,
+  TenantScopeFactory,
+} from '../../domain/ports';
+import type { IngestPrincipal } from '../../use-cases/ingest/ingest-principal';
+import type { TrustedRequestInfo } from '../app-types';
+
+/** Everything the ingest API needs from outside; built by functions/runtime/ (AWS or local) or by a test. */
+export interface IngestAppDeps {
+  readonly scopeFor: TenantScopeFactory;
+  readonly directory: TenantDirectory;
+  readonly queue: RenderQueue;
+  readonly inspector: PdfInspector;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly requestInfo: (c: Context) => TrustedRequestInfo;
+}
+
+export interface IngestEnv {
+  Variables: {
+    requestId: string;
+    requestInfo: TrustedRequestInfo;
+    scope: TenantScope;
+    ingestPrincipal: IngestPrincipal;
+    /** The request body as sent, after gzip decoding (what an Idempotency-Key's request hash covers). */
+    decodedBody: Uint8Array;
+  };
+}

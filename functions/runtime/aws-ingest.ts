@@ -1,0 +1,24 @@
+import { pdfLibInspector } from '../adapters/pdf/pdf-lib-inspector';
+import { sqsRenderQueue } from '../adapters/queue/sqs-render-queue';
+import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
+import type { IngestAppDeps } from '../http/ingest/ingest-env';
+import { type AwsEnvironment, awsDataAdapters, lambdaRequestInfo, required } from './aws';
+import { createSqsClient } from './aws-clients';
+
+/*
+ * The ingest function's wiring, in its own module so that the portal API and the render worker, which import
+ * functions/runtime/aws.ts, do not bundle the PDF inspector (pdf-lib, ~350 KB) and the SQS client they never use.
+ */
+
+/** The ingest function: the data adapters plus the render queue (RENDER_QUEUE_URL). */
+export function awsIngestDeps(env: AwsEnvironment = process.env): IngestAppDeps {
+  const region = required(env, 'AWS_REGION');
+  return {
+    ...awsDataAdapters(env),
+    queue: sqsRenderQueue(createSqsClient({ region }), required(env, 'RENDER_QUEUE_URL')),
+    inspector: pdfLibInspector(),
+    clock: systemClock,
+    ids: randomIds,
+    requestInfo: lambdaRequestInfo,
+  };
+}

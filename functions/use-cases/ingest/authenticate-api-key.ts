@@ -1,0 +1,61 @@
+import { timingSafeEqual } from 'node:crypto';
+import { parseApiKey } from '../../domain/api-key-format';
+import { ForbiddenError, UnauthenticatedError } from '../../domain/errors';
+import type { Clock, IdGenerator, TenantScope } from '../../domain/ports';
+import type { IngestPrincipal } from './ingest-principal';
+import { sha256Hex, unusableReason } from './manage-api-keys';
+
+export interface AuthenticateApiKeyDeps {
+  /** The clinic the request was addressed to (by host name). */
+  readonly scope: TenantScope;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+}
+
+/**
+ * SECURITY.md "Ingest API": 401 without a valid key; 403 for a key that is valid but may not be used here (revoked,
+ * expired after rotation, or issued to another clinic). Failures are audited under the addressed clinic.
+ */
+export async function authenticateApiKey(
+  deps: AuthenticateApiKeyDeps,
+  presented: string | undefined,
+  sourceIp: string,
+): Promise<IngestPrincipal> {
+  const { scope, clock } = deps;
+  const fail = async (reason: string, error: Error): Promise<never> => {
+    await scope.audit.append({
+      id: deps.ids.newId(),
+      at: clock.now().toISOString(),
+      action: 'api_key.rejected',
+      actor: { type: 'anonymous' },
+      sourceIp,
+      outcome: 'failure',
+      details: { reason },
+    });
+    throw error;
+  };
+  if (!presented) {
+    throw new UnauthenticatedError('An API key is required: send it as "Authorization: Bearer <key>".');
+  }
+  const parsed = parseApiKey(presented);
+  const invalid = () => new UnauthenticatedError('The API key is not valid.');
+  if (!parsed) return fail('malformed', invalid());
+  if (parsed.tenantId !== scope.tenantId) {
+    return fail('other_clinic', new ForbiddenError('api_key_wrong_clinic', 'This API key belongs to another clinic.'));
+  }
+  const key = await scope.apiKeys.get(parsed.keyId);
+  if (!key || !sameHash(key.secretSha256, sha256Hex(presented))) return fail('unknown', invalid());
+  const reason = unusableReason(key, clock.now());
+  if (reason) {
+    return fail(
+      reason,
+      new ForbiddenError(`api_key_${reason}`, `This API key is ${reason}; ask the clinic for a new one.`),
+    );
+  }
+  await scope.apiKeys.touch(key.id, clock.now());
+  return { tenantId: scope.tenantId, keyId: key.id };
+}
+
+function sameHash(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { dynamoDbIdempotencyStore } from '../../functions/adapters/dynamodb/dynamodb-idempotency-store';
+import { DynamoDbTable } from '../../functions/adapters/dynamodb/dynamodb-table';
+import { ConflictError } from '../../functions/domain/errors';
+import { createDynamoDbClient } from '../../functions/runtime/aws-clients';
+import { LOCAL_CREDENTIALS } from '../support/emulators.global-setup';
+
+const DAY_SECONDS = 24 * 60 * 60;
+const NOW = new Date('2024-05-01T10:00:00.000Z');
+const REQUEST = 'b'.repeat(64);
+
+/** The IdempotencyStore port's contract, run against DynamoDB Local. */
+describe('idempotency store (DynamoDB Local)', () => {
+  const emulators = inject('emulators');
+  const client = createDynamoDbClient({
+    region: 'eu-north-1',
+    endpoint: emulators.dynamoEndpoint,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const storeFor = dynamoDbIdempotencyStore(new DynamoDbTable(client, emulators.tableName));
+  afterAll(() => client.destroy());
+
+  /** Client keys are free text; this one would break a key part if it were not hashed. */
+  const clientKey = () => `order 17#${randomUUID()}/ä`;
+
+  it('claims a new key, and hands the record to the next request with the same key', async () => {
+    const store = storeFor(randomUUID());
+    const key = clientKey();
+
+    const first = await store.begin(key, REQUEST, NOW, DAY_SECONDS);
+    const second = await store.begin(key, 'f'.repeat(64), new Date(NOW.getTime() + 1000), DAY_SECONDS);
+
+    expect(first).toEqual({ claimed: true });
+    expect(second).toEqual({
+      claimed: false,
+      record: { key, requestSha256: REQUEST, state: 'in_progress', createdAt: NOW.toISOString() },
+    });
+  });
+
+  it('stores the response of a completed request for its retries', async () => {
+    const store = storeFor(randomUUID());
+    const key = clientKey();
+    await store.begin(key, REQUEST, NOW, DAY_SECONDS);
+
+    await store.complete(key, { status: 202, body: '{"documentId":"x"}' });
+
+    await expect(store.begin(key, REQUEST, NOW, DAY_SECONDS)).resolves.toEqual({
+      claimed: false,
+      record: {
+        key,
+        requestSha256: REQUEST,
+        state: 'completed',
+        createdAt: NOW.toISOString(),
+        response: { status: 202, body: '{"documentId":"x"}' },
+      },
+    });
+  });
+
+  it('refuses to complete a key that was never claimed, creating nothing', async () => {
+    const store = storeFor(randomUUID());
+    const key = clientKey();
+
+    await expect(store.complete(key, { status: 202, body: '{}' })).rejects.toBeInstanceOf(ConflictError);
+    await expect(store.begin(key, REQUEST, NOW, DAY_SECONDS)).resolves.toEqual({ claimed: true });
+  });
+
+  it('lets a released key be claimed again, and releasing twice is harmless', async () => {
+    const store = storeFor(randomUUID());
+    const key = clientKey();
+    await store.begin(key, REQUEST, NOW, DAY_SECONDS);
+
+    await store.release(key);
+    await store.release(key);
+
+    await expect(store.begin(key, REQUEST, NOW, DAY_SECONDS)).resolves.toEqual({ claimed: true });
+  });
+
+  it('lets an expired key be claimed again before the TTL sweep has removed it', async () => {
+    const store = storeFor(randomUUID());
+    const key = clientKey();
+    await store.begin(key, REQUEST, NOW, DAY_SECONDS);
+    await store.complete(key, { status: 202, body: '{}' });
+    const justBeforeExpiry = new Date(NOW.getTime() + DAY_SECONDS * 1000);
+    const farFuture = new Date(NOW.getTime() + 30 * DAY_SECONDS * 1000);
+
+    const stillHeld = await store.begin(key, 'f'.repeat(64), justBeforeExpiry, DAY_SECONDS);
+    const reclaimed = await store.begin(key, 'f'.repeat(64), farFuture, DAY_SECONDS);
+
+    expect(stillHeld.claimed).toBe(false);
+    expect(reclaimed).toEqual({ claimed: true });
+    await expect(store.begin(key, REQUEST, farFuture, DAY_SECONDS)).resolves.toMatchObject({
+      record: { requestSha256: 'f'.repeat(64), state: 'in_progress', createdAt: farFuture.toISOString() },
+    });
+  });
+
+  it("keeps one clinic's keys apart from another clinic's same key", async () => {
+    const ours = storeFor(randomUUID());
+    const theirs = storeFor(randomUUID());
+    const key = clientKey();
+    await ours.begin(key, REQUEST, NOW, DAY_SECONDS);
+
+    const claimedByThem = await theirs.begin(key, 'f'.repeat(64), NOW, DAY_SECONDS);
+    await theirs.release(key);
+
+    expect(claimedByThem).toEqual({ claimed: true });
+    await expect(ours.begin(key, REQUEST, NOW, DAY_SECONDS)).resolves.toMatchObject({
+      claimed: false,
+      record: { requestSha256: REQUEST },
+    });
+  });
+});

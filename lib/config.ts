@@ -42,6 +42,23 @@ export interface PortalConfig {
    * the cdk-nag finding AwsSolutions-CFR2 is acknowledged on the distribution instead.
    */
   readonly webAclArn?: string;
+  /** The asynchronous PDF render worker (docs/render-pipeline.md). */
+  readonly renderWorker: RenderWorkerConfig;
+  /** ARN of an SNS topic that alarms notify. Undefined: alarms only change state (visible in the console). */
+  readonly alarmTopicArn?: string;
+}
+
+/** The render worker's sizing. The render queue's visibility timeout is derived from `timeout`. */
+export interface RenderWorkerConfig {
+  /** MB; 20,000-line documents peak at about 650 MB RSS, and Lambda's CPU share grows with memory. */
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  /**
+   * Reserved concurrency, and also the queue poller's maximum concurrency, so a bulk push can neither exhaust the
+   * account's concurrency nor be throttled into the dead-letter queue. Reserving needs that much unreserved
+   * concurrency in the account (new accounts may have a limit of only 10). At least 2 (the poller's minimum).
+   */
+  readonly reservedConcurrency: number;
 }
 
 const DEFAULT_REGION = 'eu-north-1';
@@ -50,6 +67,7 @@ const BASE = {
   region: DEFAULT_REGION,
   documentVersionRetention: Duration.days(365),
   frontendDistPath: join(PROJECT_ROOT, 'frontend', 'dist'),
+  renderWorker: { memorySize: 2048, timeout: Duration.minutes(5), reservedConcurrency: 10 },
 } as const;
 
 const CONFIGS: Record<Stage, PortalConfig> = {

@@ -20,18 +20,21 @@ export function createStacks(app: App, config: PortalConfig): PortalStacks {
     env,
     tags,
     config,
-    description: 'Företagsportal stateful resources (table, documents, secrets)',
+    description: 'Företagsportal stateful resources (table, documents, render queue, secrets)',
     terminationProtection: config.deletionProtection,
   });
   const api = new ApiStack(app, `${config.stackPrefix}-Api`, {
     env,
     tags,
     config,
-    description: 'Företagsportal API (Lambda + HTTP API)',
+    description: 'Företagsportal API, ingest and PDF render worker (Lambda, HTTP API)',
     table: data.table,
     documentsBucket: data.documentsBucket,
     sessionSigningSeed: data.sessionSigningSeed,
     dataAccess: data.apiDataAccess,
+    renderQueue: data.renderQueue.queue,
+    ingestDataAccess: data.ingestDataAccess,
+    renderWorkerDataAccess: data.renderWorkerDataAccess,
   });
   const web = new WebStack(app, `${config.stackPrefix}-Web`, {
     env,

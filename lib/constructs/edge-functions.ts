@@ -18,9 +18,10 @@ export const SPA_FALLBACK_CODE = `function handler(event) {
 }`;
 
 /**
- * For the `/api/*` behaviour: the origin request policy forwards every viewer header except Host (API Gateway needs
- * its own), and the app resolves the clinic from the host name the user typed. So the viewer's Host is copied into
- * `x-forwarded-host`, overwriting whatever the client sent in that header; otherwise a client could pick a tenant.
+ * For the API behaviours (`/api/*`, `/ingest/*`): the origin request policy forwards every viewer header except Host
+ * (API Gateway needs its own), and the apps resolve the clinic from the host name the user typed. So the viewer's
+ * Host is copied into `x-forwarded-host`, overwriting whatever the client sent in that header; otherwise a client
+ * could pick a tenant.
  */
 export const FORWARD_HOST_CODE = `function handler(event) {
   var request = event.request;

@@ -19,6 +19,8 @@ export interface PortalFunctionProps {
   readonly logRemovalPolicy: RemovalPolicy;
   readonly memorySize?: number;
   readonly timeout?: Duration;
+  /** Caps the function's concurrency (and reserves it from the account's pool); unset: no cap. */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /** {@link LAMBDA_BUNDLING} in NodejsFunction's vocabulary. */
@@ -65,6 +67,9 @@ export class PortalFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(10),
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       tracing: Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,

@@ -1,4 +1,4 @@
-import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -7,12 +7,23 @@ import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { PortalConfig } from '../config';
 import { PortalFunction } from '../constructs/portal-function';
+import { RenderWorker } from '../constructs/render-worker';
 
-/** Path of the one API route; CloudFront forwards `/api/*` here. */
+/** Path of the portal API route; CloudFront forwards `/api/*` here. */
 export const API_ROUTE_PATH = '/api/{proxy+}';
+
+/** Path of the ingest route (the clinics' practice systems push here); CloudFront forwards `/ingest/*` here. */
+export const INGEST_ROUTE_PATH = '/ingest/{proxy+}';
+
+/**
+ * Ingest checks an uploaded PDF of up to 20 MB synchronously. 30 s is also the HTTP API's integration timeout, so a
+ * slower request is answered 503 by the gateway whatever the function does.
+ */
+export const INGEST_SIZING = { memorySize: 1024, timeout: Duration.seconds(30) } as const;
 
 export interface ApiStackProps extends StackProps {
   readonly config: PortalConfig;
@@ -21,12 +32,20 @@ export interface ApiStackProps extends StackProps {
   readonly sessionSigningSeed: Secret;
   /** The data stack's least-privilege policy for this function (table items, documents under tenants/, secret). */
   readonly dataAccess: IManagedPolicy;
+  /** Ingest enqueues render jobs here; the render worker consumes them. */
+  readonly renderQueue: Queue;
+  /** The data stack's policy for the ingest function (table, documents with delete, sending to the render queue). */
+  readonly ingestDataAccess: IManagedPolicy;
+  /** The data stack's policy for the render worker (table, documents read/write, consuming the render queue). */
+  readonly renderWorkerDataAccess: IManagedPolicy;
 }
 
-/** Stateless: the API function and the HTTP API in front of it. */
+/** Stateless: the API and ingest functions, the HTTP API in front of them, and the PDF render worker. */
 export class ApiStack extends Stack {
   readonly httpApi: HttpApi;
   readonly apiFunction: PortalFunction;
+  readonly ingestFunction: PortalFunction;
+  readonly renderWorker: RenderWorker;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -44,6 +63,34 @@ export class ApiStack extends Stack {
       logRemovalPolicy: config.logRemovalPolicy,
     });
     this.apiFunction.role.addManagedPolicy(props.dataAccess);
+
+    // The names are the contract with the ingest and render worker entry files (docs/render-pipeline.md).
+    this.ingestFunction = new PortalFunction(this, 'IngestFunction', {
+      entry: 'functions/lambda/ingest.ts',
+      environment: {
+        TABLE_NAME: table.tableName,
+        DOCUMENTS_BUCKET: documentsBucket.bucketName,
+        RENDER_QUEUE_URL: props.renderQueue.queueUrl,
+      },
+      ...INGEST_SIZING,
+      logRetention: config.logRetention,
+      logRemovalPolicy: config.logRemovalPolicy,
+    });
+    this.ingestFunction.role.addManagedPolicy(props.ingestDataAccess);
+
+    this.renderWorker = new RenderWorker(this, 'RenderWorker', {
+      entry: 'functions/lambda/render-worker.ts',
+      queue: props.renderQueue,
+      dataAccess: props.renderWorkerDataAccess,
+      environment: {
+        TABLE_NAME: table.tableName,
+        DOCUMENTS_BUCKET: documentsBucket.bucketName,
+        RENDER_QUEUE_URL: props.renderQueue.queueUrl,
+      },
+      sizing: config.renderWorker,
+      logRetention: config.logRetention,
+      logRemovalPolicy: config.logRemovalPolicy,
+    });
 
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
       retention: config.logRetention,
@@ -81,17 +128,22 @@ export class ApiStack extends Stack {
       },
     });
 
-    const [route] = this.httpApi.addRoutes({
-      path: API_ROUTE_PATH,
-      methods: [HttpMethod.ANY],
-      integration: new HttpLambdaIntegration('ApiIntegration', this.apiFunction.function),
-    });
-    if (route) {
-      Validations.of(route).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason:
-          'Authentication is application-level (BankID login, signed session tokens checked by the authenticate middleware); login and public routes must be reachable anonymously, so no gateway authorizer.',
-      });
+    this.addProxyRoute(
+      API_ROUTE_PATH,
+      new HttpLambdaIntegration('ApiIntegration', this.apiFunction.function),
+      'Authentication is application-level (BankID login, signed session tokens checked by the authenticate middleware); login and public routes must be reachable anonymously, so no gateway authorizer.',
+    );
+    this.addProxyRoute(
+      INGEST_ROUTE_PATH,
+      new HttpLambdaIntegration('IngestIntegration', this.ingestFunction.function),
+      "Authentication is application-level: the ingest app authenticates each clinic's practice system and binds the request to that clinic, so no gateway authorizer.",
+    );
+  }
+
+  /** Every method on `path` to one function; `authorizationReason` says why the gateway needs no authorizer. */
+  private addProxyRoute(path: string, integration: HttpLambdaIntegration, authorizationReason: string): void {
+    for (const route of this.httpApi.addRoutes({ path, methods: [HttpMethod.ANY], integration })) {
+      Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: authorizationReason });
     }
   }
 }

@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { bucketRef, logicalIdOf } from '../cdk-helpers';
 import type { PortalConfig } from '../config';
 import { logBucket } from '../constructs/log-bucket';
+import { RenderQueue } from '../constructs/render-queue';
 
 /**
  * The single table's key attributes. Re-declared here because lib/ must not import functions/; the infra test
@@ -40,13 +41,26 @@ export const API_TABLE_ACTIONS = [
   'dynamodb:Query',
 ] as const;
 
+/**
+ * What Lambda's queue poller does with the render worker's execution role (AWS's list for SQS event sources), plus
+ * ChangeMessageVisibility, with which the worker brings a failed job back after seconds instead of waiting out the
+ * 30-minute visibility timeout. No SendMessage: only ingest enqueues.
+ */
+export const RENDER_QUEUE_CONSUMER_ACTIONS = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+  'sqs:ChangeMessageVisibility',
+] as const;
+
 export interface DataStackProps extends StackProps {
   readonly config: PortalConfig;
 }
 
 /**
- * Stateful resources: everything here outlives a `cdk destroy` (RETAIN), so stateless stacks can be torn down and
- * recreated freely.
+ * Stateful resources: everything that holds data here (table, buckets, secret, render queues) outlives a
+ * `cdk destroy` (RETAIN), so stateless stacks can be torn down and recreated freely. The render queues live here for
+ * that reason: pending and dead-lettered jobs survive a rebuild of the API stack that consumes them.
  */
 export class DataStack extends Stack {
   readonly table: Table;
@@ -57,6 +71,12 @@ export class DataStack extends Stack {
    * data stack states who may do what with its data (and cdk-nag reports its ARNs by stable same-stack ids).
    */
   readonly apiDataAccess: ManagedPolicy;
+  /** Ingest jobs waiting for the render worker, with their dead-letter queue and its alarm. */
+  readonly renderQueue: RenderQueue;
+  /** The ingest function's data access: table items, documents under tenants/ (with delete), enqueueing renders. */
+  readonly ingestDataAccess: ManagedPolicy;
+  /** The render worker's data access: table items, reading and writing documents, consuming the render queue. */
+  readonly renderWorkerDataAccess: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -108,33 +128,66 @@ export class DataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.apiDataAccess = new ManagedPolicy(this, 'ApiDataAccess', {
-      description: 'Least-privilege data access of the Företagsportal API function',
-      statements: [
-        new PolicyStatement({ actions: [...API_TABLE_ACTIONS], resources: [this.table.tableArn] }),
-        new PolicyStatement({
-          actions: ['dynamodb:Query'],
-          resources: TABLE_KEYS.indexes.map((index) => `${this.table.tableArn}/index/${index.name}`),
-        }),
-        new PolicyStatement({
-          actions: ['s3:GetObject', 's3:PutObject'],
-          resources: [this.documentsBucket.arnForObjects(`${DOCUMENTS_PREFIX}*`)],
-        }),
-        new PolicyStatement({
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: [this.sessionSigningSeed.secretArn],
-        }),
-      ],
+    this.renderQueue = new RenderQueue(this, 'RenderQueue', {
+      workerTimeout: config.renderWorker.timeout,
+      ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
     });
-    Validations.of(this.apiDataAccess).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.documentsBucket)}.Arn>/${DOCUMENTS_PREFIX}*]`,
-      reason: 'Documents are keyed per tenant under tenants/<tenantId>/; the one API function serves every tenant.',
-    });
+
+    // Fresh statements per policy: a statement belongs to one policy document.
+    const tableItems = () => new PolicyStatement({ actions: [...API_TABLE_ACTIONS], resources: [this.table.tableArn] });
+    const indexQueries = () =>
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: TABLE_KEYS.indexes.map((index) => `${this.table.tableArn}/index/${index.name}`),
+      });
+    const documents = (...actions: string[]) =>
+      new PolicyStatement({ actions, resources: [this.documentsBucket.arnForObjects(`${DOCUMENTS_PREFIX}*`)] });
+
+    this.apiDataAccess = this.dataAccessPolicy('ApiDataAccess', 'the Företagsportal API function', [
+      tableItems(),
+      indexQueries(),
+      documents('s3:GetObject', 's3:PutObject'),
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [this.sessionSigningSeed.secretArn],
+      }),
+    ]);
+
+    // Ingest deletes an uploaded PDF once it has checked it and stored it under its final key.
+    this.ingestDataAccess = this.dataAccessPolicy('IngestDataAccess', 'the Företagsportal ingest function', [
+      tableItems(),
+      indexQueries(),
+      documents('s3:GetObject', 's3:PutObject', 's3:DeleteObject'),
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.renderQueue.queue.queueArn] }),
+    ]);
+
+    // Reads by key only (no index queries); never deletes a document and never enqueues.
+    this.renderWorkerDataAccess = this.dataAccessPolicy('RenderWorkerDataAccess', 'the Företagsportal render worker', [
+      tableItems(),
+      documents('s3:GetObject', 's3:PutObject'),
+      new PolicyStatement({
+        actions: [...RENDER_QUEUE_CONSUMER_ACTIONS],
+        resources: [this.renderQueue.queue.queueArn],
+      }),
+    ]);
 
     Validations.of(this.sessionSigningSeed).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
         'Rotating the seed changes the signing key and logs every user out; it is rotated by hand in a planned maintenance window.',
     });
+  }
+
+  /**
+   * One function's data access as a managed policy of this stack. Every function serves every tenant, and documents
+   * are keyed per tenant under tenants/<tenantId>/, hence the one acknowledged object wildcard.
+   */
+  private dataAccessPolicy(id: string, who: string, statements: PolicyStatement[]): ManagedPolicy {
+    const policy = new ManagedPolicy(this, id, { description: `Least-privilege data access of ${who}`, statements });
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.documentsBucket)}.Arn>/${DOCUMENTS_PREFIX}*]`,
+      reason: `Documents are keyed per tenant under ${DOCUMENTS_PREFIX}<tenantId>/; ${who} serves every tenant.`,
+    });
+    return policy;
   }
 }

@@ -1,4 +1,4 @@
-import { Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
@@ -8,9 +8,12 @@ import {
   FunctionCode,
   FunctionEventType,
   FunctionRuntime,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
   OriginProtocolPolicy,
   OriginRequestPolicy,
   OriginSslPolicy,
+  ResponseHeadersPolicy,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -21,12 +24,25 @@ import { FORWARD_HOST_CODE } from '../constructs/edge-functions';
 import { logBucket } from '../constructs/log-bucket';
 import { StaticSite } from '../constructs/static-site';
 
+/**
+ * Paths CloudFront sends to the HTTP API, every one uncached with the same headers and host forwarding: the portal
+ * API and the clinics' ingest API (see the routes in api-stack.ts).
+ */
+export const API_PATH_PATTERNS = ['/api/*', '/ingest/*'] as const;
+
+/**
+ * The CSP for API answers that set none. The API sets `default-src 'none'` on every JSON answer itself, and the
+ * ingest reference page (/ingest/v1/docs) a policy that allows exactly its own inline style by hash, so CloudFront
+ * must keep the origin's policy (override: false) instead of imposing the frontend's.
+ */
+export const API_FALLBACK_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
 export interface WebStackProps extends StackProps {
   readonly config: PortalConfig;
   readonly httpApi: HttpApi;
 }
 
-/** The one public entry point: CloudFront serving the frontend, with `/api/*` routed to the HTTP API. */
+/** The one public entry point: CloudFront serving the frontend, with {@link API_PATH_PATTERNS} routed to the HTTP API. */
 export class WebStack extends Stack {
   readonly site: StaticSite;
 
@@ -63,21 +79,31 @@ export class WebStack extends Stack {
 
     // apiEndpoint is https://<id>.execute-api.<region>.amazonaws.com; the origin wants the bare host name.
     const apiDomain = Fn.select(2, Fn.split('/', httpApi.apiEndpoint));
-    distribution.addBehavior(
-      '/api/*',
-      new HttpOrigin(apiDomain, {
-        protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
-        originSslProtocols: [OriginSslPolicy.TLS_V1_2],
-      }),
-      {
+    const apiOrigin = new HttpOrigin(apiDomain, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+    });
+    // The same headers as the frontend's, except that the origin's own Content-Security-Policy wins.
+    const apiHeaders = new ResponseHeadersPolicy(this, 'ApiSecurityHeaders', {
+      comment: 'Foretagsportal API security headers',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: API_FALLBACK_CONTENT_SECURITY_POLICY, override: false },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+      },
+    });
+    for (const pathPattern of API_PATH_PATTERNS) {
+      distribution.addBehavior(pathPattern, apiOrigin, {
         viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
         allowedMethods: AllowedMethods.ALLOW_ALL,
         cachePolicy: CachePolicy.CACHING_DISABLED,
         originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-        responseHeadersPolicy: this.site.responseHeadersPolicy,
+        responseHeadersPolicy: apiHeaders,
         functionAssociations: [{ function: forwardHost, eventType: FunctionEventType.VIEWER_REQUEST }],
-      },
-    );
+      });
+    }
 
     if (!config.webAclArn) {
       Validations.of(distribution).acknowledge({

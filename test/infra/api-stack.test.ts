@@ -2,24 +2,18 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AwsEnvironment } from '../../functions/runtime/aws';
 import { buildPortalApp, SYNTH_TIMEOUT_MS, templatesOf } from './support/portal-app';
+import { actionsOf, propertiesOf, type Statement, statementsOf, statementsOfPolicy } from './support/template-queries';
 
-/** Every variable functions/runtime/aws.ts reads that the stack must set (the runtime sets AWS_REGION itself). */
-const CONTRACT: Record<Exclude<keyof AwsEnvironment, 'AWS_REGION'>, true> = {
-  TABLE_NAME: true,
-  DOCUMENTS_BUCKET: true,
-  SESSION_SECRET_ARN: true,
+/**
+ * Which function is given which variable that functions/runtime/aws.ts reads (the runtime sets AWS_REGION itself).
+ * Typed by AwsEnvironment: a variable the runtime starts to read fails typecheck here until a function gets it.
+ */
+const CONTRACT: Record<Exclude<keyof AwsEnvironment, 'AWS_REGION'>, readonly string[]> = {
+  TABLE_NAME: ['ApiFunction', 'IngestFunction', 'RenderWorker'],
+  DOCUMENTS_BUCKET: ['ApiFunction', 'IngestFunction', 'RenderWorker'],
+  SESSION_SECRET_ARN: ['ApiFunction'],
+  RENDER_QUEUE_URL: ['IngestFunction', 'RenderWorker'],
 };
-
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
-
-function statementsOf(template: Template, type: 'AWS::IAM::Policy' | 'AWS::IAM::ManagedPolicy'): Statement[] {
-  return Object.values(template.findResources(type)).flatMap(
-    (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
-  );
-}
-
-const actionsOf = (statement: Statement): string[] =>
-  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 
 describe('the API stack', () => {
   let api: Template;
@@ -30,11 +24,9 @@ describe('the API stack', () => {
 
   it('runs the API on arm64 with Node.js 22 or newer, as an ES module bundle', () => {
     // Act
-    const functions = Object.values(api.findResources('AWS::Lambda::Function'));
+    const props = propertiesOf(api, 'AWS::Lambda::Function', 'ApiFunction');
 
     // Assert
-    expect(functions).toHaveLength(1);
-    const props = functions[0]?.Properties;
     expect(props.Architectures).toEqual(['arm64']);
     expect(Number(/^nodejs(\d+)\.x$/.exec(props.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
     expect(props.Handler).toBe('index.handler');
@@ -42,14 +34,24 @@ describe('the API stack', () => {
     expect(props.Timeout).toBe(10);
   });
 
-  it('tells the function its table, bucket and secret under the names functions/runtime/aws.ts reads', () => {
-    // Act
-    const variables = Object.values(api.findResources('AWS::Lambda::Function'))[0]?.Properties.Environment.Variables;
+  it.each(['ApiFunction', 'IngestFunction', 'RenderWorker'])(
+    'tells %s exactly the variables of functions/runtime/aws.ts it needs',
+    (prefix) => {
+      // Arrange
+      const needed = Object.entries(CONTRACT).flatMap(([name, users]) => (users.includes(prefix) ? [name] : []));
 
-    // Assert
-    expect(Object.keys(variables)).toEqual(expect.arrayContaining(Object.keys(CONTRACT)));
-    expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
-  });
+      // Act
+      const variables = propertiesOf(api, 'AWS::Lambda::Function', prefix).Environment.Variables;
+
+      // Assert
+      expect(
+        Object.keys(variables)
+          .filter((name) => name in CONTRACT)
+          .sort(),
+      ).toEqual(needed.sort());
+      expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    },
+  );
 
   it('traces with X-Ray and logs to its own log group with a retention period', () => {
     api.hasResourceProperties('AWS::Lambda::Function', {
@@ -59,8 +61,8 @@ describe('the API stack', () => {
     api.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  it('does not give the function AWS managed policies, a table Scan or any s3 wildcard action', () => {
-    // Arrange: the function's own policy plus the data stack's access policy attached to its role
+  it('does not give any function AWS managed policies, a table Scan or any s3 wildcard action', () => {
+    // Arrange: the functions' own policies plus the data stack's access policies attached to their roles
     const statements = [...statementsOf(api, 'AWS::IAM::Policy'), ...statementsOf(data, 'AWS::IAM::ManagedPolicy')];
     const actions = statements.flatMap(actionsOf);
 
@@ -75,7 +77,7 @@ describe('the API stack', () => {
 
   it('lets the function read and write documents only under tenants/, and nothing else in S3', () => {
     // Act
-    const s3Statements = statementsOf(data, 'AWS::IAM::ManagedPolicy').filter((statement) =>
+    const s3Statements = statementsOfPolicy(data, 'AWS::IAM::ManagedPolicy', 'ApiDataAccess').filter((statement) =>
       actionsOf(statement).some((action) => action.startsWith('s3:')),
     );
 
@@ -85,21 +87,35 @@ describe('the API stack', () => {
     expect(JSON.stringify(s3Statements[0]?.Resource)).toMatch(/\/tenants\/\*"/);
   });
 
-  it("attaches the data stack's access policy, and nothing else managed, to the function's role", () => {
+  it('gives the API function no queue access: only ingest enqueues renders', () => {
     // Act
-    const [role] = Object.values(api.findResources('AWS::IAM::Role'));
+    const actions = [
+      ...statementsOfPolicy(data, 'AWS::IAM::ManagedPolicy', 'ApiDataAccess'),
+      ...statementsOfPolicy(api, 'AWS::IAM::Policy', 'ApiFunctionRoleDefaultPolicy'),
+    ].flatMap(actionsOf);
 
     // Assert
-    expect(role?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-      expect.objectContaining({ Principal: { Service: 'lambda.amazonaws.com' } }),
-    ]);
-    expect(role?.Properties.ManagedPolicyArns).toHaveLength(1);
-    expect(JSON.stringify(role?.Properties.ManagedPolicyArns)).toMatch(/ApiDataAccess/);
+    expect(actions.filter((action) => action.startsWith('sqs:'))).toEqual([]);
   });
 
-  it('sends every method on /api/* to the function', () => {
+  it("attaches the data stack's access policy, and nothing else managed, to the function's role", () => {
+    // Act
+    const role = propertiesOf(api, 'AWS::IAM::Role', 'ApiFunctionRole');
+
+    // Assert
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Principal: { Service: 'lambda.amazonaws.com' } }),
+    ]);
+    expect(role.ManagedPolicyArns).toHaveLength(1);
+    expect(JSON.stringify(role.ManagedPolicyArns)).toMatch(/ApiDataAccess/);
+  });
+
+  it('sends every method on /api/* to the function, and has no other route but ingest', () => {
     api.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /api/{proxy+}' });
-    api.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    const routeKeys = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).map(
+      (route) => route.Properties.RouteKey,
+    );
+    expect(routeKeys.sort()).toEqual(['ANY /api/{proxy+}', 'ANY /ingest/{proxy+}']);
   });
 
   it('writes HTTP API access logs and throttles the default stage', () => {

@@ -13,7 +13,7 @@ describe('cdk-nag AwsSolutions checks', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
-  it('find nothing unacknowledged in prod on a custom domain behind WAF, where fewer findings are acknowledged', () => {
+  it('find nothing unacknowledged in prod on a custom domain behind WAF with alarm notifications, where fewer findings are acknowledged', () => {
     // Arrange
     const { app } = buildPortalApp('prod', {
       customDomain: {
@@ -21,6 +21,7 @@ describe('cdk-nag AwsSolutions checks', () => {
         certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
       },
       webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/portal/11111111-2222-3333-4444-555555555555',
+      alarmTopicArn: 'arn:aws:sns:eu-north-1:123456789012:portal-alarms',
     });
     addComplianceChecks(app);
 

@@ -4,6 +4,7 @@ import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FRONTEND_CONTENT_SECURITY_POLICY as CONTENT_SECURITY_POLICY } from '../../frontend/security-headers';
 import { FORWARD_HOST_CODE, SPA_FALLBACK_CODE } from '../../lib/constructs/edge-functions';
+import { API_FALLBACK_CONTENT_SECURITY_POLICY, API_PATH_PATTERNS } from '../../lib/stacks/web-stack';
 import { buildPortalApp, SYNTH_TIMEOUT_MS, templatesOf } from './support/portal-app';
 
 const CACHING_DISABLED_ID = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -61,22 +62,26 @@ describe('the web stack', () => {
     });
   });
 
-  it('sends /api/* to the HTTP API uncached, with every method and every viewer header but Host', () => {
-    // Act
-    const apiBehavior = distributionConfig(web).CacheBehaviors.find(
-      (behavior: { PathPattern: string }) => behavior.PathPattern === '/api/*',
-    );
+  it.each(API_PATH_PATTERNS)(
+    'sends %s to the HTTP API uncached, with every method and every viewer header but Host',
+    (pathPattern) => {
+      // Act
+      const apiBehavior = distributionConfig(web).CacheBehaviors.find(
+        (behavior: { PathPattern: string }) => behavior.PathPattern === pathPattern,
+      );
 
-    // Assert
-    expect(apiBehavior).toMatchObject({
-      CachePolicyId: CACHING_DISABLED_ID,
-      OriginRequestPolicyId: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId,
-      AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
-      ViewerProtocolPolicy: 'https-only',
-      FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: expect.anything() }],
-    });
-    expect(CachePolicy.CACHING_DISABLED.cachePolicyId).toBe(CACHING_DISABLED_ID);
-  });
+      // Assert
+      expect(API_PATH_PATTERNS).toEqual(['/api/*', '/ingest/*']);
+      expect(apiBehavior).toMatchObject({
+        CachePolicyId: CACHING_DISABLED_ID,
+        OriginRequestPolicyId: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId,
+        AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+        ViewerProtocolPolicy: 'https-only',
+        FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: expect.anything() }],
+      });
+      expect(CachePolicy.CACHING_DISABLED.cachePolicyId).toBe(CACHING_DISABLED_ID);
+    },
+  );
 
   it('redirects HTTP to HTTPS, serves index.html at the root and uses the cheapest price class', () => {
     expect(distributionConfig(web)).toMatchObject({
@@ -110,11 +115,23 @@ describe('the web stack', () => {
     expect(CONTENT_SECURITY_POLICY).toBe(
       "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
     );
-    const policies = [config.DefaultCacheBehavior, ...config.CacheBehaviors].map(
+    // API paths keep the origin's CSP (the API's own, or the reference page's style hash); the rest is the same.
+    web.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: { ContentSecurityPolicy: API_FALLBACK_CONTENT_SECURITY_POLICY, Override: false },
+          StrictTransportSecurity: { AccessControlMaxAgeSec: 31_536_000, IncludeSubdomains: true, Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+        }),
+      }),
+    });
+    const [frontendPolicy, ...apiPolicies] = [config.DefaultCacheBehavior, ...config.CacheBehaviors].map(
       (behavior: { ResponseHeadersPolicyId: unknown }) => behavior.ResponseHeadersPolicyId,
     );
-    expect(policies).toEqual([policies[0], policies[0]]);
-    expect(policies[0]).toBeDefined();
+    expect(frontendPolicy).toBeDefined();
+    expect(apiPolicies).toHaveLength(API_PATH_PATTERNS.length);
+    expect(new Set(apiPolicies.map((policy) => JSON.stringify(policy))).size).toBe(1);
+    expect(apiPolicies[0]).not.toEqual(frontendPolicy);
   });
 
   it('serves index.html for client-side routes but leaves files and API errors alone', () => {

@@ -23,6 +23,7 @@ const LAMBDA_LIKE_ENV = {
   TABLE_NAME: 'x',
   DOCUMENTS_BUCKET: 'x',
   SESSION_SECRET_ARN: 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:x',
+  RENDER_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/000000000000/x',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
@@ -146,7 +147,10 @@ function printTable(rows: readonly (readonly string[])[]): void {
 
 export async function runBundleSizeBench(): Promise<void> {
   console.log(`\n## Lambda bundle: size and cold import (${RUNS} fresh node processes per row, ${process.version})\n`);
-  const ourEntry = join(PROJECT_ROOT, 'functions', 'lambda', 'api.ts');
+  const ourEntries = ['api', 'ingest', 'render-worker'].map((name) => ({
+    name,
+    entry: join(PROJECT_ROOT, 'functions', 'lambda', `${name}.ts`),
+  }));
   const baselineEntry = join(PROJECT_ROOT, 'test', 'bench', 'baseline-entry.ts');
 
   await rm(OUT_DIR, { recursive: true, force: true });
@@ -154,15 +158,13 @@ export async function runBundleSizeBench(): Promise<void> {
 
   const started = performance.now();
   const bundles = [await bundle('baseline', baselineEntry)];
-  if (existsSync(ourEntry)) {
-    bundles.push(await bundle('api', ourEntry));
-  } else {
-    console.log(`  ${relative(PROJECT_ROOT, ourEntry)} does not exist yet: measuring the baseline only.\n`);
+  for (const { name, entry } of ourEntries) {
+    if (existsSync(entry)) bundles.push(await bundle(name, entry));
+    else console.log(`  ${relative(PROJECT_ROOT, entry)} does not exist: skipped.\n`);
   }
   console.log(`  esbuild: ${bundles.length} bundle(s) in ${ms(performance.now() - started)}\n`);
 
-  const baseline = bundles[0];
-  const ours = bundles[1];
+  const [baseline, ...ours] = bundles;
   const header = ['bundle', 'source maps', 'bytes', 'gzip', 'median import', 'p90 import'];
   const rows: string[][] = [header];
   const ratios: string[][] = [['ours / baseline', 'source maps', 'bytes', 'gzip', 'median import', 'p90 import']];
@@ -178,14 +180,15 @@ export async function runBundleSizeBench(): Promise<void> {
       const flag = sourceMaps ? 'on' : 'off';
       rows.push([b.name, flag, kb(b.bytes), kb(b.gzipBytes), ms(timing.median), ms(timing.p90)]);
     }
-    const ourTiming = ours && timings.get(ours.name);
     const baseTiming = baseline && timings.get(baseline.name);
-    if (ours && baseline && ourTiming && baseTiming) {
+    for (const our of ours) {
+      const ourTiming = timings.get(our.name);
+      if (!baseline || !baseTiming || !ourTiming) continue;
       ratios.push([
-        `${ours.name} / ${baseline.name}`,
+        `${our.name} / ${baseline.name}`,
         sourceMaps ? 'on' : 'off',
-        `${(ours.bytes / baseline.bytes).toFixed(2)}x`,
-        `${(ours.gzipBytes / baseline.gzipBytes).toFixed(2)}x`,
+        `${(our.bytes / baseline.bytes).toFixed(2)}x`,
+        `${(our.gzipBytes / baseline.gzipBytes).toFixed(2)}x`,
         `${(ourTiming.median / baseTiming.median).toFixed(2)}x`,
         `${(ourTiming.p90 / baseTiming.p90).toFixed(2)}x`,
       ]);

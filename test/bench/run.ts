@@ -3,5 +3,9 @@
  * here asserts on time.
  */
 import { runBundleSizeBench } from './bundle-size';
+import { runIngestBench } from './ingest-bench';
+import { runRenderBench } from './render-bench';
 
 await runBundleSizeBench();
+runRenderBench();
+await runIngestBench();

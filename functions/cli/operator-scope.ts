@@ -1,13 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
+import { isUuid } from '../domain/ids';
 import type { TenantDirectory, TenantScope, TenantScopeFactory } from '../domain/ports';
 import { awsDataAdapters } from '../runtime/aws';
 import { createDynamoDbClient, createS3Client } from '../runtime/aws-clients';
 import { LOCAL_REGION, LOCAL_SERVICES_FILE, type LocalServicesFile } from '../runtime/local';
 import { dataAdapters } from '../runtime/tenant-scope';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
 
 export interface OperatorData {
   readonly scopeFor: TenantScopeFactory;
@@ -47,7 +46,7 @@ export function operatorData(env: NodeJS.ProcessEnv = process.env): OperatorData
 
 /** `--tenant` takes the clinic's id or one of its host names (what operators know). */
 export async function tenantScope(data: OperatorData, tenant: string): Promise<TenantScope> {
-  const tenantId = UUID.test(tenant) ? tenant : await data.directory.resolveHost(tenant);
+  const tenantId = isUuid(tenant) ? tenant : await data.directory.resolveHost(tenant);
   if (!tenantId) throw new Error(`No clinic answers on host "${tenant}"; pass the clinic's id or a host name it uses.`);
   const scope = data.scopeFor(tenantId);
   if (!(await scope.tenant.get())) throw new Error(`There is no clinic with id ${tenantId} (in ${data.where}).`);

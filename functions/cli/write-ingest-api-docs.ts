@@ -283,9 +283,12 @@ it.
 - The same key with the same body within 24 hours gets the stored answer again, marked \`Idempotent-Replayed: true\`;
   nothing is done twice.
 - The same key with another body gets \`422 idempotency_key_reused\`; while the first request still runs, a retry gets
-  \`409 idempotency_key_in_progress\`: wait a moment and retry.
-- Only final answers are stored (2xx, 400, 422). After a 401, 403, 409 or 5xx the key is released, so the retry runs
-  for real.
+  \`409 idempotency_key_in_progress\`: wait a moment and retry. A request that died on our side (a timeout) holds its
+  key for at most a minute.
+- Only final answers are stored (2xx, 400, 422). After any other answer the key is released, so the retry runs for
+  real.
+- \`POST /ingest/v1/pdf-documents\` is never replayed from the store, because its answer holds an upload URL that
+  expires: a retry gets the same document with a fresh URL.
 - Even without the header, the same invoice number and version with the same content is recognised as a retry and
   answered with the original document, never stored twice.
 

@@ -3,7 +3,8 @@ import type { MinorUnits } from './money';
 
 /**
  * Structured data: received → rendering → ready, or failed (with a reason). A ready-made PDF: awaiting_upload →
- * ready, or failed. Only `ready` documents have a PDF in the document store.
+ * ready (a file that fails the check is refused with 422 and the document keeps awaiting an upload). Only `ready`
+ * documents have a PDF in the document store.
  */
 export type DocumentStatus = 'awaiting_upload' | 'received' | 'rendering' | 'ready' | 'failed';
 
@@ -56,8 +57,9 @@ export interface InvoiceDocument {
   /** When the practice system handed it in (ISO instant). */
   readonly receivedAt: string;
   /**
-   * SHA-256 of what the practice system sent for this version (the canonical JSON of the structured data, or the
-   * declared SHA-256 of an uploaded PDF). Decides whether a repeated version is a retry or a conflict.
+   * SHA-256 of what the practice system sent for this version (the JSON of the validated submission, in the schema's
+   * key order; for a ready-made PDF that includes the PDF's declared SHA-256 and size). Decides whether a repeated
+   * version is a retry or a conflict.
    */
   readonly payloadSha256: string;
   /** The newer version that replaced this one (visibility `superseded`). */

@@ -104,3 +104,6 @@ export interface ApiKey {
   readonly replacedBy?: string;
   readonly lastUsedAt?: string;
 }
+
+/** Use of an API key is recorded at most this often: a busy integration must not turn every call into a write. */
+export const API_KEY_USE_RESOLUTION_MS = 60_000;

@@ -26,7 +26,7 @@ const kronor = (minor: MinorUnits) =>
   formatSwedishAmount(minor, { groupSeparator: '', minusSign: '-' }).replace(',', '.');
 
 /** quantity × unit price in öre, with the quantity's two decimals kept exact (0.1 × 3 must not become 0.30000000004). */
-export function lineAmountOf(quantity: number, unitPrice: MinorUnits): MinorUnits {
+function lineAmountOf(quantity: number, unitPrice: MinorUnits): MinorUnits {
   return roundMinor((Math.round(quantity * 100) * unitPrice) / 100);
 }
 

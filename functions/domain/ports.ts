@@ -173,21 +173,30 @@ export interface IdempotencyRecord {
   readonly requestSha256: string;
   readonly state: 'in_progress' | 'completed';
   readonly createdAt: string;
-  readonly response?: { readonly status: number; readonly body: string };
+  readonly response?: StoredResponse;
+}
+
+export interface StoredResponse {
+  readonly status: number;
+  readonly body: string;
+  /** The `Location` header, which a replay must carry too. */
+  readonly location?: string;
 }
 
 export interface IdempotencyStore {
   /**
-   * Claims the key for a new request, or returns the record that already holds it. Records expire after
-   * `ttlSeconds` (then the key may be reused).
+   * Claims the key for a new request, or returns the record that already holds it. The claim is a lease of
+   * `leaseSeconds`: a request that dies without completing or releasing (a Lambda timeout) frees the key then,
+   * instead of blocking its retries for the whole retention time.
    */
   begin(
     key: string,
     requestSha256: string,
     now: Date,
-    ttlSeconds: number,
+    leaseSeconds: number,
   ): Promise<{ readonly claimed: true } | { readonly claimed: false; readonly record: IdempotencyRecord }>;
-  complete(key: string, response: { readonly status: number; readonly body: string }): Promise<void>;
+  /** Stores the outcome, which then answers retries for `ttlSeconds`. */
+  complete(key: string, response: StoredResponse, now: Date, ttlSeconds: number): Promise<void>;
   /** Releases the key after a failure, so that a retry runs the request again. */
   release(key: string): Promise<void>;
 }

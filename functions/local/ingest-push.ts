@@ -24,7 +24,7 @@ export interface PushedDocument {
 const kronor = (minor: MinorUnits) => minor / 100;
 
 /** The request body the API expects for an invoice basis (amounts in kronor, totals as the lines add up). */
-export function invoiceBasisRequest(basis: InvoiceBasis, version = 1) {
+function invoiceBasisRequest(basis: InvoiceBasis, version = 1) {
   const summary = summarizeInvoiceBasis(basis);
   return {
     customerNumber: basis.customer.customerNumber,

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createPdfmakeInvoiceRenderer } from '../adapters/pdf/pdfmake-invoice-renderer';
 import { createApp } from '../http/create-app';
 import { createIngestApp } from '../http/ingest/create-ingest-app';
 import { createDynamoDbClient } from '../runtime/aws-clients';
@@ -104,11 +103,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     const runtime = localRuntime({ ...services, sessionSeed: sessionSeed(dataDirectory) });
     const seed = demoSeed();
     log('Seeding the demo clinic (first start renders its PDFs)…');
-    const seeded = await seedDemoClinic(
-      { ...runtime.portal, renderer: createPdfmakeInvoiceRenderer() },
-      seed,
-      DEMO_HOSTS,
-    );
+    const seeded = await seedDemoClinic({ ...runtime.portal, renderer: runtime.renderer }, seed, DEMO_HOSTS);
 
     const server = new Hono()
       .route('/', createApp(runtime.portal))

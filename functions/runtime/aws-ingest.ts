@@ -7,7 +7,7 @@ import { createSqsClient } from './aws-clients';
 
 /*
  * The ingest function's wiring, in its own module so that the portal API and the render worker, which import
- * functions/runtime/aws.ts, do not bundle the PDF inspector (pdf-lib, ~350 KB) and the SQS client they never use.
+ * functions/runtime/aws.ts, do not bundle the PDF inspector (pdf-lib, ~350 KB) they never use.
  */
 
 /** The ingest function: the data adapters plus the render queue (RENDER_QUEUE_URL). */

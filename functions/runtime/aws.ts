@@ -16,6 +16,8 @@ export interface AwsEnvironment {
   readonly DOCUMENTS_BUCKET?: string | undefined;
   readonly SESSION_SECRET_ARN?: string | undefined;
   readonly RENDER_QUEUE_URL?: string | undefined;
+  /** The render queue's maxReceiveCount: the worker treats that delivery as the last. */
+  readonly RENDER_MAX_RECEIVES?: string | undefined;
 }
 
 export function required(env: AwsEnvironment, name: keyof AwsEnvironment): string {

@@ -47,6 +47,8 @@ export interface LocalDepsOptions extends LocalServiceEndpoints {
 /** Everything that runs locally: the portal API, the ingest API and the render worker behind its in-process queue. */
 export interface LocalRuntime {
   readonly portal: AppDeps;
+  /** The one renderer of this runtime (the worker's; the demo seed renders with it too). */
+  readonly renderer: InvoiceRenderer;
   readonly ingest: IngestAppDeps;
   readonly renderQueue: InProcessRenderQueue;
 }
@@ -106,5 +108,6 @@ export function localRuntime(options: LocalDepsOptions): LocalRuntime {
       requestInfo: localRequestInfo,
     },
     renderQueue,
+    renderer,
   };
 }

@@ -60,7 +60,7 @@ export class RenderQueue extends Construct {
 
     this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
       alarmDescription:
-        'Render jobs failed every retry and wait in the dead-letter queue; their documents stay "received". See docs/render-pipeline.md.',
+        'Render jobs failed every retry and wait in the dead-letter queue; their documents are failed (or still rendering after a crash). See docs/render-pipeline.md.',
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
         statistic: Stats.MAXIMUM,

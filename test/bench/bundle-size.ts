@@ -24,6 +24,7 @@ const LAMBDA_LIKE_ENV = {
   DOCUMENTS_BUCKET: 'x',
   SESSION_SECRET_ARN: 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:x',
   RENDER_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/000000000000/x',
+  RENDER_MAX_RECEIVES: '3',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 

@@ -12,7 +12,7 @@ const SIZES = [20, 1_000, 5_000, 20_000] as const;
 /** Small sizes are repeated and the median taken: one render of 20 lines is too short to time alone. */
 const repeatsFor = (lines: number) => (lines <= 1_000 ? 5 : 1);
 /**
- * pdfmake's table layout is known to grow superlinearly with rows (TOOLING.md); a line of a 20 000-line basis may
+ * pdfmake's table layout is known to grow superlinearly with rows (pdfmake issues #707, #1693, #2469); a line of a 20 000-line basis may
  * cost this much more than one of a 1 000-line basis.
  */
 const LINEARITY_TARGET = 1.2;

@@ -7,6 +7,7 @@ import { createDynamoDbClient } from '../../functions/runtime/aws-clients';
 import { LOCAL_CREDENTIALS } from '../support/emulators.global-setup';
 
 const DAY_SECONDS = 24 * 60 * 60;
+const LEASE_SECONDS = 60;
 const NOW = new Date('2024-05-01T10:00:00.000Z');
 const REQUEST = 'b'.repeat(64);
 
@@ -43,7 +44,12 @@ describe('idempotency store (DynamoDB Local)', () => {
     const key = clientKey();
     await store.begin(key, REQUEST, NOW, DAY_SECONDS);
 
-    await store.complete(key, { status: 202, body: '{"documentId":"x"}' });
+    await store.complete(
+      key,
+      { status: 202, body: '{"documentId":"x"}', location: '/ingest/v1/documents/x' },
+      NOW,
+      DAY_SECONDS,
+    );
 
     await expect(store.begin(key, REQUEST, NOW, DAY_SECONDS)).resolves.toEqual({
       claimed: false,
@@ -52,7 +58,7 @@ describe('idempotency store (DynamoDB Local)', () => {
         requestSha256: REQUEST,
         state: 'completed',
         createdAt: NOW.toISOString(),
-        response: { status: 202, body: '{"documentId":"x"}' },
+        response: { status: 202, body: '{"documentId":"x"}', location: '/ingest/v1/documents/x' },
       },
     });
   });
@@ -61,7 +67,9 @@ describe('idempotency store (DynamoDB Local)', () => {
     const store = storeFor(randomUUID());
     const key = clientKey();
 
-    await expect(store.complete(key, { status: 202, body: '{}' })).rejects.toBeInstanceOf(ConflictError);
+    await expect(store.complete(key, { status: 202, body: '{}' }, NOW, DAY_SECONDS)).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     await expect(store.begin(key, REQUEST, NOW, DAY_SECONDS)).resolves.toEqual({ claimed: true });
   });
 
@@ -80,7 +88,7 @@ describe('idempotency store (DynamoDB Local)', () => {
     const store = storeFor(randomUUID());
     const key = clientKey();
     await store.begin(key, REQUEST, NOW, DAY_SECONDS);
-    await store.complete(key, { status: 202, body: '{}' });
+    await store.complete(key, { status: 202, body: '{}' }, NOW, DAY_SECONDS);
     const justBeforeExpiry = new Date(NOW.getTime() + DAY_SECONDS * 1000);
     const farFuture = new Date(NOW.getTime() + 30 * DAY_SECONDS * 1000);
 
@@ -92,6 +100,29 @@ describe('idempotency store (DynamoDB Local)', () => {
     await expect(store.begin(key, REQUEST, farFuture, DAY_SECONDS)).resolves.toMatchObject({
       record: { requestSha256: 'f'.repeat(64), state: 'in_progress', createdAt: farFuture.toISOString() },
     });
+  });
+
+  it('frees a claim whose request never finished once its lease has passed, but not before', async () => {
+    const store = storeFor(randomUUID());
+    const key = clientKey();
+    await store.begin(key, REQUEST, NOW, LEASE_SECONDS);
+
+    const duringLease = await store.begin(key, REQUEST, new Date(NOW.getTime() + 30_000), LEASE_SECONDS);
+    const afterLease = await store.begin(key, REQUEST, new Date(NOW.getTime() + 61_000), LEASE_SECONDS);
+
+    expect(duringLease).toMatchObject({ claimed: false, record: { state: 'in_progress' } });
+    expect(afterLease).toEqual({ claimed: true });
+  });
+
+  it('keeps a completed outcome for its whole retention, however short the claim lease was', async () => {
+    const store = storeFor(randomUUID());
+    const key = clientKey();
+    await store.begin(key, REQUEST, NOW, LEASE_SECONDS);
+    await store.complete(key, { status: 202, body: '{}' }, NOW, DAY_SECONDS);
+
+    const anHourLater = await store.begin(key, REQUEST, new Date(NOW.getTime() + 3_600_000), LEASE_SECONDS);
+
+    expect(anHourLater).toMatchObject({ claimed: false, record: { state: 'completed' } });
   });
 
   it("keeps one clinic's keys apart from another clinic's same key", async () => {

@@ -268,6 +268,10 @@ describe('API keys', () => {
     const forged = ingest.secret.slice(0, -4) + (ingest.secret.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     expect((await ingest.request('/invoice-bases', { body: body(), key: forged })).status).toBe(401);
     expect((await ingest.request('/invoice-bases', { body: body(), key: 'fpk_nonsense' })).status).toBe(401);
+    const hex = () => randomUUID().replaceAll('-', '');
+    const madeUpForAnotherClinic = `fpk_${hex()}_${hex()}_${'A'.repeat(43)}`;
+    const madeUp = await ingest.request('/invoice-bases', { body: body(), key: madeUpForAnotherClinic });
+    expect(madeUp.status).toBe(401);
   });
 
   it('403 for the key of another clinic, and that clinic’s documents are not found with its own key', async () => {
@@ -315,6 +319,7 @@ describe('retries, idempotency and versions', () => {
     const retry = await submit(body, { 'Idempotency-Key': key });
     expect(retry.status).toBe(202);
     expect(retry.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(retry.headers.get('Location')).toBe(first.headers.get('Location'));
     expect(await retry.json()).toEqual(await first.json());
 
     const reused = await submit(invoiceBasisBody(clinic.customer.customerNumber), { 'Idempotency-Key': key });
@@ -450,6 +455,35 @@ describe('a ready-made PDF', () => {
     });
     const stored = await clinic.scope.documentStore.get(clinic.customer.id, registered.documentId);
     expect(Buffer.from(stored ?? [])).toEqual(Buffer.from(pdf));
+  });
+
+  it('answers a retried announcement with a fresh upload URL, never a replayed (soon stale) one', async () => {
+    const pdf = tinyPdf();
+    const base = invoiceBasisBody(clinic.customer.customerNumber);
+    const announce = () =>
+      ingest.request('/pdf-documents', {
+        headers: { 'Idempotency-Key': `pdf-${base.invoiceNumber}` },
+        body: {
+          customerNumber: base.customerNumber,
+          invoiceNumber: base.invoiceNumber,
+          invoiceDate: base.invoiceDate,
+          periodFrom: base.periodFrom,
+          periodTo: base.periodTo,
+          description: 'Fakturaunderlag från J4',
+          totals: { net: 1000, vat: 250, total: 1250 },
+          pdf: { sizeBytes: pdf.byteLength, sha256: createHash('sha256').update(pdf).digest('hex') },
+        },
+      });
+    const first = await announce();
+    portal.clock.advance(20 * 60 * 1000);
+    const retry = await announce();
+
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('Idempotent-Replayed')).toBeNull();
+    const [a, b] = [await json<StatusBody>(first), await json<StatusBody>(retry)];
+    expect(b.documentId).toBe(a.documentId);
+    expect(b.upload?.url).not.toBe(a.upload?.url);
+    expect((await upload(b, pdf)).status).toBe(200);
   });
 
   it('422 for a file that is not a PDF or not the declared one; the upload can then be repeated', async () => {

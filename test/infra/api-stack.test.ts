@@ -13,6 +13,7 @@ const CONTRACT: Record<Exclude<keyof AwsEnvironment, 'AWS_REGION'>, readonly str
   DOCUMENTS_BUCKET: ['ApiFunction', 'IngestFunction', 'RenderWorker'],
   SESSION_SECRET_ARN: ['ApiFunction'],
   RENDER_QUEUE_URL: ['IngestFunction', 'RenderWorker'],
+  RENDER_MAX_RECEIVES: ['RenderWorker'],
 };
 
 describe('the API stack', () => {

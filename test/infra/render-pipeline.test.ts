@@ -168,7 +168,6 @@ describe('the ingest and render pipeline', () => {
         TreatMissingData: 'notBreaching',
         AlarmActions: Match.absent(),
       });
-      expect(portal.stacks.data.renderQueue.deadLetterQueue).toBeDefined();
     });
 
     it('notifies the configured SNS topic when the dead-letter alarm fires and clears', () => {

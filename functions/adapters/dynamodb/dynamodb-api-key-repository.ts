@@ -1,11 +1,8 @@
 import { ConflictError } from '../../domain/errors';
-import type { ApiKey } from '../../domain/identity';
+import { API_KEY_USE_RESOLUTION_MS, type ApiKey } from '../../domain/identity';
 import type { ApiKeyRepository } from '../../domain/ports';
 import { type DynamoDbTable, type Item, rethrowConflictAs, updateExpression, withoutKeys } from './dynamodb-table';
 import { keys } from './keys';
-
-/** Use is recorded at most once per key and minute: a busy integration must not turn every call into a write. */
-const TOUCH_INTERVAL_MS = 60_000;
 
 const MISSING_KEY = 'The API key does not exist.';
 
@@ -75,11 +72,11 @@ export const dynamoDbApiKeyRepository =
             {
               // attribute_exists keeps a touch from creating a stray item for a key that does not exist.
               expression: 'attribute_exists(PK) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :minuteAgo)',
-              values: { ':minuteAgo': new Date(at.getTime() - TOUCH_INTERVAL_MS).toISOString() },
+              values: { ':minuteAgo': new Date(at.getTime() - API_KEY_USE_RESOLUTION_MS).toISOString() },
             },
           )
           .catch((error: unknown) => {
-            // Touched within the last minute, or the key is gone: nothing to record.
+            // Touched within the resolution by a concurrent request, or the key is gone: nothing to record.
             if (!(error instanceof ConflictError)) throw error;
           });
       },

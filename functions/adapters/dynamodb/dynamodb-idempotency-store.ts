@@ -19,9 +19,10 @@ export const dynamoDbIdempotencyStore =
     const recordKey = (key: string) => keys.idempotencyRecord(tenantId, key);
 
     return {
-      async begin(key, requestSha256, now, ttlSeconds) {
+      async begin(key, requestSha256, now, leaseSeconds) {
         const record: IdempotencyRecord = { key, requestSha256, state: 'in_progress', createdAt: now.toISOString() };
-        const item = { ...record, ...recordKey(key), expiresAtEpoch: epochSeconds(now) + ttlSeconds };
+        // The lease is the record's expiry until it completes: an abandoned claim frees itself.
+        const item = { ...record, ...recordKey(key), expiresAtEpoch: epochSeconds(now) + leaseSeconds };
         const freeOrExpired = {
           expression: 'attribute_not_exists(PK) OR expiresAtEpoch < :now',
           values: { ':now': epochSeconds(now) },
@@ -39,12 +40,16 @@ export const dynamoDbIdempotencyStore =
         throw new ConflictError('Other requests keep claiming and releasing this idempotency key; try again.');
       },
 
-      async complete(key, response) {
+      async complete(key, response, now, ttlSeconds) {
         await table
           .update(
             recordKey(key),
             updateExpression({
-              set: { state: 'completed', response: { status: response.status, body: response.body } },
+              set: {
+                state: 'completed',
+                response: { ...response },
+                expiresAtEpoch: epochSeconds(now) + ttlSeconds,
+              },
             }),
             { expression: 'attribute_exists(PK)' },
           )

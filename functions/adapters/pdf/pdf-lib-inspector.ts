@@ -75,16 +75,25 @@ const JAVASCRIPT = PDFName.of('JavaScript');
 const LAUNCH = PDFName.of('Launch');
 const ACTION_TYPE = PDFName.of('S');
 const SCRIPT = PDFName.of('JS');
+const ACRO_FORM = PDFName.of('AcroForm');
+const XFA = PDFName.of('XFA');
+const EMBEDDED_FILES = PDFName.of('EmbeddedFiles');
+const FILE_SPEC = PDFName.of('Filespec');
+const EMBEDDED_FILE = PDFName.of('EF');
+const TYPE = PDFName.of('Type');
 
 /**
- * What makes a viewer run code or programs: document-level scripts (the catalog's Names/JavaScript tree) and any
- * action of type JavaScript or Launch — wherever it hangs (OpenAction, additional actions of the document, a page
- * or a form field, a link annotation). Rather than following every place an action may be referenced from, every
- * object in the file is visited once: an action is found even where nothing we know of points to it.
+ * What makes a viewer run code or programs, or hands the contact a file to open: document-level scripts (the
+ * catalog's Names/JavaScript tree), an XFA form (XML forms carry their own scripts), embedded files (an attachment
+ * may be anything), and any action of type JavaScript or Launch — wherever it hangs (OpenAction, additional actions
+ * of the document, a page or a form field, a link annotation). Rather than following every place an action may be
+ * referenced from, every object in the file is visited once: an action is found even where nothing points to it.
  */
 function activeContentIn(document: PDFDocument): string | undefined {
   const names = document.catalog.lookupMaybe(NAMES, PDFDict);
   if (names?.has(JAVASCRIPT)) return 'document-level JavaScript';
+  if (names?.has(EMBEDDED_FILES)) return 'embedded files';
+  if (document.catalog.lookupMaybe(ACRO_FORM, PDFDict)?.has(XFA)) return 'an XFA form (with its own scripts)';
   for (const [, object] of document.context.enumerateIndirectObjects()) {
     const found = activeActionIn(object);
     if (found) return found;
@@ -106,6 +115,7 @@ function activeActionIn(object: PDFObject): string | undefined {
   const actionType = dict.get(ACTION_TYPE);
   if (actionType === JAVASCRIPT || dict.has(SCRIPT)) return 'a JavaScript action';
   if (actionType === LAUNCH) return 'a launch action';
+  if (dict.get(TYPE) === FILE_SPEC && dict.has(EMBEDDED_FILE)) return 'embedded files';
   for (const [, value] of dict.entries()) {
     const found = activeActionIn(value);
     if (found) return found;

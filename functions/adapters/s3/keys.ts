@@ -4,10 +4,10 @@
  * the infrastructure issue; today the API role may read `tenants/*`) can confine each request to its clinic.
  * Keys hold only random ids, never names or personal numbers.
  */
-const ID = /^[0-9a-f-]{36}$/u;
+import { isUuid } from '../../domain/ids';
 
 function id(name: string, value: string): string {
-  if (!ID.test(value)) throw new Error(`Invalid ${name} for an object key: expected a UUID.`);
+  if (!isUuid(value)) throw new Error(`Invalid ${name} for an object key: expected a UUID.`);
   return value;
 }
 

@@ -3,7 +3,7 @@ import { authenticateApiKey } from '../../use-cases/ingest/authenticate-api-key'
 import type { IngestAppDeps, IngestEnv } from './ingest-env';
 
 /** `Authorization: Bearer fpk_…` → `c.var.ingestPrincipal`; 401/403 otherwise (see authenticateApiKey). */
-export function apiKeyAuth(deps: Pick<IngestAppDeps, 'clock' | 'ids'>): MiddlewareHandler<IngestEnv> {
+export function apiKeyAuth(deps: Pick<IngestAppDeps, 'clock' | 'ids' | 'scopeFor'>): MiddlewareHandler<IngestEnv> {
   return async function apiKeyAuth(c, next) {
     const header = c.req.header('Authorization');
     const presented = header?.match(/^Bearer\s+(\S+)\s*$/iu)?.[1];
@@ -11,7 +11,7 @@ export function apiKeyAuth(deps: Pick<IngestAppDeps, 'clock' | 'ids'>): Middlewa
       c.set(
         'ingestPrincipal',
         await authenticateApiKey(
-          { scope: c.var.scope, clock: deps.clock, ids: deps.ids },
+          { scope: c.var.scope, scopeFor: deps.scopeFor, clock: deps.clock, ids: deps.ids },
           presented,
           c.var.requestInfo.sourceIp,
         ),

@@ -25,9 +25,14 @@ export const MAX_INGEST_DECODED_BYTES = 50 * 1024 * 1024;
  * (and gunzipped) once, before idempotency and validation use it.
  */
 export function createIngestApp(deps: IngestAppDeps) {
-  const openApi = ingestOpenApiDocument();
+  // Built on the first request that asks, not at cold start (~25 ms): most invocations are writes.
+  let openApi: ReturnType<typeof ingestOpenApiDocument> | undefined;
+  const openApiDocument = () => {
+    openApi ??= ingestOpenApiDocument();
+    return openApi;
+  };
   const v1 = new Hono<IngestEnv>()
-    .get('/openapi.json', (c) => c.json(openApi))
+    .get('/openapi.json', (c) => c.json(openApiDocument()))
     .use(resolveTenant<IngestEnv>(deps))
     .use(apiKeyAuth(deps))
     .use(jsonBody({ maxBytes: MAX_INGEST_BODY_BYTES, maxDecodedBytes: MAX_INGEST_DECODED_BYTES }))
@@ -36,7 +41,7 @@ export function createIngestApp(deps: IngestAppDeps) {
 
   const app = new Hono<IngestEnv>();
   app.use(requestId());
-  app.get(`${INGEST_BASE_PATH}/docs`, ingestReferencePage(openApi)); // public; before securityHeaders: its own CSP
+  app.get(`${INGEST_BASE_PATH}/docs`, ingestReferencePage(openApiDocument)); // public; before securityHeaders: its own CSP
   app.use(`${INGEST_BASE_PATH}/*`, securityHeaders());
   app.route(INGEST_BASE_PATH, v1);
   app.notFound((c) => c.json(errorBody('route_not_found', `There is no ${c.req.method} ${c.req.path}.`), 404));

@@ -30,5 +30,7 @@ export interface IngestEnv {
     ingestPrincipal: IngestPrincipal;
     /** The request body as sent, after gzip decoding (what an Idempotency-Key's request hash covers). */
     decodedBody: Uint8Array;
+    /** Set to false by a route whose answer must not be replayed from the idempotency store. */
+    replayable: boolean;
   };
 }

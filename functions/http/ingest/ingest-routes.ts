@@ -9,6 +9,7 @@ import { receiveInvoiceBasis } from '../../use-cases/ingest/receive-invoice-basi
 import { upsertCustomers } from '../../use-cases/ingest/upsert-customers';
 import { withdrawDocument } from '../../use-cases/ingest/withdraw-document';
 import { throwValidationError } from '../validation';
+import { IDEMPOTENCY_KEY_FORM } from './idempotency';
 import type { IngestAppDeps, IngestEnv } from './ingest-env';
 import {
   DocumentIdParam,
@@ -91,10 +92,10 @@ const createdHeaders = {
 const idempotencyHeader = z.object({
   'Idempotency-Key': z
     .string()
-    .min(1)
-    .max(255)
+    .regex(IDEMPOTENCY_KEY_FORM)
     .optional()
     .openapi({
+      pattern: IDEMPOTENCY_KEY_FORM.source,
       param: { name: 'Idempotency-Key', in: 'header' },
       description:
         'Any unique string of 1–255 visible ASCII characters (a UUID, say), new for each new request. A retry with the same key and the same body within 24 hours gets the stored response (`Idempotent-Replayed: true`); the same key with another body gets 422 `idempotency_key_reused`, and while the first request is still running, 409 `idempotency_key_in_progress`.',
@@ -396,6 +397,8 @@ export function ingestRoutes(deps: IngestAppDeps) {
         totals: totalsInMinor(body.totals),
       });
       c.header('Location', statusPath(registered.document.id));
+      // The answer holds a 15-minute upload URL: a retry must get a fresh one (the natural key gives it), not a replay.
+      c.set('replayable', false);
       return c.json(
         {
           ...statusBody(registered.document, body.customerNumber),

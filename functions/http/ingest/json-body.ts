@@ -34,8 +34,12 @@ export function jsonBody(limits: JsonBodyLimits): MiddlewareHandler<IngestEnv> {
     if (declaredLength > limits.maxBytes) throw tooLarge(limits.maxBytes, encoding);
     const raw = await readAtMost(c.req.raw, limits.maxBytes);
     if (!raw) throw tooLarge(limits.maxBytes, encoding);
-    // A POST without a body (upload-complete) has nothing to parse; any bytes at all must be declared JSON.
-    if (raw.byteLength === 0 && !isJson) return next();
+    // A POST without a body (upload-complete) has nothing to parse, whatever it declares; a route that needs a body
+    // still refuses the empty one in its schema validation. Any bytes at all must be declared JSON.
+    if (raw.byteLength === 0) {
+      c.req.bodyCache = { text: Promise.resolve('') as unknown as string };
+      return next();
+    }
     if (!isJson) throw new UnsupportedMediaTypeError();
     const decoded = encoding === 'gzip' ? gunzip(raw, limits.maxDecodedBytes) : raw;
     let text: string;

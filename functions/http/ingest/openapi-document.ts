@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { INGEST_BASE_PATH, INGEST_ROUTE_DEFINITIONS } from './ingest-routes';
 
-export const INGEST_API_VERSION = '1.0.0';
+const INGEST_API_VERSION = '1.0.0';
 
 const DESCRIPTION = `The practice system (e.g. CGM J4) sends the clinic's customer companies and invoice bases
 (fakturaunderlag) to Företagsportal. Customers are upserted by customer number; invoice bases arrive as structured

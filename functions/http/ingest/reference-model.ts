@@ -226,7 +226,7 @@ export function prettyJson(value: unknown): string {
 }
 
 /** Paragraphs (separated by blank lines) of inline text; single line breaks are spaces, as in Markdown. */
-export function richText(text: string): RichText {
+function richText(text: string): RichText {
   return text
     .split(/\n[ \t]*\n/u)
     .map((paragraph) => inline(paragraph))

@@ -64,12 +64,14 @@ export const REFERENCE_PAGE_CSP = `default-src 'none'; style-src 'sha256-${creat
  * would replace this page's policy with the JSON API's `default-src 'none'` (no stylesheet); so it applies the same
  * middleware itself and then sets its own policy.
  */
-export function ingestReferencePage(document: object): Handler {
-  const html = renderReferencePage(document);
+export function ingestReferencePage(document: () => object): Handler {
+  // Rendered on the first request, not at cold start: most ingest invocations never ask for it.
+  let html: string | undefined;
   const withSecurityHeaders = securityHeaders();
   return async function ingestReferencePage(c) {
+    html ??= renderReferencePage(document());
     await withSecurityHeaders(c, async () => {
-      c.res = c.body(html, 200, { 'Content-Type': 'text/html; charset=utf-8' });
+      c.res = c.body(html ?? '', 200, { 'Content-Type': 'text/html; charset=utf-8' });
     });
     c.header('Content-Security-Policy', REFERENCE_PAGE_CSP);
     return c.res;
@@ -260,6 +262,6 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
 };
 
 /** For text and for quoted attribute values alike. */
-export function escapeHtml(value: string): string {
+function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/gu, (character) => HTML_ESCAPES[character] ?? character);
 }

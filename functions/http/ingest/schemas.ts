@@ -95,7 +95,7 @@ export const Customer = z
     description: 'A customer company of the clinic. Which of its contacts may log in is decided in the portal.',
   });
 
-export const MAX_CUSTOMERS_PER_REQUEST = 1000;
+const MAX_CUSTOMERS_PER_REQUEST = 1000;
 
 export const UpsertCustomersRequest = z
   .object({
@@ -234,7 +234,7 @@ const documentHeader = {
   currency: z.literal('SEK').default('SEK').openapi({ description: 'Always SEK.' }),
 };
 
-export const MAX_LINES_PER_DOCUMENT = 50_000;
+const MAX_LINES_PER_DOCUMENT = 50_000;
 
 export const InvoiceBasisRequest = z
   .object({

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import type { InvoiceDocument } from '../../domain/document';
 import { NotFoundError } from '../../domain/errors';
+import { isUuid } from '../../domain/ids';
 import { listCustomerDocuments } from '../../use-cases/list-customer-documents';
 import { requestDocumentDownload } from '../../use-cases/request-document-download';
 import type { DocumentPageResponse, DocumentSummary, DownloadLinkResponse } from '../api-contract';
@@ -9,11 +10,9 @@ import type { AppDeps, AppEnv } from '../app-types';
 import { authenticate } from '../middleware/authenticate';
 import { validate } from '../validation';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
-
 /** Ids in paths are UUIDs; anything else cannot exist, so it is "not found" like any id the caller may not see. */
 function uuidParam(value: string, what: string): string {
-  if (!UUID.test(value)) throw new NotFoundError(what);
+  if (!isUuid(value)) throw new NotFoundError(what);
   return value;
 }
 

@@ -1,13 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
 import { parseApiKey } from '../../domain/api-key-format';
 import { ForbiddenError, UnauthenticatedError } from '../../domain/errors';
-import type { Clock, IdGenerator, TenantScope } from '../../domain/ports';
+import { API_KEY_USE_RESOLUTION_MS } from '../../domain/identity';
+import type { Clock, IdGenerator, TenantScope, TenantScopeFactory } from '../../domain/ports';
+import { sha256Hex } from '../sha256';
 import type { IngestPrincipal } from './ingest-principal';
-import { sha256Hex, unusableReason } from './manage-api-keys';
+import { unusableReason } from './manage-api-keys';
 
 export interface AuthenticateApiKeyDeps {
   /** The clinic the request was addressed to (by host name). */
   readonly scope: TenantScope;
+  /** To tell a genuine key of another clinic (403) from a made-up one (401). */
+  readonly scopeFor: TenantScopeFactory;
   readonly clock: Clock;
   readonly ids: IdGenerator;
 }
@@ -40,11 +44,12 @@ export async function authenticateApiKey(
   const parsed = parseApiKey(presented);
   const invalid = () => new UnauthenticatedError('The API key is not valid.');
   if (!parsed) return fail('malformed', invalid());
-  if (parsed.tenantId !== scope.tenantId) {
+  const issuer = parsed.tenantId === scope.tenantId ? scope : deps.scopeFor(parsed.tenantId);
+  const key = await issuer.apiKeys.get(parsed.keyId);
+  if (!key || !sameHash(key.secretSha256, sha256Hex(presented))) return fail('unknown', invalid());
+  if (issuer !== scope) {
     return fail('other_clinic', new ForbiddenError('api_key_wrong_clinic', 'This API key belongs to another clinic.'));
   }
-  const key = await scope.apiKeys.get(parsed.keyId);
-  if (!key || !sameHash(key.secretSha256, sha256Hex(presented))) return fail('unknown', invalid());
   const reason = unusableReason(key, clock.now());
   if (reason) {
     return fail(
@@ -52,7 +57,10 @@ export async function authenticateApiKey(
       new ForbiddenError(`api_key_${reason}`, `This API key is ${reason}; ask the clinic for a new one.`),
     );
   }
-  await scope.apiKeys.touch(key.id, clock.now());
+  const now = clock.now();
+  if (!key.lastUsedAt || now.getTime() - Date.parse(key.lastUsedAt) >= API_KEY_USE_RESOLUTION_MS) {
+    await scope.apiKeys.touch(key.id, now);
+  }
   return { tenantId: scope.tenantId, keyId: key.id };
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { InvoiceDocument } from '../../domain/document';
 import { ConflictError, UnprocessableError } from '../../domain/errors';
 import type { Actor, AuditEvent, Customer } from '../../domain/identity';
@@ -25,8 +24,6 @@ export interface DocumentHeaderSubmission {
   readonly currency: 'SEK';
   readonly totals: DeclaredTotals;
 }
-
-export const sha256OfText = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export async function customerNumbered(scope: TenantScope, customerNumber: string): Promise<Customer> {
   const customer = await scope.customers.findByCustomerNumber(customerNumber);

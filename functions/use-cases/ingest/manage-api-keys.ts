@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { displayPrefixOf, formatApiKey } from '../../domain/api-key-format';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import type { ApiKey } from '../../domain/identity';
 import type { Clock, IdGenerator, TenantScope } from '../../domain/ports';
+import { sha256Hex } from '../sha256';
 
 export interface ManageApiKeysDeps {
   readonly scope: TenantScope;
@@ -19,8 +19,6 @@ export interface IssuedApiKey {
 /** How long a rotated key keeps working by default, so the practice system can switch without downtime. */
 export const DEFAULT_ROTATION_GRACE_HOURS = 24;
 const MAX_ROTATION_GRACE_HOURS = 24 * 14;
-
-export const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 function randomSecret(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');

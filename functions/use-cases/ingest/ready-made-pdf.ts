@@ -1,22 +1,21 @@
-import { createHash } from 'node:crypto';
 import type { InvoiceDocument } from '../../domain/document';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../domain/errors';
 import type { Actor } from '../../domain/identity';
 import type { Clock, IdGenerator, PdfInspector, PresignedUpload, TenantScope } from '../../domain/ports';
+import { sha256Hex } from '../sha256';
 import {
   customerNumbered,
   type DocumentHeaderSubmission,
   existingVersionOrConflict,
   recordReceived,
   recordReceivedVersion,
-  sha256OfText,
 } from './document-versions';
 import { publishDocumentVersion, recordPublication } from './publish-document-version';
 
-/** SECURITY.md / issue: ready-made PDFs up to 20 MB. */
-export const MAX_PDF_BYTES = 20 * 1024 * 1024;
+/** Ready-made PDFs up to 20 MB (the ingest issue's limit; above the 6 MB a Lambda request can carry, hence the presigned upload). */
+const MAX_PDF_BYTES = 20 * 1024 * 1024;
 /** An upload URL can only write this one object and reveals nothing, so it may live longer than a download link. */
-export const UPLOAD_URL_SECONDS = 15 * 60;
+const UPLOAD_URL_SECONDS = 15 * 60;
 
 export interface ReadyMadePdfDeps {
   readonly scope: TenantScope;
@@ -50,7 +49,7 @@ export async function registerPdfUpload(
   const { scope, clock, ids } = deps;
   checkPdfSubmission(submission);
   const customer = await customerNumbered(scope, submission.customerNumber);
-  const payloadSha256 = sha256OfText(JSON.stringify(submission));
+  const payloadSha256 = sha256Hex(JSON.stringify(submission));
   const existing = await existingVersionOrConflict(scope, { customerId: customer.id, ...submission, payloadSha256 });
   // The same payload hash means the same declared PDF, so the submission's size holds for a replay too.
   const sizeBytes = submission.pdf.sizeBytes;
@@ -119,7 +118,7 @@ export async function completePdfUpload(
       code: 'upload_missing',
     });
   }
-  const sha256 = createHash('sha256').update(pdf).digest('hex');
+  const sha256 = sha256Hex(pdf);
   if (pdf.byteLength !== declared.sizeBytes || sha256 !== declared.sha256) {
     throw new UnprocessableError(
       'pdf_checksum_mismatch',

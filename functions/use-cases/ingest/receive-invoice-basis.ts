@@ -9,13 +9,13 @@ import {
 } from '../../domain/invoice-basis';
 import { findBasisProblems } from '../../domain/invoice-basis-checks';
 import type { Clock, IdGenerator, RenderQueue, TenantScope } from '../../domain/ports';
+import { sha256Hex } from '../sha256';
 import {
   customerNumbered,
   type DocumentHeaderSubmission,
   existingVersionOrConflict,
   recordReceived,
   recordReceivedVersion,
-  sha256OfText,
 } from './document-versions';
 
 export interface ReceiveInvoiceBasisDeps {
@@ -62,7 +62,7 @@ export async function receiveInvoiceBasis(
     );
   }
 
-  const payloadSha256 = sha256OfText(JSON.stringify(submission));
+  const payloadSha256 = sha256Hex(JSON.stringify(submission));
   const versionRequest = { customerId: customer.id, ...submission, payloadSha256 };
   const existing = await existingVersionOrConflict(scope, versionRequest);
   if (existing) {

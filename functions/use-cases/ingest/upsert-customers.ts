@@ -52,7 +52,8 @@ export async function upsertCustomers(
       addressLines: [...record.addressLines],
       ...(record.reference ? { reference: record.reference } : {}),
       portalAccess: existing?.portalAccess ?? true,
-      createdAt: existing?.createdAt ?? now,
+      // Only a customer this API creates gets a creation time; one made otherwise (seed, admin) keeps none.
+      ...(existing ? (existing.createdAt ? { createdAt: existing.createdAt } : {}) : { createdAt: now }),
       updatedAt: now,
     };
     const outcome = !existing ? 'created' : sameCustomer(existing, customer) ? 'unchanged' : 'updated';

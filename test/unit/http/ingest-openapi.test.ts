@@ -141,7 +141,9 @@ describe('the examples in the ingest OpenAPI document', () => {
           // A success response may show its own example (a document just received, or withdrawn).
           const ref = String(at(response, 'content', 'application/json', 'schema', '$ref'));
           const schema = Object.entries(responseSchemas).find(([name]) => ref.endsWith(`/${name}`))?.[1];
-          if (example !== undefined) expect(schema?.safeParse(example).error?.issues ?? [], `${where}`).toEqual([]);
+          if (example === undefined) continue;
+          expect(schema, `${where}: the schema of its example`).toBeDefined();
+          expect(schema?.safeParse(example).error?.issues, `${where}`).toBeUndefined();
           continue;
         }
         expect(example, `${where} ${status}`).toBeDefined();
@@ -262,7 +264,7 @@ describe('the reference page (GET /ingest/v1/docs)', () => {
   });
 
   it('is served with its own policy on top of the API security headers', async () => {
-    const app = new Hono().get('/docs', ingestReferencePage(ingestOpenApiDocument()));
+    const app = new Hono().get('/docs', ingestReferencePage(ingestOpenApiDocument));
     const response = await app.request('/docs');
     expect(response.status).toBe(200);
     expect(response.headers.get('Content-Type')).toBe('text/html; charset=utf-8');

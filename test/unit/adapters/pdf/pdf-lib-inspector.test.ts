@@ -23,10 +23,10 @@ async function refusal(pdf: Uint8Array, code: string): Promise<string> {
 }
 
 /** A one-page PDF built with pdf-lib, changed through its low-level API before saving. */
-async function pdfLibDocument(change: (document: PDFDocument) => void = () => {}): Promise<Uint8Array> {
+async function pdfLibDocument(change: (document: PDFDocument) => void | Promise<void> = () => {}): Promise<Uint8Array> {
   const document = await PDFDocument.create();
   document.addPage();
-  change(document);
+  await change(document);
   return document.save();
 }
 
@@ -155,6 +155,24 @@ describe('a PDF with active content', () => {
     });
 
     expect(await refusal(pdf, 'pdf_active_content')).toMatch(/a launch action/u);
+  });
+
+  it('is refused when it carries an attached file', async () => {
+    const pdf = await pdfLibDocument(async (document) => {
+      await document.attach(new TextEncoder().encode('MZ…'), 'faktura.exe', { mimeType: 'application/octet-stream' });
+    });
+
+    expect(await refusal(pdf, 'pdf_active_content')).toMatch(/embedded files/u);
+  });
+
+  it('is refused when it is an XFA form', async () => {
+    const pdf = await pdfLibDocument((document) => {
+      const xfa = document.context.flateStream('<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"/>');
+      const form = document.context.obj({ Fields: [], XFA: document.context.register(xfa) });
+      document.catalog.set(PDFName.of('AcroForm'), document.context.register(form));
+    });
+
+    expect(await refusal(pdf, 'pdf_active_content')).toMatch(/XFA/u);
   });
 
   it('is refused when a page runs a script as it opens (additional actions)', async () => {

@@ -3,6 +3,8 @@
  * their personal identity number instead, which follows the same rule, so both pass. Accepted forms: `5568123458`,
  * `556812-3458` and the 12-digit form with a century prefix (`16556812-3458`, `19…`/`20…` for persons).
  */
+import { luhnValid } from './luhn';
+
 const ACCEPTED_FORM = /^(?:16|19|20)?(\d{6})-?(\d{4})$/u;
 
 export type OrganisationNumberCheck =
@@ -15,17 +17,6 @@ export function checkOrganisationNumber(input: string): OrganisationNumberCheck 
   const digits = `${match[1]}${match[2]}`;
   if (!luhnValid(digits)) return { valid: false, reason: 'has a wrong check digit (the last digit)' };
   return { valid: true, normalised: `${digits.slice(0, 6)}-${digits.slice(6)}` };
-}
-
-/** The Luhn (mod 10) check used by Swedish identity and organisation numbers. */
-function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let index = 0; index < digits.length; index += 1) {
-    const digit = Number(digits[index]);
-    const weighted = index % 2 === 0 ? digit * 2 : digit;
-    sum += weighted > 9 ? weighted - 9 : weighted;
-  }
-  return sum % 10 === 0;
 }
 
 /** The `NNNNNN-NNNN` form of an organisation number already checked by {@link checkOrganisationNumber}. */

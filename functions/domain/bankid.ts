@@ -1,0 +1,89 @@
+/**
+ * The BankID Relying Party API v6.0 as the portal sees it (../shared/BANKID.md): the port the login use cases will
+ * call, and the shapes it returns. The adapter (functions/adapters/bankid/) speaks it over mutual TLS to BankID, or
+ * to the local simulator (functions/local/bankid-simulator/), which passes the same contract tests.
+ */
+
+/** What /auth and /sign return. `qrStartSecret` never leaves the backend. */
+export interface BankIdOrder {
+  readonly orderRef: string;
+  readonly autoStartToken: string;
+  readonly qrStartToken: string;
+  readonly qrStartSecret: string;
+}
+
+export interface BankIdAuthRequest {
+  /** The end user's IP address as our trusted request context saw it (never a client-supplied header). */
+  readonly endUserIp: string;
+  /** Where BankID returns the user after a same-device start; carries a nonce the portal verifies. */
+  readonly returnUrl?: string;
+  /** Text shown in the BankID app (plain UTF-8; the adapter base64-encodes it). */
+  readonly userVisibleData?: string;
+}
+
+export interface BankIdSignRequest extends BankIdAuthRequest {
+  readonly userVisibleData: string;
+}
+
+export interface BankIdUser {
+  /** 12 digits, YYYYMMDDNNNC. Sensitive: never logged, never in a URL; stored only as a keyed hash. */
+  readonly personalNumber: string;
+  readonly name: string;
+  readonly givenName: string;
+  readonly surname: string;
+}
+
+export interface BankIdCompletion {
+  readonly user: BankIdUser;
+  readonly device: { readonly ipAddress: string; readonly uhi?: string };
+  readonly bankIdIssueDate: string;
+  readonly signature: string;
+  readonly ocspResponse: string;
+  readonly stepUp?: { readonly mrtd: boolean };
+}
+
+/** BankID's pending hint codes; unknown ones must be tolerated, so the type stays open. */
+export type BankIdPendingHint =
+  | 'outstandingTransaction'
+  | 'noClient'
+  | 'started'
+  | 'userMrtd'
+  | 'userCallConfirm'
+  | 'userSign';
+export type BankIdFailedHint =
+  | 'expiredTransaction'
+  | 'certificateErr'
+  | 'userCancel'
+  | 'cancelled'
+  | 'startFailed'
+  | 'userDeclinedCall'
+  | 'notSupportedByUserApp'
+  | 'transactionRiskBlocked';
+
+export type BankIdCollectResult =
+  | { readonly orderRef: string; readonly status: 'pending'; readonly hintCode?: BankIdPendingHint | (string & {}) }
+  | { readonly orderRef: string; readonly status: 'failed'; readonly hintCode: BankIdFailedHint | (string & {}) }
+  | { readonly orderRef: string; readonly status: 'complete'; readonly completionData: BankIdCompletion };
+
+/**
+ * An error answer of the RP API, `{errorCode, details}` with its HTTP status: alreadyInProgress, invalidParameters,
+ * unauthorized, notFound, requestTimeout, maintenance, internalError, tooManyRequests, or a code we do not know.
+ */
+export class BankIdError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    readonly details: string,
+  ) {
+    super(`BankID answered ${status} ${errorCode}${details ? `: ${details}` : ''}`);
+    this.name = 'BankIdError';
+  }
+}
+
+/** The RP API. Implementations must time out, never trust the system CA store, and map errors to BankIdError. */
+export interface BankIdClient {
+  auth(request: BankIdAuthRequest): Promise<BankIdOrder>;
+  sign(request: BankIdSignRequest): Promise<BankIdOrder>;
+  collect(orderRef: string): Promise<BankIdCollectResult>;
+  cancel(orderRef: string): Promise<void>;
+}

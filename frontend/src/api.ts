@@ -4,6 +4,9 @@
  */
 
 import type {
+  BankIdMessage,
+  BankIdProgressResponse,
+  BankIdStartResponse,
   DocumentPageResponse,
   DocumentSummary,
   DownloadLinkResponse,
@@ -24,6 +27,11 @@ export type DownloadReceipt = DownloadReceiptSummary;
 export type { DocumentSummary };
 export type DocumentPage = DocumentPageResponse;
 export type DownloadLink = DownloadLinkResponse;
+/** How a BankID login is started: a QR code for the app on another device, or the app on this device. */
+export type BankIdMethod = 'qr' | 'autostart';
+export type BankIdStart = BankIdStartResponse;
+export type BankIdProgress = BankIdProgressResponse;
+export type { BankIdMessage };
 
 /** Error codes the UI reacts to; the server may send others. */
 export type KnownErrorCode =
@@ -32,6 +40,7 @@ export type KnownErrorCode =
   | 'validation_failed'
   | 'rate_limited'
   | 'not_found'
+  | 'bankid_unavailable'
   | 'network_error'
   | 'invalid_response';
 
@@ -50,6 +59,11 @@ export class ApiError extends Error {
   get isUnauthenticated(): boolean {
     return this.status === 401 && this.code !== 'invalid_credentials';
   }
+}
+
+export interface RequestOptions {
+  /** Lets the request outlive the page (e.g. telling the server that a login was abandoned as the page closes). */
+  readonly keepalive?: boolean;
 }
 
 export interface ListDocumentsOptions {
@@ -77,6 +91,16 @@ export const api = {
 
   logout: (): Promise<void> => request<void>('POST', '/api/auth/logout'),
 
+  /** BankID login: start an order, poll it every `pollAfterMs` while pending, or cancel it. */
+  bankId: {
+    start: (method: BankIdMethod): Promise<BankIdStart> => request<BankIdStart>('POST', '/api/auth/bankid', { method }),
+    /** On `complete` the server has set the session cookie; `profile` is what the password login answers. */
+    collect: (loginId: string): Promise<BankIdProgress> =>
+      request<BankIdProgress>('POST', `/api/auth/bankid/${encodeURIComponent(loginId)}/collect`),
+    cancel: (loginId: string, options: RequestOptions = {}): Promise<void> =>
+      request<void>('POST', `/api/auth/bankid/${encodeURIComponent(loginId)}/cancel`, undefined, options),
+  },
+
   listDocuments(customerId: string, options: ListDocumentsOptions = {}): Promise<DocumentPage> {
     const query = new URLSearchParams({ limit: String(options.limit ?? 50) });
     if (options.cursor !== undefined) {
@@ -92,9 +116,17 @@ export const api = {
     ),
 };
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function request<T>(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (options.keepalive) {
+    init.keepalive = true;
+  }
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);

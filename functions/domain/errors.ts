@@ -79,3 +79,10 @@ export class PayloadTooLargeError extends PortalError {
     super('payload_too_large', message);
   }
 }
+
+/** A capability that is switched off or out of reach here (e.g. BankID not configured for this deployment). */
+export class UnavailableError extends PortalError {
+  constructor(code: string, message: string) {
+    super(code, message);
+  }
+}

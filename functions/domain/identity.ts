@@ -49,6 +49,17 @@ export interface PasswordIdentity {
   readonly passwordHash: string;
 }
 
+/**
+ * A BankID login identity: the keyed hash of the personal number (HMAC with a secret pepper, so the table never
+ * holds the number) and the masked form admins see.
+ */
+export interface BankIdIdentity {
+  readonly personalNumberKey: string;
+  readonly contactId: string;
+  /** e.g. `19900101-****`: enough for an admin to recognise, useless to anyone else. */
+  readonly maskedPersonalNumber: string;
+}
+
 /** A server-side session record: what makes logout and deactivation effective immediately. */
 export interface Session {
   readonly id: string;

@@ -4,7 +4,17 @@
  * created (see {@link TenantScopeFactory}), so use-case code cannot even express a cross-tenant read.
  */
 import type { DocumentStatus, DownloadReceipt, InvoiceDocument, Withdrawal } from './document';
-import type { ApiKey, AuditEvent, Contact, Customer, Membership, PasswordIdentity, Session, Tenant } from './identity';
+import type {
+  ApiKey,
+  AuditEvent,
+  BankIdIdentity,
+  Contact,
+  Customer,
+  Membership,
+  PasswordIdentity,
+  Session,
+  Tenant,
+} from './identity';
 import type { InvoiceBasis } from './invoice-basis';
 
 export interface Clock {
@@ -42,6 +52,10 @@ export interface CustomerRepository {
 export interface ContactRepository {
   get(contactId: string): Promise<Contact | undefined>;
   put(contact: Contact): Promise<void>;
+  /** The contact a BankID login resolves to, by the keyed hash of the personal number (never the number itself). */
+  findBankIdIdentity(personalNumberKey: string): Promise<BankIdIdentity | undefined>;
+  /** Links a personal number (by its keyed hash) to a contact; ConflictError if it belongs to another contact. */
+  putBankIdIdentity(identity: BankIdIdentity): Promise<void>;
   /** Usernames are compared case-insensitively; the adapter normalises them. */
   findPasswordIdentity(username: string): Promise<PasswordIdentity | undefined>;
   putPasswordIdentity(identity: PasswordIdentity): Promise<void>;
@@ -208,6 +222,37 @@ export interface SessionRepository {
   revoke(contactId: string, sessionId: string): Promise<void>;
 }
 
+/**
+ * A BankID login in progress, between the browser's polls (BANKID.md: in shared storage, never in Lambda memory).
+ * Keyed by our own random login id, which is all the browser holds; the order's secrets stay here.
+ */
+export interface BankIdLoginOrder {
+  readonly id: string;
+  readonly orderRef: string;
+  readonly autoStartToken: string;
+  readonly qrStartToken: string;
+  readonly qrStartSecret: string;
+  /** When /auth answered: the animated QR's time base. */
+  readonly startedAt: string;
+  /** QR on another device, or autostart on this one (decides the user messages). */
+  readonly method: 'qr' | 'autostart';
+  /** Same-device start: the nonce in the returnUrl, verified when the user comes back. */
+  readonly returnNonce?: string;
+  /** The record is deleted by TTL after this (BankID forgets the order within minutes anyway). */
+  readonly expiresAt: string;
+}
+
+export interface BankIdLoginOrderRepository {
+  put(order: BankIdLoginOrder): Promise<void>;
+  get(loginId: string): Promise<BankIdLoginOrder | undefined>;
+  delete(loginId: string): Promise<void>;
+}
+
+/** Keyed hashes of personal numbers (HMAC-SHA-256 with a secret pepper): what keys and logs may hold instead. */
+export interface PersonalNumberKeys {
+  keyOf(personalNumber: string): string;
+}
+
 export interface AuditLog {
   append(event: AuditEvent): Promise<void>;
 }
@@ -222,6 +267,7 @@ export interface TenantScope {
   readonly documentStore: DocumentStore;
   readonly sessions: SessionRepository;
   readonly audit: AuditLog;
+  readonly bankIdOrders: BankIdLoginOrderRepository;
   readonly ingestStore: IngestStore;
   readonly apiKeys: ApiKeyRepository;
   readonly idempotency: IdempotencyStore;

@@ -70,3 +70,26 @@ export interface DownloadLinkResponse {
   readonly fileName: string;
   readonly expiresAt: string;
 }
+
+/** A BankID message as BankID recommends it (RFA1…RFA23), in both languages; the frontend shows one. */
+export interface BankIdMessage {
+  readonly id: string;
+  readonly sv: string;
+  readonly en: string;
+}
+
+/** POST /api/auth/bankid */
+export interface BankIdStartResponse {
+  readonly loginId: string;
+  readonly autoStartToken?: string;
+  readonly qrData?: string;
+  readonly message: BankIdMessage;
+  readonly pollAfterMs: number;
+}
+
+/** POST /api/auth/bankid/{loginId}/collect */
+export type BankIdProgressResponse =
+  | { readonly status: 'pending'; readonly message: BankIdMessage; readonly qrData?: string }
+  | { readonly status: 'failed'; readonly message: BankIdMessage }
+  | { readonly status: 'no_access' }
+  | { readonly status: 'complete'; readonly profile: ProfileResponse };

@@ -8,6 +8,7 @@ import type {
   TenantScope,
   TenantScopeFactory,
 } from '../domain/ports';
+import type { BankIdSupport } from '../use-cases/bankid-login';
 import type { ContactPrincipal } from '../use-cases/contact-principal';
 
 /**
@@ -31,6 +32,8 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly requestInfo: (c: Context) => TrustedRequestInfo;
+  /** Absent where BankID is not configured: its routes then answer 503 `bankid_unavailable`. */
+  readonly bankId?: BankIdSupport;
 }
 
 /** Typed request-scoped values (`c.var.*`). */

@@ -9,6 +9,7 @@ import {
   PayloadTooLargeError,
   PortalError,
   UnauthenticatedError,
+  UnavailableError,
   UnprocessableError,
   ValidationError,
 } from '../domain/errors';
@@ -29,6 +30,7 @@ function statusOf(error: PortalError): ContentfulStatusCode {
   if (error instanceof ForbiddenError) return 403;
   if (error instanceof PayloadTooLargeError) return 413;
   if (error instanceof UnprocessableError) return 422;
+  if (error instanceof UnavailableError) return 503;
   return 400;
 }
 

@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
-import { PortalError, ValidationError } from '../domain/errors';
+import { NotFoundError, PortalError, ValidationError } from '../domain/errors';
+import { isUuid } from '../domain/ids';
 
 /*
  * Request validation with zod's tree-shakable "mini" build: the full build adds ~440 KB to the Lambda bundle
@@ -53,4 +54,10 @@ export async function parseJsonBody<Schema extends z.ZodMiniType>(
     throw new ValidationError('The request body is not valid JSON.');
   }
   return validate(schema, body, 'request');
+}
+
+/** Ids in paths are UUIDs; anything else cannot exist, so it is "not found" like any id the caller may not see. */
+export function uuidParam(value: string, what: string): string {
+  if (!isUuid(value)) throw new NotFoundError(what);
+  return value;
 }

@@ -28,6 +28,9 @@ Företagsportal is running at ${portal.url}  (started in ${seconds} s${portal.se
 Demo logins (clinic "Demo Företagshälsa AB"):
 ${portal.demoLogins.map((login) => `  ${login.username.padEnd(40)} ${login.password.padEnd(28)} ${login.name} — ${login.customers.join(', ')}`).join('\n')}
 
+BankID: choose "BankID" on the login page, then approve as one of the people above (or a stranger) on the
+simulator's page: ${portal.bankIdDevPageUrl}
+
 Press Ctrl+C to stop.`);
 
 let stopping = false;

@@ -15,6 +15,8 @@ import {
   type LocalServicesFile,
   localRuntime,
 } from '../runtime/local';
+import { BANKID_DEV_PAGE_PATH, bankIdDevPage } from './bankid-dev-page';
+import { startBankIdSimulator } from './bankid-simulator/start-bankid-simulator';
 import { demoSeed } from './seed/demo-data';
 import { seedDemoClinic } from './seed/seed-demo-clinic';
 import { startDynamoDbLocal } from './services/dynamodb-local';
@@ -47,6 +49,8 @@ export interface DemoLogin {
 
 export interface LocalPortal {
   readonly url: string;
+  /** Where the developer approves BankID logins as a test person (the local BankID simulator's page). */
+  readonly bankIdDevPageUrl: string;
   /** Where the running services are, for operator tools (`npm run apikey`, `npm run demo:push`). */
   readonly services: LocalServiceEndpoints;
   /** Resolves when every render job handed to the in-process worker so far has finished. */
@@ -56,9 +60,12 @@ export interface LocalPortal {
   stop(): Promise<void>;
 }
 
-/** A 32-byte session seed that survives restarts, so a developer stays logged in across `npm start`s. */
-function sessionSeed(dataDirectory: string): Uint8Array {
-  const file = join(dataDirectory, 'session-seed');
+/**
+ * 32 random bytes kept in the data folder, made on first use: the session seed (a developer stays logged in across
+ * `npm start`s) and the personal-number pepper (the seeded BankID identities stay findable).
+ */
+function persistentSecret(dataDirectory: string, name: string): Uint8Array {
+  const file = join(dataDirectory, name);
   if (!existsSync(file)) writeFileSync(file, randomBytes(32), { mode: 0o600 });
   return readFileSync(file);
 }
@@ -74,13 +81,14 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
   mkdirSync(dataDirectory, { recursive: true });
   const frontend = staticFrontend(FRONTEND_DIST);
 
-  log('Starting DynamoDB Local and the S3 emulator…');
-  const [dynamoDb, s3] = await Promise.all([
+  log('Starting DynamoDB Local, the S3 emulator and the BankID simulator…');
+  const [dynamoDb, s3, bankId] = await Promise.all([
     startDynamoDbLocal({ dataDirectory: join(dataDirectory, 'dynamodb') }),
     startS3Emulator({ directory: join(dataDirectory, 's3'), buckets: [DOCUMENTS_BUCKET] }),
+    startBankIdSimulator(),
   ]);
   const stopServices = async () => {
-    await Promise.all([dynamoDb.stop(), s3.stop()]);
+    await Promise.all([dynamoDb.stop(), s3.stop(), bankId.stop()]);
     if (temporary) rmSync(dataDirectory, { recursive: true, force: true });
   };
 
@@ -100,14 +108,27 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       s3Credentials: S3_EMULATOR_CREDENTIALS,
       documentsBucket: DOCUMENTS_BUCKET,
     };
-    const runtime = localRuntime({ ...services, sessionSeed: sessionSeed(dataDirectory) });
+    const runtime = localRuntime({
+      ...services,
+      sessionSeed: persistentSecret(dataDirectory, 'session-seed'),
+      bankId: {
+        endpoint: { baseUrl: bankId.baseUrl, caCertificatePem: bankId.caCertificatePem, ...bankId.rpCertificate },
+        personalNumberPepper: persistentSecret(dataDirectory, 'personal-number-pepper'),
+      },
+    });
     const seed = demoSeed();
     log('Seeding the demo clinic (first start renders its PDFs)…');
-    const seeded = await seedDemoClinic({ ...runtime.portal, renderer: runtime.renderer }, seed, DEMO_HOSTS);
+    const seeded = await seedDemoClinic(
+      { ...runtime.portal, renderer: runtime.renderer, personalNumberKeys: runtime.portal.bankId?.personalNumberKeys },
+      seed,
+      DEMO_HOSTS,
+    );
 
     const server = new Hono()
       .route('/', createApp(runtime.portal))
       .route('/', createIngestApp(runtime.ingest))
+      // Before the frontend, whose SPA fallback would otherwise answer /dev/bankid.
+      .route('/', bankIdDevPage({ controlUrl: bankId.controlUrl }))
       .route('/', frontend);
     const port = options.port ?? (await findFreePort());
     const httpServer = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -122,6 +143,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     const customerName = new Map(seed.customers.map((customer) => [customer.customerNumber, customer.name]));
     return {
       url,
+      bankIdDevPageUrl: `${url}${BANKID_DEV_PAGE_PATH}`,
       services,
       renderingIdle: () => runtime.renderQueue.idle(),
       seeded: { documentsCreated: seeded.documentsCreated },

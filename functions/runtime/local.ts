@@ -1,7 +1,10 @@
 import type { Context } from 'hono';
+import { animatedQrData } from '../adapters/bankid/animated-qr';
+import { type BankIdRpClientOptions, bankIdRpClient } from '../adapters/bankid/bankid-rp-client';
 import { pdfLibInspector } from '../adapters/pdf/pdf-lib-inspector';
 import { createPdfmakeInvoiceRenderer } from '../adapters/pdf/pdfmake-invoice-renderer';
 import { type InProcessRenderQueue, inProcessRenderQueue } from '../adapters/queue/in-process-render-queue';
+import { hmacPersonalNumberKeys } from '../adapters/security/hmac-personal-number-keys';
 import { joseSessionTokens, signingKeysFromSeed } from '../adapters/security/jose-session-tokens';
 import { type ScryptCost, scryptPasswordHasher } from '../adapters/security/scrypt-password-hasher';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
@@ -42,6 +45,11 @@ export interface LocalDepsOptions extends LocalServiceEndpoints {
   readonly renderer?: InvoiceRenderer;
   /** Pause between local render retries (the SQS visibility timeout's stand-in). */
   readonly renderRetryDelayMs?: number;
+  /** The BankID to log in with (the local simulator), and the pepper for personal-number hashes. */
+  readonly bankId?: {
+    readonly endpoint: BankIdRpClientOptions;
+    readonly personalNumberPepper: Uint8Array;
+  };
 }
 
 /** Everything that runs locally: the portal API, the ingest API and the render worker behind its in-process queue. */
@@ -93,6 +101,15 @@ export function localRuntime(options: LocalDepsOptions): LocalRuntime {
   return {
     portal: {
       ...data,
+      ...(options.bankId
+        ? {
+            bankId: {
+              client: bankIdRpClient(options.bankId.endpoint),
+              personalNumberKeys: hmacPersonalNumberKeys(options.bankId.personalNumberPepper),
+              animatedQr: animatedQrData,
+            },
+          }
+        : {}),
       tokens: joseSessionTokens(async () => keys),
       hasher: scryptPasswordHasher(options.passwordCost),
       clock,

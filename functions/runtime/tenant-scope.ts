@@ -5,6 +5,7 @@ import { dynamoDbDocumentRepository } from '../adapters/dynamodb/dynamodb-docume
 import { dynamoDbIdempotencyStore } from '../adapters/dynamodb/dynamodb-idempotency-store';
 import {
   dynamoDbAuditLog,
+  dynamoDbBankIdLoginOrderRepository,
   dynamoDbContactRepository,
   dynamoDbCustomerRepository,
   dynamoDbSessionRepository,
@@ -37,6 +38,7 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
   const documents = dynamoDbDocumentRepository(table);
   const sessions = dynamoDbSessionRepository(table);
   const audit = dynamoDbAuditLog(table);
+  const bankIdOrders = dynamoDbBankIdLoginOrderRepository(table);
   const bucket = { client: services.s3, bucket: services.documentsBucket, clock: services.clock };
   const documentStore = s3DocumentStore(bucket);
   const ingestStore = s3IngestStore(bucket);
@@ -52,6 +54,7 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
       documentStore: documentStore(tenantId),
       sessions: sessions(tenantId),
       audit: audit(tenantId),
+      bankIdOrders: bankIdOrders(tenantId),
       ingestStore: ingestStore(tenantId),
       apiKeys: apiKeys(tenantId),
       idempotency: idempotency(tenantId),

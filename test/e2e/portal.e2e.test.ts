@@ -181,6 +181,42 @@ describe('the portal in a browser', () => {
     await context.close();
   });
 
+  it('a contact logs in with Mobilt BankID: the QR code animates, the phone approves, the list appears', async () => {
+    expect(contact.name).toBe('Anna Lindqvist');
+    const { context, page } = await newPage();
+    await openPortal(page);
+
+    await page.getByRole('button', { name: 'Mobilt BankID' }).click();
+
+    const qrCode = page.getByRole('img', { name: 'QR-kod för BankID. Skanna med BankID-appen i din mobil.' });
+    await qrCode.waitFor();
+    await expect(qrCode.evaluate((element) => element.localName)).resolves.toBe('svg');
+    await page.getByRole('status').getByText('Starta BankID-appen.').waitFor();
+    // The server hands out the next frame with every poll (about every 2 s); the page redraws it.
+    const firstFrame = await qrCode.evaluate((element) => element.outerHTML);
+    await page.waitForTimeout(2_500);
+    await expect.poll(() => qrCode.evaluate((element) => element.outerHTML), { timeout: 5_000 }).not.toBe(firstFrame);
+
+    // The "phone": the local BankID simulator's page, in a browser of its own.
+    const phone = await newPage();
+    await phone.page.goto(portal.bankIdDevPageUrl);
+    const order = phone.page.getByRole('row').filter({ has: phone.page.getByRole('button', { name: /^Godkänn/ }) });
+    await expect(order.count()).resolves.toBe(1);
+    const testPerson = order.getByLabel('Testperson');
+    const anna = await testPerson.locator('option', { hasText: contact.name }).getAttribute('value');
+    await testPerson.selectOption(anna ?? '');
+    await Promise.all([
+      phone.page.waitForURL(/[?&]done=approved/),
+      order.getByRole('button', { name: 'Godkänn som vald person' }).click(),
+    ]);
+
+    await documentTable(page);
+    await page.getByRole('button', { name: 'Logga ut' }).waitFor();
+    await expect(page.locator('#account').textContent()).resolves.toContain(contact.name);
+    await phone.context.close();
+    await context.close();
+  });
+
   it('a contact of two companies switches between their lists', async () => {
     const accountant = portal.demoLogins.find((login) => login.customers.length > 1);
     const [firstCompany, secondCompany] = accountant?.customers ?? [];

@@ -7,6 +7,7 @@ import type { InvoiceRenderer, TenantScope } from '../../functions/domain/ports'
 import type { AppDeps } from '../../functions/http/app-types';
 import { createApp, type PortalApp } from '../../functions/http/create-app';
 import { createIngestApp, type IngestApp } from '../../functions/http/ingest/create-ingest-app';
+import type { BankIdSimulator } from '../../functions/local/bankid-simulator/start-bankid-simulator';
 import { S3_EMULATOR_CREDENTIALS } from '../../functions/local/services/s3-emulator';
 import { localRuntime } from '../../functions/runtime/local';
 import { TestClock } from './test-clock';
@@ -51,7 +52,9 @@ export interface TestPortal {
  * The real apps on the real emulators (started by the integration project's global setup), with a test clock.
  * `renderer` replaces the PDF renderer (fault-injection tests wrap the real one).
  */
-export function createTestPortal(options: { readonly renderer?: InvoiceRenderer } = {}): TestPortal {
+export function createTestPortal(
+  options: { readonly renderer?: InvoiceRenderer; readonly bankIdSimulator?: BankIdSimulator } = {},
+): TestPortal {
   const emulators = inject('emulators');
   const clock = new TestClock();
   const runtime = localRuntime({
@@ -65,6 +68,18 @@ export function createTestPortal(options: { readonly renderer?: InvoiceRenderer 
     clock,
     renderRetryDelayMs: 0,
     ...(options.renderer ? { renderer: options.renderer } : {}),
+    ...(options.bankIdSimulator
+      ? {
+          bankId: {
+            endpoint: {
+              baseUrl: options.bankIdSimulator.baseUrl,
+              caCertificatePem: options.bankIdSimulator.caCertificatePem,
+              ...options.bankIdSimulator.rpCertificate,
+            },
+            personalNumberPepper: randomBytes(32),
+          },
+        }
+      : {}),
   });
   return {
     deps: runtime.portal,

@@ -30,6 +30,28 @@ export const sv = {
     tooManyAttempts: 'För många inloggningsförsök. Vänta en stund och försök sedan igen.',
     sessionExpired: 'Du har loggats ut. Logga in igen.',
     loggedOut: 'Du är nu utloggad.',
+    passwordHeading: 'Logga in med användarnamn och lösenord',
+    otherMethod: 'eller',
+  },
+
+  bankId: {
+    heading: 'Logga in med BankID',
+    qr: 'Mobilt BankID',
+    qrHint: 'Skanna en QR-kod med BankID-appen i din mobil.',
+    sameDevice: 'BankID på den här enheten',
+    sameDeviceHint: 'Öppna BankID-appen på den dator eller mobil du använder nu.',
+    starting: 'Startar BankID …',
+    qrInstruction: 'Öppna BankID-appen i din mobil, välj ikonen för QR-kod och skanna QR-koden här.',
+    qrLabel: 'QR-kod för BankID. Skanna med BankID-appen i din mobil.',
+    sameDeviceInstruction: 'Legitimera dig i BankID-appen och kom sedan tillbaka hit.',
+    openApp: 'Öppna BankID-appen',
+    openAppHint: 'Öppnades inte BankID-appen? Välj Öppna BankID-appen.',
+    cancel: 'Avbryt',
+    cancelled: 'Inloggningen med BankID avbröts.',
+    chooseAgain: 'Välj ett annat sätt',
+    noAccess: 'Du har inget konto i den här portalen. Kontakta din företagshälsa.',
+    expired: 'Inloggningen med BankID är inte längre giltig. Försök igen.',
+    unavailable: 'Inloggning med BankID går inte att använda här. Logga in med användarnamn och lösenord.',
   },
 
   documents: {

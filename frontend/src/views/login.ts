@@ -1,6 +1,7 @@
 import { ApiError, api, type Session } from '../api';
 import { h, replaceChildren } from '../dom';
 import { messages } from '../i18n';
+import { bankIdLoginSection } from './bankid-login';
 import type { Notice, View } from './view';
 
 const NOTICE_DELAY_MS = 100;
@@ -11,8 +12,9 @@ export interface LoginViewOptions {
 }
 
 /**
- * The login page. Each login method is its own section; BankID (QR code and autostart on this device) will be a
- * section placed before the password form, sharing the page heading and the message region.
+ * The login page. Each login method is its own section: BankID first (a QR code for the app on another device, or
+ * the app on this device), as Swedish users expect, then username and password as the alternative. They share the
+ * page heading and the message region for notices.
  */
 export function loginView(options: LoginViewOptions): View {
   const t = messages.login;
@@ -29,6 +31,17 @@ export function loginView(options: LoginViewOptions): View {
     showError: (text) => showMessage('error', text),
     clearMessage,
   });
+  const separator = h('p', { class: 'login-separator' }, h('span', {}, t.otherMethod));
+  const bankIdSection = bankIdLoginSection({
+    onLoggedIn: options.onLoggedIn,
+    onUnavailable: () => {
+      // This portal has no BankID: the password is the only way in, and the page says so once.
+      bankIdSection.remove();
+      separator.remove();
+      showMessage('info', messages.bankId.unavailable);
+      passwordSection.querySelector('input')?.focus();
+    },
+  });
 
   const element = h(
     'section',
@@ -36,6 +49,8 @@ export function loginView(options: LoginViewOptions): View {
     heading,
     h('p', { class: 'lead' }, t.intro),
     messageRegion,
+    bankIdSection,
+    separator,
     passwordSection,
   );
 
@@ -132,7 +147,12 @@ function passwordLoginSection(options: PasswordLoginOptions): HTMLElement {
     }
   });
 
-  return h('div', { class: 'login-method' }, form);
+  return h(
+    'section',
+    { class: 'login-method login-password', 'aria-labelledby': 'password-heading' },
+    h('h2', { id: 'password-heading' }, t.passwordHeading),
+    form,
+  );
 }
 
 function field(id: string, label: string, input: HTMLInputElement): HTMLElement {

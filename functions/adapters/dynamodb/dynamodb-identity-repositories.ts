@@ -1,7 +1,17 @@
 import { ConflictError } from '../../domain/errors';
-import type { Contact, Customer, Membership, PasswordIdentity, Session, Tenant } from '../../domain/identity';
+import type {
+  BankIdIdentity,
+  Contact,
+  Customer,
+  Membership,
+  PasswordIdentity,
+  Session,
+  Tenant,
+} from '../../domain/identity';
 import type {
   AuditLog,
+  BankIdLoginOrder,
+  BankIdLoginOrderRepository,
   ContactRepository,
   CustomerRepository,
   SessionRepository,
@@ -84,6 +94,26 @@ export const dynamoDbContactRepository =
           throw error;
         });
     },
+    async findBankIdIdentity(personalNumberKey) {
+      const item = await table.get(keys.bankIdIdentity(tenantId, personalNumberKey), { consistent: true });
+      return item ? withoutKeys<BankIdIdentity>(item) : undefined;
+    },
+    async putBankIdIdentity(identity) {
+      await table
+        .put(
+          { ...identity, ...keys.bankIdIdentity(tenantId, identity.personalNumberKey) },
+          {
+            expression: 'attribute_not_exists(PK) OR contactId = :contactId',
+            values: { ':contactId': identity.contactId },
+          },
+        )
+        .catch((error: unknown) => {
+          if (error instanceof ConflictError) {
+            throw new ConflictError('This personal number belongs to another contact.', { cause: error });
+          }
+          throw error;
+        });
+    },
     async getMembership(contactId, customerId) {
       const item = await table.get(keys.membership(tenantId, contactId, customerId), { consistent: true });
       return item ? withoutKeys<Membership>(item) : undefined;
@@ -157,6 +187,25 @@ export const dynamoDbAuditLog =
         { ...event, ...keys.auditEvent(tenantId, event.at, event.id) },
         { expression: 'attribute_not_exists(PK)' },
       );
+    },
+  });
+
+export const dynamoDbBankIdLoginOrderRepository =
+  (table: DynamoDbTable) =>
+  (tenantId: string): BankIdLoginOrderRepository => ({
+    async put(order) {
+      await table.put({
+        ...order,
+        ...keys.bankIdOrder(tenantId, order.id),
+        expiresAtEpoch: epochSeconds(order.expiresAt),
+      });
+    },
+    async get(loginId) {
+      const item = await table.get(keys.bankIdOrder(tenantId, loginId), { consistent: true });
+      return item ? withoutKeys<BankIdLoginOrder>(item) : undefined;
+    },
+    async delete(loginId) {
+      await table.delete(keys.bankIdOrder(tenantId, loginId));
     },
   });
 

@@ -82,6 +82,16 @@ export const keys = {
     PK: `${tenant(tenantId)}#LOGIN#password#${part('username', normaliseUsername(username))}`,
     SK: 'IDENTITY',
   }),
+  /** Keyed by the HMAC of the personal number: the number itself never reaches the table. */
+  bankIdIdentity: (tenantId: string, personalNumberKey: string): ItemKey => ({
+    PK: `${tenant(tenantId)}#LOGIN#bankid#${part('personal number key', personalNumberKey)}`,
+    SK: 'IDENTITY',
+  }),
+  /** A BankID login between polls, by our random login id; deleted by TTL. */
+  bankIdOrder: (tenantId: string, loginId: string): ItemKey => ({
+    PK: `${tenant(tenantId)}#BANKID#${part('login id', loginId)}`,
+    SK: 'ORDER',
+  }),
   session: (tenantId: string, contactId: string, sessionId: string): ItemKey => ({
     PK: contactPartition(tenantId, contactId),
     SK: `SESSION#${part('session id', sessionId)}`,

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Handler } from 'hono';
 import { securityHeaders } from '../middleware/security-headers';
+import { escapeHtml, policyForInlineStyle } from '../server-rendered-html';
 import {
   type ApiReference,
   buildApiReference,
@@ -57,7 +57,7 @@ summary { cursor: pointer; color: var(--accent); }
 `;
 
 /** The page's Content Security Policy: nothing but its own stylesheet, by hash (computed once, at load). */
-export const REFERENCE_PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE, 'utf8').digest('base64')}'; frame-ancestors 'none'; base-uri 'none'`;
+export const REFERENCE_PAGE_CSP = policyForInlineStyle(STYLE);
 
 /**
  * The handler for GET /ingest/v1/docs. It is registered in front of the app's security-headers middleware, which
@@ -251,17 +251,4 @@ function inline(spans: Inline): string {
       return text;
     })
     .join('');
-}
-
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** For text and for quoted attribute values alike. */
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/gu, (character) => HTML_ESCAPES[character] ?? character);
 }

@@ -1,14 +1,17 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import * as z from 'zod/mini';
+import { UnavailableError } from '../../domain/errors';
 import type { Contact, Membership } from '../../domain/identity';
 import { logout } from '../../use-cases/authenticate-session';
+import { cancelBankIdLogin, pollBankIdLogin, startBankIdLogin } from '../../use-cases/bankid-login';
 import { getContactProfile } from '../../use-cases/get-contact-profile';
 import { loginWithPassword } from '../../use-cases/login-with-password';
-import type { ProfileResponse } from '../api-contract';
+import type { LoginResult } from '../../use-cases/start-session';
+import type { BankIdProgressResponse, BankIdStartResponse, ProfileResponse } from '../api-contract';
 import type { AppDeps, AppEnv } from '../app-types';
 import { authenticate, SESSION_COOKIE } from '../middleware/authenticate';
-import { parseJsonBody } from '../validation';
+import { parseJsonBody, uuidParam } from '../validation';
 
 const loginBody = z.object({
   username: z.string().check(z.trim(), z.minLength(1, 'Enter your username.'), z.maxLength(254)),
@@ -24,8 +27,32 @@ function profileResponse(contact: Contact, customers: readonly Membership[]): Pr
   };
 }
 
+const bankIdStartBody = z.object({ method: z.enum(['qr', 'autostart']) });
+
+/** The session cookie every successful login sets (SECURITY.md: __Host-, Secure, HttpOnly, SameSite=Lax). */
+function setSessionCookie(c: Context<AppEnv>, result: LoginResult): void {
+  setCookie(c, SESSION_COOKIE.name, result.token, {
+    prefix: SESSION_COOKIE.prefix,
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Lax',
+    path: '/',
+    expires: result.expiresAt,
+  });
+}
+
+const bankIdUnavailable = () =>
+  new UnavailableError(
+    'bankid_unavailable',
+    'BankID login is not available for this portal; log in with your username and password.',
+  );
+
 export function authRoutes(deps: AppDeps) {
   const requireSession = authenticate(deps);
+  const bankIdDeps = (c: Context<AppEnv>) => {
+    if (!deps.bankId) throw bankIdUnavailable();
+    return { scope: c.var.scope, bankId: deps.bankId, tokens: deps.tokens, clock: deps.clock, ids: deps.ids };
+  };
   return new Hono<AppEnv>()
     .post('/auth/login', async (c) => {
       const body = await parseJsonBody(c, loginBody);
@@ -33,15 +60,28 @@ export function authRoutes(deps: AppDeps) {
         { scope: c.var.scope, hasher: deps.hasher, tokens: deps.tokens, clock: deps.clock, ids: deps.ids },
         { ...body, sourceIp: c.var.requestInfo.sourceIp },
       );
-      setCookie(c, SESSION_COOKIE.name, result.token, {
-        prefix: SESSION_COOKIE.prefix,
-        httpOnly: true,
-        secure: true,
-        sameSite: 'Lax',
-        path: '/',
-        expires: result.expiresAt,
-      });
+      setSessionCookie(c, result);
       return c.json(profileResponse(result.contact, result.customers));
+    })
+    .post('/auth/bankid', async (c) => {
+      const { method } = await parseJsonBody(c, bankIdStartBody);
+      const started = await startBankIdLogin(bankIdDeps(c), { method, endUserIp: c.var.requestInfo.sourceIp });
+      return c.json(started satisfies BankIdStartResponse, 201);
+    })
+    .post('/auth/bankid/:loginId/collect', async (c) => {
+      const loginId = uuidParam(c.req.param('loginId'), 'The BankID login');
+      const progress = await pollBankIdLogin(bankIdDeps(c), { loginId, sourceIp: c.var.requestInfo.sourceIp });
+      if (progress.status !== 'complete') return c.json(progress satisfies BankIdProgressResponse);
+      setSessionCookie(c, progress.session);
+      const body: BankIdProgressResponse = {
+        status: 'complete',
+        profile: profileResponse(progress.session.contact, progress.session.customers),
+      };
+      return c.json(body);
+    })
+    .post('/auth/bankid/:loginId/cancel', async (c) => {
+      await cancelBankIdLogin(bankIdDeps(c), uuidParam(c.req.param('loginId'), 'The BankID login'));
+      return c.body(null, 204);
     })
     .post('/auth/logout', requireSession, async (c) => {
       await logout(c.var.scope, c.var.principal);

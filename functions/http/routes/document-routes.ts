@@ -1,20 +1,12 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import type { InvoiceDocument } from '../../domain/document';
-import { NotFoundError } from '../../domain/errors';
-import { isUuid } from '../../domain/ids';
 import { listCustomerDocuments } from '../../use-cases/list-customer-documents';
 import { requestDocumentDownload } from '../../use-cases/request-document-download';
 import type { DocumentPageResponse, DocumentSummary, DownloadLinkResponse } from '../api-contract';
 import type { AppDeps, AppEnv } from '../app-types';
 import { authenticate } from '../middleware/authenticate';
-import { validate } from '../validation';
-
-/** Ids in paths are UUIDs; anything else cannot exist, so it is "not found" like any id the caller may not see. */
-function uuidParam(value: string, what: string): string {
-  if (!isUuid(value)) throw new NotFoundError(what);
-  return value;
-}
+import { uuidParam, validate } from '../validation';
 
 const listQuery = z.object({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),

@@ -18,10 +18,12 @@ export interface TestIdentity {
 }
 
 export const TEST_IDENTITIES: readonly TestIdentity[] = [
-  { personalNumber: '197803129829', givenName: 'Åsa', surname: 'Öberg' },
-  { personalNumber: '198507049818', givenName: 'Björn', surname: 'Ängström' },
+  // The demo clinic's three contacts (functions/local/seed/demo-data.ts) …
+  { personalNumber: '197803129829', givenName: 'Anna', surname: 'Lindqvist' },
+  { personalNumber: '198507049818', givenName: 'Erik', surname: 'Johansson' },
+  { personalNumber: '199102279842', givenName: 'Maria', surname: 'Nordin' },
+  // … and people who are nobody's contact, to see the "no access" answer.
   { personalNumber: '196209189833', givenName: 'Åke', surname: 'Söderström' },
-  { personalNumber: '199102279842', givenName: 'Märta', surname: 'Lindqvist' },
   { personalNumber: '197305309853', givenName: 'Jöns', surname: 'Håkansson' },
   { personalNumber: '191212121212', givenName: 'Tolvan', surname: 'Tolvansson' },
 ];

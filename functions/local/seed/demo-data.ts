@@ -19,6 +19,11 @@ export interface DemoContact {
   readonly password: string;
   /** The customer companies (by customer number) the contact belongs to. */
   readonly customerNumbers: readonly string[];
+  /**
+   * The personal number the contact logs in with through BankID: one of the local BankID simulator's test identities
+   * (functions/local/bankid-simulator/test-identities.ts), so the dev page's "approve as" list shows the same people.
+   */
+  readonly personalNumber: string;
 }
 
 export interface DemoSeed {
@@ -55,13 +60,15 @@ const SJOSTADS_KONTORSSERVICE: Omit<Customer, 'id'> = {
 };
 
 const CONTACTS: readonly DemoContact[] = [
-  contact('Anna Lindqvist', 'anna.lindqvist@norrlandsbygg.example', 'korp-granit-vinter-42', [NORRLANDSBYGG]),
+  contact('Anna Lindqvist', 'anna.lindqvist@norrlandsbygg.example', 'korp-granit-vinter-42', '197803129829', [
+    NORRLANDSBYGG,
+  ]),
   // An accountant at a bureau that handles both companies' books: the contact who switches between companies.
-  contact('Erik Johansson', 'erik.johansson@redovisningsbyran.example', 'lavendel-fjord-mossa-17', [
+  contact('Erik Johansson', 'erik.johansson@redovisningsbyran.example', 'lavendel-fjord-mossa-17', '198507049818', [
     NORRLANDSBYGG,
     SJOSTADS_KONTORSSERVICE,
   ]),
-  contact('Maria Nordin', 'maria.nordin@sjostadskontor.example', 'tallkotte-sparv-kompass-83', [
+  contact('Maria Nordin', 'maria.nordin@sjostadskontor.example', 'tallkotte-sparv-kompass-83', '199102279842', [
     SJOSTADS_KONTORSSERVICE,
   ]),
 ];
@@ -386,9 +393,17 @@ function contact(
   name: string,
   email: string,
   password: string,
+  personalNumber: string,
   customers: ReadonlyArray<Omit<Customer, 'id'>>,
 ): DemoContact {
-  return { name, email, username: email, password, customerNumbers: customers.map((c) => c.customerNumber) };
+  return {
+    name,
+    email,
+    username: email,
+    password,
+    customerNumbers: customers.map((c) => c.customerNumber),
+    personalNumber,
+  };
 }
 
 function service(

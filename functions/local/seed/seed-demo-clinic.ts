@@ -1,10 +1,12 @@
 import type { Actor, Customer } from '../../domain/identity';
 import { type InvoiceBasis, summarizeInvoiceBasis } from '../../domain/invoice-basis';
+import { maskPersonalNumber } from '../../domain/personal-number';
 import type {
   Clock,
   IdGenerator,
   InvoiceRenderer,
   PasswordHasher,
+  PersonalNumberKeys,
   RenderJob,
   TenantDirectory,
   TenantScopeFactory,
@@ -14,6 +16,8 @@ import { renderDocument } from '../../use-cases/ingest/render-document';
 import type { DemoSeed } from './demo-data';
 
 export interface SeedDeps {
+  /** Where BankID is set up (the local simulator), the demo contacts get their BankID identities too. */
+  readonly personalNumberKeys?: PersonalNumberKeys | undefined;
   readonly directory: TenantDirectory;
   readonly scopeFor: TenantScopeFactory;
   readonly hasher: PasswordHasher;
@@ -87,6 +91,13 @@ export async function seedDemoClinic(deps: SeedDeps, seed: DemoSeed, hosts: read
     for (const customerNumber of contactSeed.customerNumbers) {
       const customer = customerNumbered(customerNumber);
       await scope.contacts.putMembership({ contactId, customerId: customer.id, customerName: customer.name });
+    }
+    if (deps.personalNumberKeys) {
+      await scope.contacts.putBankIdIdentity({
+        personalNumberKey: deps.personalNumberKeys.keyOf(contactSeed.personalNumber),
+        contactId,
+        maskedPersonalNumber: maskPersonalNumber(contactSeed.personalNumber),
+      });
     }
     // The identity is written last: it is what makes the contact able to log in, and what the next run looks for.
     if (!existing) {

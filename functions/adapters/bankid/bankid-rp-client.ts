@@ -45,7 +45,7 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
 /**
  * BankID's Relying Party API v6.0 over mutual TLS (../shared/BANKID.md): the RP certificate from PKCS#12 is
  * presented to the server, and the server must present a certificate issued by `caCertificatePem` — that CA
- * replaces Node's built-in list, so no public CA (and no `rejectUnauthorized: false`) can stand in for BankID.
+ * replaces Node's built-in list, so no public CA can stand in for BankID, and verification is never switched off.
  *
  * One keep-alive agent per client, created here once: create the client once per Lambda container and reuse it.
  */

@@ -25,6 +25,29 @@ export interface DocumentHeaderSubmission {
   readonly totals: DeclaredTotals;
 }
 
+/** A newly received version, from the header both ingest paths share (amounts as declared: they were checked). */
+export function receivedDocument(
+  header: DocumentHeaderSubmission,
+  facts: Pick<InvoiceDocument, 'id' | 'customerId' | 'receivedAt' | 'payloadSha256' | 'source' | 'status'> &
+    Partial<Pick<InvoiceDocument, 'lineCount'>>,
+): InvoiceDocument {
+  return {
+    ...facts,
+    invoiceNumber: header.invoiceNumber,
+    invoiceDate: header.invoiceDate,
+    periodFrom: header.periodFrom,
+    periodTo: header.periodTo,
+    description: header.description,
+    amount: header.totals.total,
+    vatAmount: header.totals.vat,
+    currency: header.currency,
+    documentType: header.documentType,
+    // "Publish when ready": contacts see it only once it is also ready (isVisibleToContacts).
+    visibility: 'published',
+    version: header.version,
+  };
+}
+
 export async function customerNumbered(scope: TenantScope, customerNumber: string): Promise<Customer> {
   const customer = await scope.customers.findByCustomerNumber(customerNumber);
   if (!customer) {

@@ -7,6 +7,7 @@ import {
   customerNumbered,
   type DocumentHeaderSubmission,
   existingVersionOrConflict,
+  receivedDocument,
   recordReceived,
   recordReceivedVersion,
 } from './document-versions';
@@ -58,25 +59,14 @@ export async function registerPdfUpload(
     return { document: existing, ...(await uploadIfAwaited(deps, existing, sizeBytes)), replayed: true };
   }
 
-  const document: InvoiceDocument = {
+  const document = receivedDocument(submission, {
     id: ids.newId(),
     customerId: customer.id,
-    invoiceNumber: submission.invoiceNumber,
-    invoiceDate: submission.invoiceDate,
-    periodFrom: submission.periodFrom,
-    periodTo: submission.periodTo,
-    description: submission.description,
-    amount: submission.totals.total,
-    vatAmount: submission.totals.vat,
-    currency: submission.currency,
-    documentType: submission.documentType,
     source: 'uploaded',
     status: 'awaiting_upload',
-    visibility: 'published',
-    version: submission.version,
     receivedAt: clock.now().toISOString(),
     payloadSha256,
-  };
+  });
   await scope.ingestStore.putPayload(document.id, new TextEncoder().encode(JSON.stringify(submission)));
   const recorded = await recordReceivedVersion(scope, actor, document);
   return {

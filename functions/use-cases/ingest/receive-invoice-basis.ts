@@ -1,12 +1,7 @@
 import type { InvoiceDocument } from '../../domain/document';
 import { UnprocessableError } from '../../domain/errors';
 import type { Actor, Customer, Tenant } from '../../domain/identity';
-import {
-  type ClinicReferences,
-  type InvoiceBasis,
-  type InvoiceLine,
-  summarizeInvoiceBasis,
-} from '../../domain/invoice-basis';
+import type { ClinicReferences, InvoiceBasis, InvoiceLine } from '../../domain/invoice-basis';
 import { findBasisProblems } from '../../domain/invoice-basis-checks';
 import type { Clock, IdGenerator, RenderQueue, TenantScope } from '../../domain/ports';
 import { sha256Hex } from '../sha256';
@@ -14,6 +9,7 @@ import {
   customerNumbered,
   type DocumentHeaderSubmission,
   existingVersionOrConflict,
+  receivedDocument,
   recordReceived,
   recordReceivedVersion,
 } from './document-versions';
@@ -70,27 +66,15 @@ export async function receiveInvoiceBasis(
     return { document: await resumeIfStalled(deps, existing), replayed: true };
   }
 
-  const summary = summarizeInvoiceBasis(basis);
-  const document: InvoiceDocument = {
+  const document = receivedDocument(submission, {
     id: ids.newId(),
     customerId: customer.id,
-    invoiceNumber: submission.invoiceNumber,
-    invoiceDate: submission.invoiceDate,
-    periodFrom: submission.periodFrom,
-    periodTo: submission.periodTo,
-    description: submission.description,
-    amount: summary.total,
-    vatAmount: summary.vatTotal,
-    currency: submission.currency,
-    documentType: submission.documentType,
     source: 'rendered',
     status: 'received',
-    visibility: 'published',
-    version: submission.version,
     receivedAt: clock.now().toISOString(),
     payloadSha256,
     lineCount: submission.lines.length,
-  };
+  });
   await scope.ingestStore.putPayload(document.id, new TextEncoder().encode(JSON.stringify(basis)));
   const recorded = await recordReceivedVersion(scope, actor, document);
   if (!recorded.isNew) return { document: await resumeIfStalled(deps, recorded.document), replayed: true };

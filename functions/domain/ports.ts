@@ -248,9 +248,12 @@ export interface BankIdLoginOrderRepository {
   delete(loginId: string): Promise<void>;
 }
 
-/** Keyed hashes of personal numbers (HMAC-SHA-256 with a secret pepper): what keys and logs may hold instead. */
+/**
+ * Keyed hashes of personal numbers (HMAC-SHA-256 with a secret pepper): what keys and logs may hold instead.
+ * Asynchronous because the pepper may have to be fetched first (Secrets Manager in AWS).
+ */
 export interface PersonalNumberKeys {
-  keyOf(personalNumber: string): string;
+  keyOf(personalNumber: string): Promise<string>;
 }
 
 export interface AuditLog {

@@ -134,7 +134,7 @@ async function complete(
 ): Promise<BankIdLoginProgress> {
   const { scope, bankId } = deps;
   const identity = await scope.contacts.findBankIdIdentity(
-    bankId.personalNumberKeys.keyOf(completion.user.personalNumber),
+    await bankId.personalNumberKeys.keyOf(completion.user.personalNumber),
   );
   const contact = identity ? await scope.contacts.get(identity.contactId) : undefined;
   if (contact?.status !== 'active') {

@@ -57,7 +57,7 @@ async function linkBankId(fixture: ClinicFixture, who: ClinicContact, identity: 
   const keys = portal.deps.bankId?.personalNumberKeys;
   if (!keys) throw new Error('The test portal has no BankID.');
   await fixture.scope.contacts.putBankIdIdentity({
-    personalNumberKey: keys.keyOf(identity.personalNumber),
+    personalNumberKey: await keys.keyOf(identity.personalNumber),
     contactId: who.contact.id,
     maskedPersonalNumber: maskPersonalNumber(identity.personalNumber),
   });

@@ -94,7 +94,7 @@ export async function seedDemoClinic(deps: SeedDeps, seed: DemoSeed, hosts: read
     }
     if (deps.personalNumberKeys) {
       await scope.contacts.putBankIdIdentity({
-        personalNumberKey: deps.personalNumberKeys.keyOf(contactSeed.personalNumber),
+        personalNumberKey: await deps.personalNumberKeys.keyOf(contactSeed.personalNumber),
         contactId,
         maskedPersonalNumber: maskPersonalNumber(contactSeed.personalNumber),
       });

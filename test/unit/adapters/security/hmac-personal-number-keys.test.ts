@@ -6,23 +6,43 @@ describe('personal-number keys (HMAC with a pepper)', () => {
   const pepper = randomBytes(32);
   const keys = hmacPersonalNumberKeys(pepper);
 
-  it('gives every way of writing one number the same key, and never the number itself', () => {
+  it('gives every way of writing one number the same key, and never the number itself', async () => {
     const forms = ['197803129829', '19780312-9829', '780312-9829', '7803129829'];
-    const derived = forms.map((form) => keys.keyOf(form));
+    const derived = await Promise.all(forms.map((form) => keys.keyOf(form)));
 
     expect(new Set(derived).size).toBe(1);
     expect(derived[0]).toMatch(/^[0-9a-f]{64}$/u);
     expect(derived[0]).not.toContain('9829');
   });
 
-  it('gives other keys under another pepper, so the table is useless without the secret', () => {
-    expect(hmacPersonalNumberKeys(randomBytes(32)).keyOf('197803129829')).not.toBe(keys.keyOf('197803129829'));
-    expect(keys.keyOf('198507049818')).not.toBe(keys.keyOf('197803129829'));
+  it('gives other keys under another pepper, so the table is useless without the secret', async () => {
+    const anna = await keys.keyOf('197803129829');
+    expect(await hmacPersonalNumberKeys(randomBytes(32)).keyOf('197803129829')).not.toBe(anna);
+    expect(await keys.keyOf('198507049818')).not.toBe(anna);
   });
 
-  it('refuses what is not a personal number without repeating it, and a pepper too short to be secret', () => {
-    expect(() => keys.keyOf('197803129828')).toThrow(RangeError);
-    expect(() => keys.keyOf('197803129828')).not.toThrow(/197803129828/u);
+  it('fetches a pepper given as a function once, on first use', async () => {
+    let fetches = 0;
+    const lazy = hmacPersonalNumberKeys(async () => {
+      fetches += 1;
+      return pepper;
+    });
+    expect(fetches).toBe(0);
+
+    const [first, second] = await Promise.all([lazy.keyOf('197803129829'), lazy.keyOf('19780312-9829')]);
+
+    expect(fetches).toBe(1);
+    expect(first).toBe(await keys.keyOf('197803129829'));
+    expect(second).toBe(first);
+  });
+
+  it('refuses what is not a personal number without repeating it, and a pepper too short to be secret', async () => {
+    const refusal = await keys.keyOf('197803129828').catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(RangeError);
+    expect(String(refusal)).not.toContain('197803129828');
     expect(() => hmacPersonalNumberKeys(randomBytes(16))).toThrow(/at least 32 bytes/u);
+    await expect(hmacPersonalNumberKeys(async () => randomBytes(16)).keyOf('197803129829')).rejects.toThrow(
+      /at least 32 bytes/u,
+    );
   });
 });

@@ -9,6 +9,14 @@ export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const STAGES = ['dev', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
 
+/**
+ * BankID's environments (../shared/BANKID.md): `test` talks to appapi2.test.bankid.com with test identities,
+ * `production` to appapi2.bankid.com with real people. Re-declared here because lib/ must not import functions/;
+ * test/infra/bankid-secrets.test.ts proves this list matches functions/adapters/bankid/bankid-environments.ts.
+ */
+export const BANKID_ENVIRONMENTS = ['test', 'production'] as const;
+export type BankIdEnvironment = (typeof BANKID_ENVIRONMENTS)[number];
+
 /** Custom host names for CloudFront. The certificate must be an ACM certificate in us-east-1 covering every name. */
 export interface CustomDomainConfig {
   /** For example `portal.example.se` or `*.portal.example.se` (clinics are resolved from the host name). */
@@ -46,6 +54,11 @@ export interface PortalConfig {
   readonly renderWorker: RenderWorkerConfig;
   /** ARN of an SNS topic that alarms notify. Undefined: alarms only change state (visible in the console). */
   readonly alarmTopicArn?: string;
+  /**
+   * The BankID environment the API function talks to (BANKID_ENVIRONMENT). The RP certificate in the stage's BankID
+   * secret must be one BankID issued for this environment, and the CA in it this environment's root CA.
+   */
+  readonly bankIdEnvironment: BankIdEnvironment;
 }
 
 /** The render worker's sizing. The render queue's visibility timeout is derived from `timeout`. */
@@ -79,6 +92,7 @@ const CONFIGS: Record<Stage, PortalConfig> = {
     logRemovalPolicy: RemovalPolicy.DESTROY,
     deletionProtection: false,
     apiThrottling: { rateLimit: 50, burstLimit: 100 },
+    bankIdEnvironment: 'test',
   },
   prod: {
     ...BASE,
@@ -88,6 +102,7 @@ const CONFIGS: Record<Stage, PortalConfig> = {
     logRemovalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
     apiThrottling: { rateLimit: 200, burstLimit: 400 },
+    bankIdEnvironment: 'production',
   },
 };
 

@@ -31,6 +31,8 @@ export function createStacks(app: App, config: PortalConfig): PortalStacks {
     table: data.table,
     documentsBucket: data.documentsBucket,
     sessionSigningSeed: data.sessionSigningSeed,
+    bankIdCredentials: data.bankIdCredentials,
+    personalNumberPepper: data.personalNumberPepper,
     dataAccess: data.apiDataAccess,
     renderQueue: data.renderQueue.queue,
     ingestDataAccess: data.ingestDataAccess,

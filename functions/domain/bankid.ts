@@ -1,3 +1,5 @@
+import { UnavailableError } from './errors';
+
 /**
  * The BankID Relying Party API v6.0 as the portal sees it (../shared/BANKID.md): the port the login use cases will
  * call, and the shapes it returns. The adapter (functions/adapters/bankid/) speaks it over mutual TLS to BankID, or
@@ -77,6 +79,20 @@ export class BankIdError extends Error {
   ) {
     super(`BankID answered ${status} ${errorCode}${details ? `: ${details}` : ''}`);
     this.name = 'BankIdError';
+  }
+}
+
+/**
+ * BankID cannot be used here: not configured for this deployment, or its configuration is incomplete (`cause` says
+ * what). 503 `bankid_unavailable`, so the login page offers the password instead.
+ */
+export class BankIdUnavailableError extends UnavailableError {
+  constructor(options: { readonly cause?: unknown } = {}) {
+    super(
+      'bankid_unavailable',
+      'BankID login is not available for this portal; log in with your username and password.',
+    );
+    if (options.cause !== undefined) this.cause = options.cause;
   }
 }
 

@@ -2,10 +2,20 @@ import { createHash } from 'node:crypto';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'hono';
 import type { LambdaEvent } from 'hono/aws-lambda';
+import { animatedQrData } from '../adapters/bankid/animated-qr';
+import {
+  BankIdConfigurationError,
+  bankIdBaseUrl,
+  bankIdClientOptionsFromSecret,
+  isBankIdEnvironment,
+} from '../adapters/bankid/bankid-environments';
+import { lazyBankIdClient } from '../adapters/bankid/lazy-bankid-client';
+import { hmacPersonalNumberKeys } from '../adapters/security/hmac-personal-number-keys';
 import { joseSessionTokens, signingKeysFromSeed } from '../adapters/security/jose-session-tokens';
 import { scryptPasswordHasher } from '../adapters/security/scrypt-password-hasher';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
 import type { AppDeps, TrustedRequestInfo } from '../http/app-types';
+import type { BankIdSupport } from '../use-cases/bankid-login';
 import { createDynamoDbClient, createS3Client, createSecretsManagerClient } from './aws-clients';
 import { dataAdapters } from './tenant-scope';
 
@@ -18,6 +28,17 @@ export interface AwsEnvironment {
   readonly RENDER_QUEUE_URL?: string | undefined;
   /** The render queue's maxReceiveCount: the worker treats that delivery as the last. */
   readonly RENDER_MAX_RECEIVES?: string | undefined;
+  /** The BankID RP credentials: JSON `{ pkcs12Base64, passphrase, caCertificatePem }`. Unset: no BankID (503). */
+  readonly BANKID_SECRET_ARN?: string | undefined;
+  /** The personal-number pepper (its SecretString's UTF-8 bytes, at least 32). Needed with BANKID_SECRET_ARN. */
+  readonly PERSONAL_NUMBER_PEPPER_ARN?: string | undefined;
+  /** `test` or `production` (BankID's environments). Needed with BANKID_SECRET_ARN. */
+  readonly BANKID_ENVIRONMENT?: string | undefined;
+  /**
+   * For tests and staging only (e.g. the BankID simulator); the stacks never set it. An https URL used instead of
+   * BANKID_ENVIRONMENT's base URL; the client still trusts only the CA in the BankID secret.
+   */
+  readonly BANKID_BASE_URL?: string | undefined;
 }
 
 export function required(env: AwsEnvironment, name: keyof AwsEnvironment): string {
@@ -42,16 +63,19 @@ export function lambdaRequestInfo(c: Context): TrustedRequestInfo {
 }
 
 /**
- * Production wiring: SDK clients are created once per Lambda container, here. The session key is fetched from
- * Secrets Manager on first use rather than at import, so a cold start that serves /api/health does no extra I/O.
+ * Production wiring: SDK clients are created once per Lambda container, here. The session key and BankID's secrets
+ * are fetched from Secrets Manager on first use rather than at import, so a cold start that serves /api/health does
+ * no extra I/O.
  */
 export function awsDeps(env: AwsEnvironment = process.env): AppDeps {
   const region = required(env, 'AWS_REGION');
   const secretArn = required(env, 'SESSION_SECRET_ARN');
   const secrets = createSecretsManagerClient({ region });
   const data = awsDataAdapters(env);
+  const bankId = awsBankId(env, secrets);
   return {
     ...data,
+    ...(bankId ? { bankId } : {}),
     tokens: joseSessionTokens(async () => {
       const secret = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
       if (!secret.SecretString) throw new Error('The session signing secret is empty.');
@@ -61,6 +85,42 @@ export function awsDeps(env: AwsEnvironment = process.env): AppDeps {
     clock: systemClock,
     ids: randomIds,
     requestInfo: lambdaRequestInfo,
+  };
+}
+
+/**
+ * BankID when BANKID_SECRET_ARN is set, else undefined (the BankID routes answer 503 `bankid_unavailable`). Nothing
+ * is fetched here: the RP credentials are read and the mTLS client built on the first BankID call, the pepper on
+ * the first completed login; a failed read is retried by the next call. The variables are checked at once, so a
+ * wrongly wired function fails at cold start rather than at a login.
+ */
+function awsBankId(
+  env: AwsEnvironment,
+  secrets: ReturnType<typeof createSecretsManagerClient>,
+): BankIdSupport | undefined {
+  const bankIdSecretArn = env.BANKID_SECRET_ARN;
+  if (!bankIdSecretArn) return undefined;
+  const pepperArn = required(env, 'PERSONAL_NUMBER_PEPPER_ARN');
+  const environment = required(env, 'BANKID_ENVIRONMENT');
+  if (!isBankIdEnvironment(environment)) {
+    throw new BankIdConfigurationError(`BANKID_ENVIRONMENT must be test or production, not ${environment}`);
+  }
+  const baseUrl = bankIdBaseUrl(environment, env.BANKID_BASE_URL);
+
+  const secretString = async (arn: string) =>
+    (await secrets.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
+
+  return {
+    client: lazyBankIdClient({
+      loadOptions: async () =>
+        bankIdClientOptionsFromSecret(await secretString(bankIdSecretArn), { environment, baseUrl }),
+    }),
+    personalNumberKeys: hmacPersonalNumberKeys(async () => {
+      const pepper = await secretString(pepperArn);
+      if (!pepper) throw new Error('The personal-number pepper secret is empty.');
+      return new Uint8Array(Buffer.from(pepper, 'utf8'));
+    }),
+    animatedQr: animatedQrData,
   };
 }
 

@@ -30,7 +30,11 @@ export interface ApiStackProps extends StackProps {
   readonly table: Table;
   readonly documentsBucket: Bucket;
   readonly sessionSigningSeed: Secret;
-  /** The data stack's least-privilege policy for this function (table items, documents under tenants/, secret). */
+  /** BankID's RP credentials (JSON); only the API function reads them. */
+  readonly bankIdCredentials: Secret;
+  /** The personal-number pepper; only the API function reads it. */
+  readonly personalNumberPepper: Secret;
+  /** The data stack's least-privilege policy for this function (table items, documents under tenants/, secrets). */
   readonly dataAccess: IManagedPolicy;
   /** Ingest enqueues render jobs here; the render worker consumes them. */
   readonly renderQueue: Queue;
@@ -49,7 +53,7 @@ export class ApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const { config, table, documentsBucket, sessionSigningSeed } = props;
+    const { config, table, documentsBucket, sessionSigningSeed, bankIdCredentials, personalNumberPepper } = props;
 
     // The names are the contract with functions/runtime/aws.ts.
     this.apiFunction = new PortalFunction(this, 'ApiFunction', {
@@ -58,6 +62,9 @@ export class ApiStack extends Stack {
         TABLE_NAME: table.tableName,
         DOCUMENTS_BUCKET: documentsBucket.bucketName,
         SESSION_SECRET_ARN: sessionSigningSeed.secretArn,
+        BANKID_SECRET_ARN: bankIdCredentials.secretArn,
+        PERSONAL_NUMBER_PEPPER_ARN: personalNumberPepper.secretArn,
+        BANKID_ENVIRONMENT: config.bankIdEnvironment,
       },
       logRetention: config.logRetention,
       logRemovalPolicy: config.logRemovalPolicy,

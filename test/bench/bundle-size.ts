@@ -25,6 +25,9 @@ const LAMBDA_LIKE_ENV = {
   SESSION_SECRET_ARN: 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:x',
   RENDER_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/000000000000/x',
   RENDER_MAX_RECEIVES: '3',
+  BANKID_SECRET_ARN: 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:bankid',
+  PERSONAL_NUMBER_PEPPER_ARN: 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:pepper',
+  BANKID_ENVIRONMENT: 'test',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 

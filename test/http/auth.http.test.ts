@@ -116,6 +116,13 @@ describe('bad login requests get a JSON error naming the problem, never a 500', 
       /password/u,
     ],
     [
+      'a username that cannot name an account (a space, a #)',
+      { body: '{"username":"anna lind#1","password":"x"}', type: 'application/json' },
+      400,
+      'validation_failed',
+      /username/u,
+    ],
+    [
       'a wrong type',
       { body: '{"username":1,"password":true}', type: 'application/json' },
       400,

@@ -14,6 +14,11 @@ const CONTRACT: Record<Exclude<keyof AwsEnvironment, 'AWS_REGION'>, readonly str
   SESSION_SECRET_ARN: ['ApiFunction'],
   RENDER_QUEUE_URL: ['IngestFunction', 'RenderWorker'],
   RENDER_MAX_RECEIVES: ['RenderWorker'],
+  BANKID_SECRET_ARN: ['ApiFunction'],
+  PERSONAL_NUMBER_PEPPER_ARN: ['ApiFunction'],
+  BANKID_ENVIRONMENT: ['ApiFunction'],
+  // For tests and staging only: no stack points a function at another BankID than its environment's.
+  BANKID_BASE_URL: [],
 };
 
 describe('the API stack', () => {

@@ -119,15 +119,15 @@ describe('the data stack', () => {
     });
   });
 
-  it('keeps the table, the buckets and the secret when the stack is deleted or a resource replaced', () => {
+  it('keeps the table, the buckets and the secrets when the stack is deleted or a resource replaced', () => {
     // Arrange
     const statefulTypes = ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::SecretsManager::Secret'];
 
     // Act
     const resources = statefulTypes.flatMap((type) => Object.values(data.findResources(type)));
 
-    // Assert
-    expect(resources).toHaveLength(4);
+    // Assert: the table, two buckets (documents, access logs), three secrets (session seed, BankID, pepper)
+    expect(resources).toHaveLength(6);
     for (const resource of resources) {
       expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     }

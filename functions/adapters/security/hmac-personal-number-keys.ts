@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { checkPersonalNumber } from '../../domain/personal-number';
 import type { PersonalNumberKeys } from '../../domain/ports';
+import { keptOnSuccess } from '../system/kept-on-success';
 
 /** A pepper shorter than the hash it keys would make the keyed hash weaker than it needs to be. */
 const MIN_PEPPER_BYTES = 32;
@@ -19,13 +20,15 @@ function checked(pepper: Uint8Array): Buffer {
  * normalised to its 12 digits first, so every way of writing it gives the same key.
  */
 export function hmacPersonalNumberKeys(pepper: Uint8Array | (() => Promise<Uint8Array>)): PersonalNumberKeys {
-  // A pepper given as a function is fetched on first use (and once): a cold start that logs nobody in fetches nothing.
-  // Pepper bytes given directly are checked at once, so a misconfiguration fails at start-up, not at a login.
-  let key: Promise<Buffer> | undefined = typeof pepper === 'function' ? undefined : Promise.resolve(checked(pepper));
-  const keyBytes = () => {
-    key ??= (pepper as () => Promise<Uint8Array>)().then(checked);
-    return key;
-  };
+  // Pepper bytes given directly are checked at once, so a misconfiguration fails at start-up, not at a login; a
+  // fetched pepper is fetched once, and fetched again after a failure.
+  const keyBytes =
+    typeof pepper === 'function'
+      ? keptOnSuccess(async () => checked(await pepper()))
+      : (
+          (direct) => () =>
+            Promise.resolve(direct)
+        )(checked(pepper));
   return {
     async keyOf(personalNumber) {
       const check = checkPersonalNumber(personalNumber);

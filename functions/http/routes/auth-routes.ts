@@ -1,7 +1,7 @@
 import { type Context, Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import * as z from 'zod/mini';
-import { UnavailableError } from '../../domain/errors';
+import { BankIdUnavailableError } from '../../domain/bankid';
 import type { Contact, Membership } from '../../domain/identity';
 import { logout } from '../../use-cases/authenticate-session';
 import { cancelBankIdLogin, pollBankIdLogin, startBankIdLogin } from '../../use-cases/bankid-login';
@@ -14,7 +14,15 @@ import { authenticate, SESSION_COOKIE } from '../middleware/authenticate';
 import { parseJsonBody, uuidParam } from '../validation';
 
 const loginBody = z.object({
-  username: z.string().check(z.trim(), z.minLength(1, 'Enter your username.'), z.maxLength(254)),
+  // Usernames are e-mail addresses: no spaces and no '#' (which could never name an account, and may not reach a key).
+  username: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, 'Enter your username.'),
+      z.maxLength(254),
+      z.regex(/^[^\s#]+$/u, 'A username has no spaces or # signs.'),
+    ),
   // NIST 800-63B: accept at least 64 characters; 1024 bounds the hashing work an attacker can cause.
   password: z.string().check(z.minLength(1, 'Enter your password.'), z.maxLength(1024)),
 });
@@ -41,16 +49,10 @@ function setSessionCookie(c: Context<AppEnv>, result: LoginResult): void {
   });
 }
 
-const bankIdUnavailable = () =>
-  new UnavailableError(
-    'bankid_unavailable',
-    'BankID login is not available for this portal; log in with your username and password.',
-  );
-
 export function authRoutes(deps: AppDeps) {
   const requireSession = authenticate(deps);
   const bankIdDeps = (c: Context<AppEnv>) => {
-    if (!deps.bankId) throw bankIdUnavailable();
+    if (!deps.bankId) throw new BankIdUnavailableError();
     return { scope: c.var.scope, bankId: deps.bankId, tokens: deps.tokens, clock: deps.clock, ids: deps.ids };
   };
   return new Hono<AppEnv>()

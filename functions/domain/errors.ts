@@ -86,3 +86,16 @@ export class UnavailableError extends PortalError {
     super(code, message);
   }
 }
+
+/**
+ * Too many attempts from one address (login throttling): answered 429 with `Retry-After`. Never used for an
+ * account's delay or lock, which must look exactly like a wrong password.
+ */
+export class TooManyRequestsError extends PortalError {
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super('too_many_requests', message, { details: { retryAfterSeconds } });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

@@ -16,6 +16,7 @@ import type {
   Tenant,
 } from './identity';
 import type { InvoiceBasis } from './invoice-basis';
+import type { AccountFailures, IpThrottledAction, IpWindow } from './login-throttling';
 
 export interface Clock {
   now(): Date;
@@ -260,6 +261,36 @@ export interface AuditLog {
   append(event: AuditEvent): Promise<void>;
 }
 
+/**
+ * The counters behind login throttling (the rules are in ./login-throttling.ts): consecutive failures per
+ * username — known or not, so that both behave alike — and fixed-window counts per IP address. Bound to one clinic
+ * like every tenant port; callers pass `now`, adapters never read a clock.
+ */
+export interface LoginThrottle {
+  /** The username's live counter (a lock included), or undefined if it has none or it was forgotten. */
+  getAccount(username: string, now: Date): Promise<AccountFailures | undefined>;
+  /**
+   * Counts one more failure, provided the counter is still the one the caller saw (`seen`; undefined for none),
+   * so that parallel attempts cannot all pass through one open gate: ConflictError if it changed meanwhile. A
+   * counter is forgotten `forgetAfterSeconds` after its last failure.
+   */
+  recordAccountFailure(
+    username: string,
+    now: Date,
+    options: { readonly seen: AccountFailures | undefined; readonly forgetAfterSeconds: number },
+  ): Promise<AccountFailures>;
+  /** Locks the account for good: the counter becomes `locked` and is never forgotten. */
+  lockAccount(username: string, now: Date): Promise<AccountFailures>;
+  /** A successful login: the failures are forgotten. A lock is kept (a locked account is never checked). */
+  resetAccount(username: string): Promise<void>;
+  /** Clears the counter, a lock included: for an administrator, or after a completed password reset. */
+  unlockAccount(username: string): Promise<void>;
+  /** The address's current window for an action, or undefined if it has none (or it ended). */
+  getIpWindow(ip: string, action: IpThrottledAction, now: Date): Promise<IpWindow | undefined>;
+  /** Counts one event of an address, starting a new window of `windowSeconds` if none is running. */
+  countIp(ip: string, action: IpThrottledAction, now: Date, windowSeconds: number): Promise<IpWindow>;
+}
+
 /** Everything a request may touch, bound to one tenant. */
 export interface TenantScope {
   readonly tenantId: string;
@@ -274,6 +305,7 @@ export interface TenantScope {
   readonly ingestStore: IngestStore;
   readonly apiKeys: ApiKeyRepository;
   readonly idempotency: IdempotencyStore;
+  readonly loginThrottle: LoginThrottle;
 }
 
 export type TenantScopeFactory = (tenantId: string) => TenantScope;

@@ -8,6 +8,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   PortalError,
+  TooManyRequestsError,
   UnauthenticatedError,
   UnavailableError,
   UnprocessableError,
@@ -31,6 +32,7 @@ function statusOf(error: PortalError): ContentfulStatusCode {
   if (error instanceof PayloadTooLargeError) return 413;
   if (error instanceof UnprocessableError) return 422;
   if (error instanceof UnavailableError) return 503;
+  if (error instanceof TooManyRequestsError) return 429;
   return 400;
 }
 
@@ -40,7 +42,10 @@ function statusOf(error: PortalError): ContentfulStatusCode {
  */
 export function handleError(error: Error, c: Context): Response {
   if (error instanceof PortalError) {
-    return c.json(errorBody(error.code, error.message, error.details), statusOf(error));
+    // RFC 9110: a 429 says when to come back, in seconds.
+    const headers =
+      error instanceof TooManyRequestsError ? { 'Retry-After': String(error.retryAfterSeconds) } : undefined;
+    return c.json(errorBody(error.code, error.message, error.details), statusOf(error), headers);
   }
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;

@@ -12,6 +12,7 @@ import {
   dynamoDbTenantDirectory,
   dynamoDbTenantRepository,
 } from '../adapters/dynamodb/dynamodb-identity-repositories';
+import { dynamoDbLoginThrottle } from '../adapters/dynamodb/dynamodb-login-throttle';
 import { DynamoDbTable } from '../adapters/dynamodb/dynamodb-table';
 import { s3DocumentStore } from '../adapters/s3/s3-document-store';
 import { s3IngestStore } from '../adapters/s3/s3-ingest-store';
@@ -44,6 +45,7 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
   const ingestStore = s3IngestStore(bucket);
   const apiKeys = dynamoDbApiKeyRepository(table);
   const idempotency = dynamoDbIdempotencyStore(table);
+  const loginThrottle = dynamoDbLoginThrottle(table);
   return {
     scopeFor: (tenantId) => ({
       tenantId,
@@ -58,6 +60,7 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
       ingestStore: ingestStore(tenantId),
       apiKeys: apiKeys(tenantId),
       idempotency: idempotency(tenantId),
+      loginThrottle: loginThrottle(tenantId),
     }),
     directory: cachedTenantDirectory(dynamoDbTenantDirectory(table), services.clock),
   };

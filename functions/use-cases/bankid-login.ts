@@ -1,6 +1,7 @@
 import { type BankIdClient, type BankIdCollectResult, type BankIdCompletion, BankIdError } from '../domain/bankid';
 import { type BankIdUserMessage, userMessageFor, userMessageForError } from '../domain/bankid-messages';
-import { NotFoundError } from '../domain/errors';
+import { NotFoundError, TooManyRequestsError } from '../domain/errors';
+import { ipOverLimitSeconds, LOGIN_THROTTLING, tooManyAttemptsMessage } from '../domain/login-throttling';
 import type {
   BankIdLoginOrder,
   Clock,
@@ -44,13 +45,23 @@ export interface StartedBankIdLogin {
 
 /**
  * Starts a BankID login ("secure start": no personal number asked). The order's secrets (orderRef,
- * qrStartSecret) stay in the clinic's table under a random login id, which is all the browser gets.
+ * qrStartSecret) stay in the clinic's table under a random login id, which is all the browser gets. Starts are
+ * counted per address (`endUserIp`, the address the runtime vouches for, which BankID is told as well); one over
+ * the limit gets TooManyRequestsError before BankID is asked.
  */
 export async function startBankIdLogin(
   deps: BankIdLoginDeps,
   input: { readonly method: 'qr' | 'autostart'; readonly endUserIp: string },
 ): Promise<StartedBankIdLogin> {
   const { scope, bankId, clock, ids } = deps;
+  const rule = LOGIN_THROTTLING.ip.bankid_start;
+  const requestedAt = clock.now();
+  const counted = await scope.loginThrottle.countIp(input.endUserIp, 'bankid_start', requestedAt, rule.windowSeconds);
+  const retryAfterSeconds = ipOverLimitSeconds(counted, rule, requestedAt);
+  if (retryAfterSeconds !== undefined) {
+    await auditFailure(deps, input.endUserIp, 'throttled_ip');
+    throw new TooManyRequestsError(tooManyAttemptsMessage(retryAfterSeconds), retryAfterSeconds);
+  }
   const order = await bankId.client.auth({ endUserIp: input.endUserIp });
   const now = clock.now();
   const login: BankIdLoginOrder = {

@@ -9,6 +9,8 @@
  */
 
 import { createHash } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
+import type { IpThrottledAction } from '../../domain/login-throttling';
 
 export interface ItemKey {
   readonly PK: string;
@@ -49,6 +51,44 @@ const customerPartition = (tenantId: string, customerId: string) =>
 
 /** Usernames are case-insensitive; spaces inside are kept out by the key rule. */
 export const normaliseUsername = (username: string) => username.trim().toLowerCase();
+
+/**
+ * The network an address is throttled as: an IPv4 address as it is, an IPv6 address as its /64 (one subscriber
+ * usually holds a whole /64, so counting single IPv6 addresses would not limit anybody), an IPv4-mapped IPv6
+ * address as the IPv4 address it maps. Anything that is not an IP address is refused: the address comes from the
+ * runtime, never from a client header, so a malformed one is a wiring error.
+ */
+export function throttledNetwork(ip: string): string {
+  const address = ip.trim().toLowerCase().replace(/%.*$/u, '');
+  if (isIPv4(address)) return address;
+  if (!isIPv6(address)) throw new Error('Invalid IP address for a key.');
+  const groups = ipv6Groups(address);
+  const mapped = groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff;
+  if (mapped)
+    return groups
+      .slice(6)
+      .flatMap((group) => [group >> 8, group & 0xff])
+      .join('.');
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toString(16))
+    .join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (`::` expanded, a dotted IPv4 tail turned into two groups). */
+function ipv6Groups(address: string): number[] {
+  let text = address;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/u.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const parse = (side: string) => (side === '' ? [] : side.split(':').map((group) => Number.parseInt(group, 16)));
+  const before = parse(head);
+  const after = tail === undefined ? [] : parse(tail);
+  return [...before, ...new Array<number>(8 - before.length - after.length).fill(0), ...after];
+}
 
 export const keys = {
   tenant: (tenantId: string): ItemKey => ({ PK: tenant(tenantId), SK: 'TENANT' }),
@@ -150,6 +190,20 @@ export const keys = {
   idempotencyRecord: (tenantId: string, clientKey: string): ItemKey => ({
     PK: `${tenant(tenantId)}#IDEMPOTENCY#${hashedPart('idempotency key', clientKey)}`,
     SK: 'RECORD',
+  }),
+
+  /**
+   * Consecutive failed logins of one username (normalised like the identity, and kept whether or not the username
+   * exists, so that unknown usernames are throttled exactly like real ones).
+   */
+  throttleAccount: (tenantId: string, username: string): ItemKey => ({
+    PK: `${tenant(tenantId)}#THROTTLE#account#${part('username', normaliseUsername(username))}`,
+    SK: 'COUNTER',
+  }),
+  /** One address's (network's, see {@link throttledNetwork}) count of one action in the current window. */
+  throttleIp: (tenantId: string, ip: string, action: IpThrottledAction): ItemKey => ({
+    PK: `${tenant(tenantId)}#THROTTLE#ip#${part('IP address', throttledNetwork(ip))}`,
+    SK: `COUNTER#${part('throttled action', action)}`,
   }),
 
   /** Audit events, one partition per tenant and month so that a busy clinic spreads its writes over time. */

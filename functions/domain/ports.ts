@@ -221,6 +221,11 @@ export interface SessionRepository {
   get(contactId: string, sessionId: string): Promise<Session | undefined>;
   touch(contactId: string, sessionId: string, at: Date): Promise<void>;
   revoke(contactId: string, sessionId: string): Promise<void>;
+  /**
+   * Revokes every live session of the contact except `keepSessionId` (after a password change: other devices must
+   * log in again). Returns how many it revoked; already revoked ones are left alone and not counted.
+   */
+  revokeAllExcept(contactId: string, keepSessionId: string): Promise<number>;
 }
 
 /**

@@ -19,7 +19,7 @@ import type {
   TenantRepository,
 } from '../../domain/ports';
 import { type DynamoDbTable, withoutKeys } from './dynamodb-table';
-import { keys } from './keys';
+import { type ItemKey, keys } from './keys';
 
 /**
  * The tenant-level records: clinic profile, customers, contacts with their login identities and memberships,
@@ -136,6 +136,19 @@ export const dynamoDbContactRepository =
     },
   });
 
+/** Marks a session revoked; one that vanished meanwhile (TTL) needs no revoking. */
+async function revokeSession(table: DynamoDbTable, key: ItemKey): Promise<void> {
+  await table
+    .update(
+      key,
+      { expression: 'SET revoked = :true', values: { ':true': true } },
+      { expression: 'attribute_exists(PK)' },
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ConflictError)) throw error;
+    });
+}
+
 export const dynamoDbSessionRepository =
   (table: DynamoDbTable) =>
   (tenantId: string): SessionRepository => ({
@@ -166,15 +179,27 @@ export const dynamoDbSessionRepository =
         });
     },
     async revoke(contactId, sessionId) {
-      await table
-        .update(
-          keys.session(tenantId, contactId, sessionId),
-          { expression: 'SET revoked = :true', values: { ':true': true } },
-          { expression: 'attribute_exists(PK)' },
-        )
-        .catch((error: unknown) => {
-          if (!(error instanceof ConflictError)) throw error;
-        });
+      await revokeSession(table, keys.session(tenantId, contactId, sessionId));
+    },
+    async revokeAllExcept(contactId, keepSessionId) {
+      const { PK } = keys.contact(tenantId, contactId);
+      const live: Session[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await table.query(
+          {
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+            ExpressionAttributeValues: { ':pk': { S: PK }, ':prefix': { S: keys.sessionPrefix } },
+            ConsistentRead: true,
+          },
+          startKey,
+        );
+        live.push(...page.items.map((item) => withoutKeys<Session>(item)).filter((session) => !session.revoked));
+        startKey = page.lastEvaluatedKey;
+      } while (startKey);
+      const others = live.filter((session) => session.id !== keepSessionId);
+      await Promise.all(others.map((session) => revokeSession(table, keys.session(tenantId, contactId, session.id))));
+      return others.length;
     },
   });
 

@@ -136,6 +136,7 @@ export const keys = {
     PK: contactPartition(tenantId, contactId),
     SK: `SESSION#${part('session id', sessionId)}`,
   }),
+  sessionPrefix: 'SESSION#',
 
   document: (tenantId: string, customerId: string, documentId: string): ItemKey => ({
     PK: customerPartition(tenantId, customerId),

@@ -5,6 +5,7 @@ import { BankIdUnavailableError } from '../../domain/bankid';
 import type { Contact, Membership } from '../../domain/identity';
 import { logout } from '../../use-cases/authenticate-session';
 import { cancelBankIdLogin, pollBankIdLogin, startBankIdLogin } from '../../use-cases/bankid-login';
+import { changePassword } from '../../use-cases/change-password';
 import { getContactProfile } from '../../use-cases/get-contact-profile';
 import { loginWithPassword } from '../../use-cases/login-with-password';
 import type { LoginResult } from '../../use-cases/start-session';
@@ -34,6 +35,12 @@ function profileResponse(contact: Contact, customers: readonly Membership[]): Pr
     customers: customers.map((membership) => ({ id: membership.customerId, name: membership.customerName })),
   };
 }
+
+const changePasswordBody = z.object({
+  currentPassword: z.string().check(z.minLength(1, 'Enter your current password.'), z.maxLength(1024)),
+  // Not limited here: the password policy answers a too long one with its reason, before anything is hashed.
+  newPassword: z.string(),
+});
 
 const bankIdStartBody = z.object({ method: z.enum(['qr', 'autostart']) });
 
@@ -88,6 +95,14 @@ export function authRoutes(deps: AppDeps) {
     .post('/auth/logout', requireSession, async (c) => {
       await logout(c.var.scope, c.var.principal);
       deleteCookie(c, SESSION_COOKIE.name, { path: '/', secure: true, prefix: SESSION_COOKIE.prefix });
+      return c.body(null, 204);
+    })
+    .post('/me/password', requireSession, async (c) => {
+      const body = await parseJsonBody(c, changePasswordBody);
+      await changePassword(
+        { scope: c.var.scope, hasher: deps.hasher, clock: deps.clock, ids: deps.ids },
+        { ...body, principal: c.var.principal, sourceIp: c.var.requestInfo.sourceIp },
+      );
       return c.body(null, 204);
     })
     .get('/me', requireSession, async (c) => {

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Session } from '../../functions/domain/identity';
+import { type ClinicFixture, createClinic, createTestPortal } from '../support/test-portal';
+
+/** The SessionRepository port's contract (revoking all other sessions), against DynamoDB Local. */
+describe('session repository (DynamoDB Local)', () => {
+  const portal = createTestPortal();
+  let clinic: ClinicFixture;
+
+  beforeEach(async () => {
+    clinic = await createClinic(portal);
+  });
+
+  const session = (contactId: string, overrides: Partial<Session> = {}): Session => ({
+    id: randomUUID(),
+    contactId,
+    createdAt: '2024-05-01T10:00:00.000Z',
+    lastSeenAt: '2024-05-01T10:00:00.000Z',
+    expiresAt: '2099-05-01T18:00:00.000Z',
+    revoked: false,
+    ...overrides,
+  });
+
+  it('revokes every other live session of the contact, keeps the named one, and counts what it revoked', async () => {
+    const contactId = clinic.contact.contact.id;
+    const sessions = clinic.scope.sessions;
+    const kept = session(contactId);
+    const others = Array.from({ length: 3 }, () => session(contactId));
+    const alreadyRevoked = session(contactId, { revoked: true });
+    const otherContacts = session(clinic.otherCustomersContact.contact.id);
+    for (const each of [kept, ...others, alreadyRevoked, otherContacts]) await sessions.create(each);
+
+    await expect(sessions.revokeAllExcept(contactId, kept.id)).resolves.toBe(3);
+
+    await expect(sessions.get(contactId, kept.id)).resolves.toMatchObject({ revoked: false });
+    for (const other of others)
+      await expect(sessions.get(contactId, other.id)).resolves.toMatchObject({ revoked: true });
+    await expect(sessions.get(contactId, alreadyRevoked.id)).resolves.toMatchObject({ revoked: true });
+    await expect(sessions.get(clinic.otherCustomersContact.contact.id, otherContacts.id)).resolves.toMatchObject({
+      revoked: false,
+    });
+    // Memberships and the profile share the contact's partition: they are untouched.
+    await expect(clinic.scope.contacts.get(contactId)).resolves.toEqual(clinic.contact.contact);
+    await expect(clinic.scope.contacts.listMemberships(contactId)).resolves.toHaveLength(1);
+    await expect(sessions.revokeAllExcept(contactId, kept.id)).resolves.toBe(0);
+  });
+
+  it('touches only this clinic’s sessions, and copes with a contact without any', async () => {
+    const otherClinic = await createClinic(portal);
+    const contactId = clinic.contact.contact.id;
+    const elsewhere = session(contactId);
+    await otherClinic.scope.sessions.create(elsewhere);
+
+    await expect(clinic.scope.sessions.revokeAllExcept(contactId, randomUUID())).resolves.toBe(0);
+
+    await expect(otherClinic.scope.sessions.get(contactId, elsewhere.id)).resolves.toMatchObject({ revoked: false });
+  });
+});

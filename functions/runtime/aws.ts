@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'hono';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { animatedQrData } from '../adapters/bankid/animated-qr';
@@ -77,9 +77,26 @@ export function awsDeps(env: AwsEnvironment = process.env): AppDeps {
     ...data,
     ...(bankId ? { bankId } : {}),
     tokens: joseSessionTokens(async () => {
-      const secret = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
-      if (!secret.SecretString) throw new Error('The session signing secret is empty.');
-      return signingKeysFromSeed(createHash('sha256').update(secret.SecretString).digest());
+      // The seed's current version signs; its previous version (kept by Secrets Manager after a rotation) still
+      // verifies, so sessions begun before a rotation live out their time instead of being cut off.
+      const [current, previous] = await Promise.all([
+        secrets.send(new GetSecretValueCommand({ SecretId: secretArn })),
+        secrets
+          .send(new GetSecretValueCommand({ SecretId: secretArn, VersionStage: 'AWSPREVIOUS' }))
+          .catch((error: unknown) => {
+            // A secret that was never rotated has no previous version.
+            if (error instanceof ResourceNotFoundException) return undefined;
+            throw error;
+          }),
+      ]);
+      if (!current.SecretString) throw new Error('The session signing secret is empty.');
+      const keysOf = (seed: string) => signingKeysFromSeed(createHash('sha256').update(seed).digest());
+      const currentKeys = keysOf(current.SecretString);
+      const previousKeys = previous?.SecretString ? keysOf(previous.SecretString) : undefined;
+      return {
+        current: currentKeys,
+        previous: previousKeys && previousKeys.keyId !== currentKeys.keyId ? [previousKeys] : [],
+      };
     }),
     hasher: scryptPasswordHasher(),
     clock: systemClock,

@@ -110,7 +110,7 @@ export function localRuntime(options: LocalDepsOptions): LocalRuntime {
             },
           }
         : {}),
-      tokens: joseSessionTokens(async () => keys),
+      tokens: joseSessionTokens(async () => ({ current: keys })),
       hasher: scryptPasswordHasher(options.passwordCost),
       clock,
       ids,

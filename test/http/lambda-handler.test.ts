@@ -45,6 +45,12 @@ beforeAll(async () => {
     request.on('end', () => {
       secretRequests.push({ target: request.headers['x-amz-target'] as string | undefined, body });
       response.setHeader('Content-Type', 'application/x-amz-json-1.1');
+      if ((JSON.parse(body) as { VersionStage?: string }).VersionStage === 'AWSPREVIOUS') {
+        // A secret that was never rotated has no previous version: Secrets Manager answers ResourceNotFound.
+        response.statusCode = 400;
+        response.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: 'No previous version' }));
+        return;
+      }
       response.end(JSON.stringify({ ARN: SECRET_ARN, Name: 'session-seed', SecretString: secretString }));
     });
   });
@@ -141,8 +147,12 @@ describe('the API Lambda handler', () => {
 
     expect(login.statusCode).toBe(200);
     expect(sessionCookie).toMatch(/^__Host-session=/u);
-    expect(secretRequests.map((request) => request.target)).toEqual(['secretsmanager.GetSecretValue']);
-    expect(JSON.parse(secretRequests[0]?.body ?? '{}')).toEqual({ SecretId: SECRET_ARN });
+    // The current seed signs; the previous version (none here: never rotated) would still verify. Asked in parallel.
+    const asked = secretRequests.map((request) => JSON.parse(request.body) as Record<string, string>);
+    expect(asked).toHaveLength(2);
+    expect(asked).toEqual(
+      expect.arrayContaining([{ SecretId: SECRET_ARN }, { SecretId: SECRET_ARN, VersionStage: 'AWSPREVIOUS' }]),
+    );
     expect(list.statusCode).toBe(200);
     expect(JSON.parse(list.body).items.map((item: { id: string }) => item.id)).toEqual([document.id]);
     expect(download.statusCode).toBe(200);

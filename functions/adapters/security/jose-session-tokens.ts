@@ -1,5 +1,5 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { jwtVerify, SignJWT } from 'jose';
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { type JWTHeaderParameters, jwtVerify, SignJWT } from 'jose';
 import type { SessionClaims, SessionTokens } from '../../domain/ports';
 
 const ISSUER = 'foretagsportal';
@@ -11,6 +11,17 @@ const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
 export interface SessionSigningKeys {
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
+  /** Names the key in a token's `kid` header: derived from the public key, so every container agrees. */
+  readonly keyId: string;
+}
+
+/**
+ * The key that signs new sessions, and the keys that signed sessions still alive (after a rotation of the seed,
+ * the previous one, so nobody is logged out by it).
+ */
+export interface SessionKeyRing {
+  readonly current: SessionSigningKeys;
+  readonly previous?: readonly SessionSigningKeys[];
 }
 
 /**
@@ -24,16 +35,22 @@ export function signingKeysFromSeed(seed: Uint8Array): SessionSigningKeys {
     format: 'der',
     type: 'pkcs8',
   });
-  return { privateKey, publicKey: createPublicKey(privateKey) };
+  const publicKey = createPublicKey(privateKey);
+  const keyId = createHash('sha256')
+    .update(publicKey.export({ format: 'der', type: 'spki' }))
+    .digest('base64url')
+    .slice(0, 16);
+  return { privateKey, publicKey, keyId };
 }
 
 /**
  * Session JWTs signed with EdDSA. Verification allows exactly one algorithm and checks iss, aud, typ, exp and
- * nbf; keys come only from our own configuration, so `jku`/`x5u`/`jwk` headers in a token have no effect.
- * The key is loaded lazily (first use), so importing the Lambda bundle does no I/O.
+ * nbf; the key is picked by the token's `kid` among OUR keys only (the ring), so a `jku`/`x5u`/`jwk` header in a
+ * token has no effect, and a token without a known `kid` is refused. The keys are loaded lazily (first use), so
+ * importing the Lambda bundle does no I/O.
  */
-export function joseSessionTokens(loadKeys: () => Promise<SessionSigningKeys>): SessionTokens {
-  let keys: Promise<SessionSigningKeys> | undefined;
+export function joseSessionTokens(loadKeys: () => Promise<SessionKeyRing>): SessionTokens {
+  let keys: Promise<SessionKeyRing> | undefined;
   const currentKeys = () => {
     keys ??= loadKeys().catch((error: unknown) => {
       keys = undefined;
@@ -43,21 +60,27 @@ export function joseSessionTokens(loadKeys: () => Promise<SessionSigningKeys>): 
   };
   return {
     async issue(claims, expiresAt) {
-      const { privateKey } = await currentKeys();
+      const { current } = await currentKeys();
       return new SignJWT({ tid: claims.tenantId, sid: claims.sessionId })
-        .setProtectedHeader({ alg: 'EdDSA', typ: TOKEN_TYPE })
+        .setProtectedHeader({ alg: 'EdDSA', typ: TOKEN_TYPE, kid: current.keyId })
         .setSubject(claims.contactId)
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
         .setIssuedAt()
         .setNotBefore('0s')
         .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-        .sign(privateKey);
+        .sign(current.privateKey);
     },
     async verify(token) {
-      const { publicKey } = await currentKeys();
+      const ring = await currentKeys();
+      const known = [ring.current, ...(ring.previous ?? [])];
+      const keyFor = (header: JWTHeaderParameters) => {
+        const key = known.find((candidate) => candidate.keyId === header.kid);
+        if (!key) throw new Error('Unknown or missing kid');
+        return key.publicKey;
+      };
       try {
-        const { payload } = await jwtVerify(token, publicKey, {
+        const { payload } = await jwtVerify(token, keyFor, {
           algorithms: ['EdDSA'],
           issuer: ISSUER,
           audience: AUDIENCE,

@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { joseSessionTokens, signingKeysFromSeed } from '../../../../functions/adapters/security/jose-session-tokens';
 import { scryptPasswordHasher } from '../../../../functions/adapters/security/scrypt-password-hasher';
@@ -36,7 +37,7 @@ describe('scrypt password hasher', () => {
 
 describe('jose session tokens', () => {
   const keys = signingKeysFromSeed(randomBytes(32));
-  const tokens = joseSessionTokens(async () => keys);
+  const tokens = joseSessionTokens(async () => ({ current: keys }));
   const claims = { tenantId: randomUUID(), contactId: randomUUID(), sessionId: randomUUID() };
 
   it('round-trips the claims of a token it issued', async () => {
@@ -46,12 +47,13 @@ describe('jose session tokens', () => {
     expect(JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString())).toEqual({
       alg: 'EdDSA',
       typ: 'JWT',
+      kid: keys.keyId,
     });
   });
 
   it('refuses an expired token and one from another key', async () => {
     const expired = await tokens.issue(claims, new Date(Date.now() - 1000));
-    const foreign = await joseSessionTokens(async () => signingKeysFromSeed(randomBytes(32))).issue(
+    const foreign = await joseSessionTokens(async () => ({ current: signingKeysFromSeed(randomBytes(32)) })).issue(
       claims,
       new Date(Date.now() + 60_000),
     );
@@ -62,14 +64,84 @@ describe('jose session tokens', () => {
 
   it('derives the same key from the same seed (so every Lambda container agrees)', async () => {
     const seed = randomBytes(32);
-    const token = await joseSessionTokens(async () => signingKeysFromSeed(seed)).issue(
+    const token = await joseSessionTokens(async () => ({ current: signingKeysFromSeed(seed) })).issue(
       claims,
       new Date(Date.now() + 60_000),
     );
 
-    await expect(joseSessionTokens(async () => signingKeysFromSeed(Buffer.from(seed))).verify(token)).resolves.toEqual(
-      claims,
-    );
+    await expect(
+      joseSessionTokens(async () => ({ current: signingKeysFromSeed(Buffer.from(seed)) })).verify(token),
+    ).resolves.toEqual(claims);
+  });
+
+  describe('the JWT attack set', () => {
+    const ourKid = () => keys.keyId;
+    const forge = (
+      options: {
+        aud?: string;
+        iss?: string;
+        typ?: string;
+        nbf?: string;
+        exp?: string;
+        header?: Record<string, unknown>;
+      },
+      signer = keys.privateKey,
+    ) =>
+      new SignJWT({ tid: claims.tenantId, sid: claims.sessionId })
+        .setProtectedHeader({ alg: 'EdDSA', typ: options.typ ?? 'JWT', kid: ourKid(), ...options.header })
+        .setSubject(claims.contactId)
+        .setIssuer(options.iss ?? 'foretagsportal')
+        .setAudience(options.aud ?? 'foretagsportal:session')
+        .setIssuedAt()
+        .setNotBefore(options.nbf ?? '0s')
+        .setExpirationTime(options.exp ?? '1h')
+        .sign(signer);
+
+    it('accepts the genuine article built the same way (so the refusals below mean something)', async () => {
+      await expect(tokens.verify(await forge({}))).resolves.toEqual(claims);
+    });
+
+    it.each([
+      ['another audience', { aud: 'foretagsportal:admin' }],
+      ['another issuer', { iss: 'someone-else' }],
+      ['another type', { typ: 'at+jwt' }],
+      ['not valid yet', { nbf: '10m' }],
+      ['expired', { exp: '-1m' }],
+    ])('refuses a token signed with our key but %s', async (_case, options) => {
+      await expect(tokens.verify(await forge(options))).resolves.toBeUndefined();
+    });
+
+    it('ignores an embedded jwk or a jku header: a token signed by another key stays refused, even naming our kid', async () => {
+      const attacker = generateKeyPairSync('ed25519');
+      const attackerJwk = attacker.publicKey.export({ format: 'jwk' });
+      const withJwk = await forge({ header: { jwk: attackerJwk } }, attacker.privateKey);
+      const withJku = await forge({ header: { jku: 'https://attacker.example/keys.json' } }, attacker.privateKey);
+
+      await expect(tokens.verify(withJwk)).resolves.toBeUndefined();
+      await expect(tokens.verify(withJku)).resolves.toBeUndefined();
+    });
+  });
+
+  it('keeps sessions signed before a key rotation valid, and refuses an unknown or missing kid', async () => {
+    const before = signingKeysFromSeed(randomBytes(32));
+    const after = signingKeysFromSeed(randomBytes(32));
+    const old = await joseSessionTokens(async () => ({ current: before })).issue(claims, new Date(Date.now() + 60_000));
+    const rotated = joseSessionTokens(async () => ({ current: after, previous: [before] }));
+    const fresh = await rotated.issue(claims, new Date(Date.now() + 60_000));
+    const withoutKid = await new SignJWT({ tid: claims.tenantId, sid: claims.sessionId })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
+      .setSubject(claims.contactId)
+      .setIssuer('foretagsportal')
+      .setAudience('foretagsportal:session')
+      .setIssuedAt()
+      .setNotBefore('0s')
+      .setExpirationTime('1h')
+      .sign(after.privateKey);
+
+    await expect(rotated.verify(old)).resolves.toEqual(claims);
+    await expect(rotated.verify(fresh)).resolves.toEqual(claims);
+    await expect(joseSessionTokens(async () => ({ current: after })).verify(old)).resolves.toBeUndefined();
+    await expect(rotated.verify(withoutKid)).resolves.toBeUndefined();
   });
 
   it('refuses a seed that is not 32 bytes', () => {

@@ -4,9 +4,7 @@ import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids'
 import { isUuid } from '../domain/ids';
 import type { TenantDirectory, TenantScope, TenantScopeFactory } from '../domain/ports';
 import { awsDataAdapters } from '../runtime/aws';
-import { createDynamoDbClient, createS3Client } from '../runtime/aws-clients';
-import { LOCAL_REGION, LOCAL_SERVICES_FILE, type LocalServicesFile } from '../runtime/local';
-import { dataAdapters } from '../runtime/tenant-scope';
+import { LOCAL_SERVICES_FILE, type LocalServicesFile, localDataAdapters } from '../runtime/local';
 
 export interface OperatorData {
   readonly scopeFor: TenantScopeFactory;
@@ -30,18 +28,11 @@ export function operatorData(env: NodeJS.ProcessEnv = process.env): OperatorData
     );
   }
   const services = JSON.parse(readFileSync(file, 'utf8')) as LocalServicesFile;
-  const adapters = dataAdapters({
-    dynamoDb: createDynamoDbClient({
-      region: LOCAL_REGION,
-      endpoint: services.dynamoDbEndpoint,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-    tableName: services.tableName,
-    s3: createS3Client({ region: LOCAL_REGION, endpoint: services.s3Endpoint, credentials: services.s3Credentials }),
-    documentsBucket: services.documentsBucket,
-    clock: systemClock,
-  });
-  return { ...adapters, where: 'the local portal (npm start)', portalUrl: services.portalUrl };
+  return {
+    ...localDataAdapters(services),
+    where: 'the local portal (npm start)',
+    portalUrl: services.portalUrl,
+  };
 }
 
 /** `--tenant` takes the clinic's id or one of its host names (what operators know). */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { type InvoiceBasis, summarizeInvoiceBasis } from '../domain/invoice-basis';
+import type { InvoiceBasis } from '../domain/invoice-basis';
 import type { MinorUnits } from '../domain/money';
+import { submissionFor } from '../use-cases/ingest/receive-invoice-basis';
 import { mapWithConcurrency } from '../use-cases/map-with-concurrency';
 
 /**
@@ -23,22 +24,21 @@ export interface PushedDocument {
 
 const kronor = (minor: MinorUnits) => minor / 100;
 
-/** The request body the API expects for an invoice basis (amounts in kronor, totals as the lines add up). */
+/** The request body the API expects for an invoice basis: its submission, with amounts in kronor. */
 function invoiceBasisRequest(basis: InvoiceBasis, version = 1) {
-  const summary = summarizeInvoiceBasis(basis);
+  const submission = submissionFor(basis, version);
   return {
-    customerNumber: basis.customer.customerNumber,
-    invoiceNumber: basis.invoiceNumber,
-    version,
-    documentType: basis.documentType,
-    invoiceDate: basis.invoiceDate,
-    periodFrom: basis.periodFrom,
-    periodTo: basis.periodTo,
-    description: basis.description,
-    currency: basis.currency,
-    ...(basis.clinicReferences ? { clinicReferences: basis.clinicReferences } : {}),
-    lines: basis.lines.map((line) => ({ ...line, unitPrice: kronor(line.unitPrice), amount: kronor(line.amount) })),
-    totals: { net: kronor(summary.net), vat: kronor(summary.vatTotal), total: kronor(summary.total) },
+    ...submission,
+    lines: submission.lines.map((line) => ({
+      ...line,
+      unitPrice: kronor(line.unitPrice),
+      amount: kronor(line.amount),
+    })),
+    totals: {
+      net: kronor(submission.totals.net),
+      vat: kronor(submission.totals.vat),
+      total: kronor(submission.totals.total),
+    },
   };
 }
 

@@ -75,21 +75,26 @@ function localRequestInfo(c: Context): TrustedRequestInfo {
   };
 }
 
+/** The table and bucket adapters on DynamoDB Local and the S3 emulator (the dev server, tests, operator commands). */
+export function localDataAdapters(endpoints: LocalServiceEndpoints, clock: Clock = systemClock) {
+  return dataAdapters({
+    dynamoDb: createDynamoDbClient({
+      region: LOCAL_REGION,
+      endpoint: endpoints.dynamoDbEndpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+    tableName: endpoints.tableName,
+    s3: createS3Client({ region: LOCAL_REGION, endpoint: endpoints.s3Endpoint, credentials: endpoints.s3Credentials }),
+    documentsBucket: endpoints.documentsBucket,
+    clock,
+  });
+}
+
 /** Local wiring: the same adapters as in AWS, pointed at DynamoDB Local and the S3 emulator. */
 export function localRuntime(options: LocalDepsOptions): LocalRuntime {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
-  const data = dataAdapters({
-    dynamoDb: createDynamoDbClient({
-      region: LOCAL_REGION,
-      endpoint: options.dynamoDbEndpoint,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-    tableName: options.tableName,
-    s3: createS3Client({ region: LOCAL_REGION, endpoint: options.s3Endpoint, credentials: options.s3Credentials }),
-    documentsBucket: options.documentsBucket,
-    clock,
-  });
+  const data = localDataAdapters(options, clock);
   const keys = signingKeysFromSeed(options.sessionSeed);
   const renderer = options.renderer ?? createPdfmakeInvoiceRenderer();
   const renderQueue = inProcessRenderQueue({

@@ -1,22 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamoDbApiKeyRepository } from '../../functions/adapters/dynamodb/dynamodb-api-key-repository';
-import { DynamoDbTable } from '../../functions/adapters/dynamodb/dynamodb-table';
 import { ConflictError } from '../../functions/domain/errors';
 import type { ApiKey } from '../../functions/domain/identity';
-import { createDynamoDbClient } from '../../functions/runtime/aws-clients';
-import { LOCAL_CREDENTIALS } from '../support/emulators.global-setup';
+import { emulatorTable } from '../support/emulator-table';
 
 /** The ApiKeyRepository port's contract, run against DynamoDB Local. */
 describe('API key repository (DynamoDB Local)', () => {
-  const emulators = inject('emulators');
-  const client = createDynamoDbClient({
-    region: 'eu-north-1',
-    endpoint: emulators.dynamoEndpoint,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  const repositoryFor = dynamoDbApiKeyRepository(new DynamoDbTable(client, emulators.tableName));
-  afterAll(() => client.destroy());
+  const repositoryFor = dynamoDbApiKeyRepository(emulatorTable());
 
   const apiKey = (overrides: Partial<ApiKey> = {}): ApiKey => ({
     id: randomUUID(),

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamoDbIdempotencyStore } from '../../functions/adapters/dynamodb/dynamodb-idempotency-store';
-import { DynamoDbTable } from '../../functions/adapters/dynamodb/dynamodb-table';
 import { ConflictError } from '../../functions/domain/errors';
-import { createDynamoDbClient } from '../../functions/runtime/aws-clients';
-import { LOCAL_CREDENTIALS } from '../support/emulators.global-setup';
+import { emulatorTable } from '../support/emulator-table';
 
 const DAY_SECONDS = 24 * 60 * 60;
 const LEASE_SECONDS = 60;
@@ -13,14 +11,7 @@ const REQUEST = 'b'.repeat(64);
 
 /** The IdempotencyStore port's contract, run against DynamoDB Local. */
 describe('idempotency store (DynamoDB Local)', () => {
-  const emulators = inject('emulators');
-  const client = createDynamoDbClient({
-    region: 'eu-north-1',
-    endpoint: emulators.dynamoEndpoint,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  const storeFor = dynamoDbIdempotencyStore(new DynamoDbTable(client, emulators.tableName));
-  afterAll(() => client.destroy());
+  const storeFor = dynamoDbIdempotencyStore(emulatorTable());
 
   /** Client keys are free text; this one would break a key part if it were not hashed. */
   const clientKey = () => `order 17#${randomUUID()}/ä`;

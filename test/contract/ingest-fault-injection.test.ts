@@ -1,14 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { DynamoDbTable } from '../../functions/adapters/dynamodb/dynamodb-table';
+import { afterAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import { pdfLibInspector } from '../../functions/adapters/pdf/pdf-lib-inspector';
 import { createPdfmakeInvoiceRenderer } from '../../functions/adapters/pdf/pdfmake-invoice-renderer';
 import type { InvoiceDocument } from '../../functions/domain/document';
 import type { Actor, AuditEvent, Customer } from '../../functions/domain/identity';
 import type { RenderJob, RenderQueue, TenantScope } from '../../functions/domain/ports';
-import { createDynamoDbClient } from '../../functions/runtime/aws-clients';
-import { LOCAL_REGION } from '../../functions/runtime/local';
 import {
   completePdfUpload,
   type PdfSubmission,
@@ -21,6 +18,7 @@ import {
 import { renderDocument } from '../../functions/use-cases/ingest/render-document';
 import { type CustomerRecord, upsertCustomers } from '../../functions/use-cases/ingest/upsert-customers';
 import { withdrawDocument } from '../../functions/use-cases/ingest/withdraw-document';
+import { emulatorTable } from '../support/emulator-table';
 import {
   callLabel,
   type FaultMode,
@@ -281,12 +279,7 @@ async function visibilityProblems(run: Run): Promise<string[]> {
   return problems;
 }
 
-const auditClient = createDynamoDbClient({
-  region: LOCAL_REGION,
-  endpoint: inject('emulators').dynamoEndpoint,
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
-const auditTable = new DynamoDbTable(auditClient, inject('emulators').tableName);
+const auditTable = emulatorTable();
 
 /** The clinic's audit trail as `action subject` (subjects by invoice number/version or customer number, not id). */
 async function auditTrail(run: Run): Promise<string[]> {
@@ -469,7 +462,6 @@ afterAll(() => {
   console.log(
     `Fault injection: ${caseCount} cases (flow × failure point × mode; calls per flow: ${perFlow}) in ${seconds} s.`,
   );
-  auditClient.destroy();
 });
 
 for (const flow of FLOWS) {

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamoDbLoginThrottle } from '../../functions/adapters/dynamodb/dynamodb-login-throttle';
-import { DynamoDbTable } from '../../functions/adapters/dynamodb/dynamodb-table';
 import { keys, throttledNetwork } from '../../functions/adapters/dynamodb/keys';
 import { ConflictError } from '../../functions/domain/errors';
 import type { AccountFailures } from '../../functions/domain/login-throttling';
-import { createDynamoDbClient } from '../../functions/runtime/aws-clients';
-import { LOCAL_CREDENTIALS } from '../support/emulators.global-setup';
+import { emulatorTable } from '../support/emulator-table';
 
 const NOW = new Date('2024-05-01T10:00:00.000Z');
 const FORGET_SECONDS = 90 * 24 * 60 * 60;
@@ -16,15 +14,8 @@ const ip = () => `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250) + 1).
 
 /** The LoginThrottle port's contract, run against DynamoDB Local. */
 describe('login throttle (DynamoDB Local)', () => {
-  const emulators = inject('emulators');
-  const client = createDynamoDbClient({
-    region: 'eu-north-1',
-    endpoint: emulators.dynamoEndpoint,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  const table = new DynamoDbTable(client, emulators.tableName);
+  const table = emulatorTable();
   const throttleFor = dynamoDbLoginThrottle(table);
-  afterAll(() => client.destroy());
 
   /** Records `count` failures one after the other, each with the counter it saw, `stepMs` apart. */
   async function fail(

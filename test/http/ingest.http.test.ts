@@ -412,21 +412,23 @@ describe('withdrawal', () => {
 });
 
 describe('a ready-made PDF', () => {
-  const register = async (pdf: Uint8Array, overrides: Record<string, unknown> = {}) => {
+  /** The metadata announcing `pdf` (a fresh invoice number each call), as the practice system sends it. */
+  const announcement = (pdf: Uint8Array, overrides: Record<string, unknown> = {}) => {
     const base = invoiceBasisBody(clinic.customer.customerNumber);
-    const response = await ingest.request('/pdf-documents', {
-      body: {
-        customerNumber: base.customerNumber,
-        invoiceNumber: base.invoiceNumber,
-        invoiceDate: base.invoiceDate,
-        periodFrom: base.periodFrom,
-        periodTo: base.periodTo,
-        description: 'Fakturaunderlag från J4',
-        totals: { net: 1000, vat: 250, total: 1250 },
-        pdf: { sizeBytes: pdf.byteLength, sha256: createHash('sha256').update(pdf).digest('hex') },
-        ...overrides,
-      },
-    });
+    return {
+      customerNumber: base.customerNumber,
+      invoiceNumber: base.invoiceNumber,
+      invoiceDate: base.invoiceDate,
+      periodFrom: base.periodFrom,
+      periodTo: base.periodTo,
+      description: 'Fakturaunderlag från J4',
+      totals: { net: 1000, vat: 250, total: 1250 },
+      pdf: { sizeBytes: pdf.byteLength, sha256: createHash('sha256').update(pdf).digest('hex') },
+      ...overrides,
+    };
+  };
+  const register = async (pdf: Uint8Array, overrides: Record<string, unknown> = {}) => {
+    const response = await ingest.request('/pdf-documents', { body: announcement(pdf, overrides) });
     expect(response.status).toBe(201);
     return json<StatusBody & { completeUrl: string }>(response);
   };
@@ -459,21 +461,9 @@ describe('a ready-made PDF', () => {
 
   it('answers a retried announcement with a fresh upload URL, never a replayed (soon stale) one', async () => {
     const pdf = tinyPdf();
-    const base = invoiceBasisBody(clinic.customer.customerNumber);
+    const body = announcement(pdf);
     const announce = () =>
-      ingest.request('/pdf-documents', {
-        headers: { 'Idempotency-Key': `pdf-${base.invoiceNumber}` },
-        body: {
-          customerNumber: base.customerNumber,
-          invoiceNumber: base.invoiceNumber,
-          invoiceDate: base.invoiceDate,
-          periodFrom: base.periodFrom,
-          periodTo: base.periodTo,
-          description: 'Fakturaunderlag från J4',
-          totals: { net: 1000, vat: 250, total: 1250 },
-          pdf: { sizeBytes: pdf.byteLength, sha256: createHash('sha256').update(pdf).digest('hex') },
-        },
-      });
+      ingest.request('/pdf-documents', { headers: { 'Idempotency-Key': `pdf-${body.invoiceNumber}` }, body });
     const first = await announce();
     portal.clock.advance(20 * 60 * 1000);
     const retry = await announce();
@@ -510,18 +500,11 @@ describe('a ready-made PDF', () => {
   });
 
   it('422 when the totals disagree or the PDF is announced larger than 20 MB', async () => {
-    const base = invoiceBasisBody(clinic.customer.customerNumber);
     const response = await ingest.request('/pdf-documents', {
-      body: {
-        customerNumber: base.customerNumber,
-        invoiceNumber: base.invoiceNumber,
-        invoiceDate: base.invoiceDate,
-        periodFrom: base.periodFrom,
-        periodTo: base.periodTo,
-        description: 'x',
+      body: announcement(tinyPdf(), {
         totals: { net: 1000, vat: 250, total: 1200 },
         pdf: { sizeBytes: 21 * 1024 * 1024, sha256: '0'.repeat(64) },
-      },
+      }),
     });
     expect(response.status).toBe(422);
     expect((await json<ErrorBody>(response)).error.details?.problems).toHaveLength(2);

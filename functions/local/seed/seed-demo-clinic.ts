@@ -1,5 +1,4 @@
 import type { Actor, Customer } from '../../domain/identity';
-import { type InvoiceBasis, summarizeInvoiceBasis } from '../../domain/invoice-basis';
 import { maskPersonalNumber } from '../../domain/personal-number';
 import type {
   Clock,
@@ -11,7 +10,7 @@ import type {
   TenantDirectory,
   TenantScopeFactory,
 } from '../../domain/ports';
-import { type InvoiceBasisSubmission, receiveInvoiceBasis } from '../../use-cases/ingest/receive-invoice-basis';
+import { receiveInvoiceBasis, submissionFor } from '../../use-cases/ingest/receive-invoice-basis';
 import { renderDocument } from '../../use-cases/ingest/render-document';
 import type { DemoSeed } from './demo-data';
 
@@ -35,24 +34,6 @@ export interface SeedResult {
 const sentAtFor = (invoiceDate: string) => new Date(`${invoiceDate}T07:00:00+01:00`);
 
 const SEED_ACTOR: Actor = { type: 'system', id: 'demo-seed' };
-
-/** What the practice system would send for this basis (the demo data states no totals: they are computed). */
-function submissionOf(basis: InvoiceBasis): InvoiceBasisSubmission {
-  const summary = summarizeInvoiceBasis(basis);
-  return {
-    customerNumber: basis.customer.customerNumber,
-    invoiceNumber: basis.invoiceNumber,
-    version: 1,
-    documentType: basis.documentType,
-    invoiceDate: basis.invoiceDate,
-    periodFrom: basis.periodFrom,
-    periodTo: basis.periodTo,
-    description: basis.description,
-    currency: basis.currency,
-    lines: basis.lines,
-    totals: { net: summary.net, vat: summary.vatTotal, total: summary.total },
-  };
-}
 
 /**
  * Seeds the demo clinic, idempotently: each step first looks for what it would create (the host in the
@@ -127,7 +108,7 @@ export async function seedDemoClinic(deps: SeedDeps, seed: DemoSeed, hosts: read
     const received = await receiveInvoiceBasis(
       { scope, queue: renderNow, clock, ids: deps.ids },
       SEED_ACTOR,
-      submissionOf(basis),
+      submissionFor(basis),
     );
     if (!received.replayed) documentsCreated += 1;
   }

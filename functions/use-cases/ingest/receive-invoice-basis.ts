@@ -1,7 +1,12 @@
 import type { InvoiceDocument } from '../../domain/document';
 import { UnprocessableError } from '../../domain/errors';
 import type { Actor, Customer, Tenant } from '../../domain/identity';
-import type { ClinicReferences, InvoiceBasis, InvoiceLine } from '../../domain/invoice-basis';
+import {
+  type ClinicReferences,
+  type InvoiceBasis,
+  type InvoiceLine,
+  summarizeInvoiceBasis,
+} from '../../domain/invoice-basis';
 import { findBasisProblems } from '../../domain/invoice-basis-checks';
 import type { Clock, IdGenerator, RenderQueue, TenantScope } from '../../domain/ports';
 import { sha256Hex } from '../sha256';
@@ -25,6 +30,28 @@ export interface ReceiveInvoiceBasisDeps {
 export interface InvoiceBasisSubmission extends DocumentHeaderSubmission {
   readonly clinicReferences?: ClinicReferences | undefined;
   readonly lines: readonly InvoiceLine[];
+}
+
+/**
+ * The submission a complete invoice basis corresponds to, with totals as its lines add up: what the practice system
+ * would send for it (the demo seed and `npm run demo:push` start from whole bases).
+ */
+export function submissionFor(basis: InvoiceBasis, version = 1): InvoiceBasisSubmission {
+  const summary = summarizeInvoiceBasis(basis);
+  return {
+    customerNumber: basis.customer.customerNumber,
+    invoiceNumber: basis.invoiceNumber,
+    version,
+    documentType: basis.documentType,
+    invoiceDate: basis.invoiceDate,
+    periodFrom: basis.periodFrom,
+    periodTo: basis.periodTo,
+    description: basis.description,
+    currency: basis.currency,
+    ...(basis.clinicReferences ? { clinicReferences: basis.clinicReferences } : {}),
+    lines: basis.lines,
+    totals: { net: summary.net, vat: summary.vatTotal, total: summary.total },
+  };
 }
 
 export interface ReceivedDocument {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -18,5 +19,15 @@ export default defineConfig({
     // Every browser we support has native modulepreload; the polyfill would only add bytes.
     modulePreload: { polyfill: false },
     target: 'es2022',
+    // Two pages: the portal (index.html) and the clinic administrators' pages (admin.html), each with its own
+    // bundle, so the contacts' page carries none of the admin code. Shared modules become shared chunks.
+    rolldownOptions: {
+      input: {
+        portal: join(frontendDirectory, 'index.html'),
+        admin: join(frontendDirectory, 'admin.html'),
+      },
+      // What both pages use (the API client, the DOM helpers, the QR code, the stylesheet) is one chunk, `shared`.
+      output: { codeSplitting: { groups: [{ name: 'shared', minShareCount: 2 }] } },
+    },
   },
 });

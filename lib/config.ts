@@ -59,6 +59,19 @@ export interface PortalConfig {
    * secret must be one BankID issued for this environment, and the CA in it this environment's root CA.
    */
   readonly bankIdEnvironment: BankIdEnvironment;
+  /** Where invitations and password resets are sent from (SES; see README, "Mail in AWS"). */
+  readonly mail: MailConfig;
+}
+
+/** The portal's outgoing mail. Recipients see the clinic's name as the sender's name, and this address. */
+export interface MailConfig {
+  /**
+   * The sending domain, an SES email identity of the data stack: mail is sent only once its DKIM records are in
+   * DNS and the account is out of the SES sandbox.
+   */
+  readonly domain: string;
+  /** The sender address (MAIL_FROM_ADDRESS), at `domain`. Nobody reads replies to it. */
+  readonly fromAddress: string;
 }
 
 /** The render worker's sizing. The render queue's visibility timeout is derived from `timeout`. */
@@ -93,6 +106,7 @@ const CONFIGS: Record<Stage, PortalConfig> = {
     deletionProtection: false,
     apiThrottling: { rateLimit: 50, burstLimit: 100 },
     bankIdEnvironment: 'test',
+    mail: { domain: 'dev.portal.example.se', fromAddress: 'no-reply@dev.portal.example.se' },
   },
   prod: {
     ...BASE,
@@ -103,6 +117,7 @@ const CONFIGS: Record<Stage, PortalConfig> = {
     deletionProtection: true,
     apiThrottling: { rateLimit: 200, burstLimit: 400 },
     bankIdEnvironment: 'production',
+    mail: { domain: 'portal.example.se', fromAddress: 'no-reply@portal.example.se' },
   },
 };
 

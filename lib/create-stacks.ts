@@ -33,10 +33,12 @@ export function createStacks(app: App, config: PortalConfig): PortalStacks {
     sessionSigningSeed: data.sessionSigningSeed,
     bankIdCredentials: data.bankIdCredentials,
     personalNumberPepper: data.personalNumberPepper,
+    adminSecretsKey: data.adminSecretsKey,
     dataAccess: data.apiDataAccess,
     renderQueue: data.renderQueue.queue,
     ingestDataAccess: data.ingestDataAccess,
     renderWorkerDataAccess: data.renderWorkerDataAccess,
+    mail: data.mail,
   });
   const web = new WebStack(app, `${config.stackPrefix}-Web`, {
     env,

@@ -11,6 +11,8 @@ import type {
   DocumentSummary,
   DownloadLinkResponse,
   DownloadReceiptSummary,
+  PasswordResetRequestedResponse,
+  PasswordSetResponse,
   ProfileResponse,
   TenantResponse,
 } from '../../functions/http/api-contract';
@@ -32,6 +34,8 @@ export type BankIdMethod = 'qr' | 'autostart';
 export type BankIdStart = BankIdStartResponse;
 export type BankIdProgress = BankIdProgressResponse;
 export type { BankIdMessage };
+export type PasswordResetRequested = PasswordResetRequestedResponse;
+export type PasswordSet = PasswordSetResponse;
 
 /** Error codes the UI reacts to; the server may send others. */
 export type KnownErrorCode =
@@ -51,6 +55,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: KnownErrorCode | (string & {}),
     message: string,
+    /** The error body's `details` (e.g. every reason a new password was rejected for). */
+    readonly details?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
   }
@@ -91,12 +97,25 @@ export const api = {
 
   logout: (): Promise<void> => request<void>('POST', '/api/auth/logout'),
 
+  /** Mails a reset link if the address has an account; the answer is the same either way. */
+  requestPasswordReset: (email: string): Promise<PasswordResetRequested> =>
+    request<PasswordResetRequested>('POST', '/api/auth/password-reset', { email }),
+
+  /** Sets the password with the token from a mailed link; answers with the username to log in with. */
+  setPassword: (token: string, newPassword: string): Promise<PasswordSet> =>
+    request<PasswordSet>('POST', '/api/auth/set-password', { token, newPassword }),
+
   /** BankID login: start an order, poll it every `pollAfterMs` while pending, or cancel it. */
   bankId: {
     start: (method: BankIdMethod): Promise<BankIdStart> => request<BankIdStart>('POST', '/api/auth/bankid', { method }),
     /** On `complete` the server has set the session cookie; `profile` is what the password login answers. */
-    collect: (loginId: string): Promise<BankIdProgress> =>
-      request<BankIdProgress>('POST', `/api/auth/bankid/${encodeURIComponent(loginId)}/collect`),
+    /** `returnNonce`: only on the page the BankID app sent the user back to (it completes a login on this device). */
+    collect: (loginId: string, returnNonce?: string): Promise<BankIdProgress> =>
+      request<BankIdProgress>(
+        'POST',
+        `/api/auth/bankid/${encodeURIComponent(loginId)}/collect`,
+        returnNonce === undefined ? undefined : { returnNonce },
+      ),
     cancel: (loginId: string, options: RequestOptions = {}): Promise<void> =>
       request<void>('POST', `/api/auth/bankid/${encodeURIComponent(loginId)}/cancel`, undefined, options),
   },
@@ -116,7 +135,8 @@ export const api = {
     ),
 };
 
-async function request<T>(
+/** One JSON call to the API on this origin; the admin pages' client (frontend/src/admin/api.ts) uses it too. */
+export async function request<T>(
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
@@ -149,6 +169,7 @@ async function request<T>(
       response.status,
       error?.code ?? `http_${response.status}`,
       error?.message ?? response.statusText,
+      error?.details,
     );
   }
   if (payload === undefined) {
@@ -157,7 +178,9 @@ async function request<T>(
   return payload as T;
 }
 
-function errorBody(payload: unknown): { code: string; message: string } | undefined {
+function errorBody(
+  payload: unknown,
+): { code: string; message: string; details?: Readonly<Record<string, unknown>> } | undefined {
   if (typeof payload !== 'object' || payload === null || !('error' in payload)) {
     return undefined;
   }
@@ -167,5 +190,12 @@ function errorBody(payload: unknown): { code: string; message: string } | undefi
   }
   const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
   const message = 'message' in error && typeof error.message === 'string' ? error.message : '';
-  return code === undefined ? undefined : { code, message };
+  const details =
+    'details' in error && typeof error.details === 'object' && error.details !== null
+      ? (error.details as Readonly<Record<string, unknown>>)
+      : undefined;
+  if (code === undefined) {
+    return undefined;
+  }
+  return details === undefined ? { code, message } : { code, message, details };
 }

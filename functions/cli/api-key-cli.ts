@@ -1,6 +1,5 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { PortalError } from '../domain/errors';
 import type { ApiKey } from '../domain/identity';
 import {
   createApiKey,
@@ -10,6 +9,7 @@ import {
   rotateApiKey,
   unusableReason,
 } from '../use-cases/ingest/manage-api-keys';
+import { runAsCommand, UsageError } from './command-line';
 import { operatorClock, operatorData, operatorIds, tenantScope } from './operator-scope';
 
 const USAGE = `Ingest API keys of a clinic (shown once, stored hashed).
@@ -90,8 +90,6 @@ export async function runApiKeyCli(argv: readonly string[], print = console.log)
   }
 }
 
-class UsageError extends Error {}
-
 /** Everything about a key except its hash. */
 function publicView(key: ApiKey) {
   const { secretSha256: _hash, ...rest } = key;
@@ -104,13 +102,4 @@ function stateOf(key: ApiKey): string {
   return key.expiresAt ? `active until ${key.expiresAt.slice(0, 16)}` : 'active';
 }
 
-/** Entry point: `tsx functions/cli/api-key-cli.ts …`. */
-if (import.meta.url === `file://${process.argv[1]}`) {
-  runApiKeyCli(process.argv.slice(2))
-    .then((code) => process.exit(code))
-    .catch((error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      console.error(error instanceof UsageError ? `${message}\n\n${USAGE}` : `Failed: ${message}`);
-      process.exit(error instanceof UsageError || error instanceof PortalError ? 2 : 1);
-    });
-}
+runAsCommand(import.meta.url, USAGE, runApiKeyCli);

@@ -1,9 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileMailSink } from '../adapters/mail/file-mail-sink';
+import { sesMailer } from '../adapters/mail/ses-mailer';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
 import { isUuid } from '../domain/ids';
-import type { TenantDirectory, TenantScope, TenantScopeFactory } from '../domain/ports';
-import { awsDataAdapters } from '../runtime/aws';
+import type { Mailer, TenantDirectory, TenantScope, TenantScopeFactory } from '../domain/ports';
+import { awsDataAdapters, required } from '../runtime/aws';
+import { createSesClient } from '../runtime/aws-clients';
 import { LOCAL_SERVICES_FILE, type LocalServicesFile, localDataAdapters } from '../runtime/local';
 
 export interface OperatorData {
@@ -12,6 +15,11 @@ export interface OperatorData {
   readonly where: string;
   /** The running local portal's address (local mode only). */
   readonly portalUrl?: string;
+  /**
+   * How operator commands send mail (invitations): SES from MAIL_FROM_ADDRESS in AWS; locally into the running
+   * portal's mail folder, where its dev mail page shows it. Made on first use: most commands send none.
+   */
+  readonly mailer: () => Mailer;
 }
 
 /**
@@ -20,8 +28,20 @@ export interface OperatorData {
  * portal, found through the file it writes into its data folder (PORTAL_DATA_DIR, default .data).
  */
 export function operatorData(env: NodeJS.ProcessEnv = process.env): OperatorData {
-  if (env.TABLE_NAME) return { ...awsDataAdapters(env), where: `table ${env.TABLE_NAME} in ${env.AWS_REGION}` };
-  const file = join(resolve(env.PORTAL_DATA_DIR ?? '.data'), LOCAL_SERVICES_FILE);
+  if (env.TABLE_NAME) {
+    return {
+      ...awsDataAdapters(env),
+      where: `table ${env.TABLE_NAME} in ${env.AWS_REGION}`,
+      mailer: () =>
+        sesMailer({
+          client: createSesClient({ region: required(env, 'AWS_REGION') }),
+          fromAddress: required(env, 'MAIL_FROM_ADDRESS'),
+          configurationSet: env.MAIL_CONFIGURATION_SET,
+        }),
+    };
+  }
+  const dataDirectory = resolve(env.PORTAL_DATA_DIR ?? '.data');
+  const file = join(dataDirectory, LOCAL_SERVICES_FILE);
   if (!existsSync(file)) {
     throw new Error(
       `No running local portal found (${file} is missing). Start it with \`npm start\`, or set TABLE_NAME, AWS_REGION and DOCUMENTS_BUCKET to act on AWS.`,
@@ -32,6 +52,8 @@ export function operatorData(env: NodeJS.ProcessEnv = process.env): OperatorData
     ...localDataAdapters(services),
     where: 'the local portal (npm start)',
     portalUrl: services.portalUrl,
+    // The folder the dev server's mail sink writes (functions/local/start-local-portal.ts).
+    mailer: () => fileMailSink({ directory: join(dataDirectory, 'mail'), clock: systemClock, ids: randomIds }),
   };
 }
 
@@ -42,6 +64,17 @@ export async function tenantScope(data: OperatorData, tenant: string): Promise<T
   const scope = data.scopeFor(tenantId);
   if (!(await scope.tenant.get())) throw new Error(`There is no clinic with id ${tenantId} (in ${data.where}).`);
   return scope;
+}
+
+/**
+ * The clinic's own origin, for links in mails (a link's token only works there): `--origin` if given; locally the
+ * running portal; in AWS the host name the operator named the clinic by.
+ */
+export function clinicOrigin(data: OperatorData, clinic: string, origin: string | undefined): string {
+  if (origin) return new URL(origin).origin;
+  if (data.portalUrl) return data.portalUrl;
+  if (isUuid(clinic)) throw new Error('Name the clinic by its host name, or pass --origin https://<its host>.');
+  return `https://${clinic.toLowerCase()}`;
 }
 
 export const operatorClock = systemClock;

@@ -103,3 +103,10 @@ export interface BankIdClient {
   collect(orderRef: string): Promise<BankIdCollectResult>;
   cancel(orderRef: string): Promise<void>;
 }
+
+/**
+ * Where the BankID app sends the user back after a login started on this device (the order's `returnUrl`):
+ * `<origin>/bankid/retur#login=<loginId>&nonce=<nonce>`. The values are in the fragment, so they never reach a
+ * server log; the page hands them to collect, which completes the login only with the order's nonce.
+ */
+export const BANKID_RETURN_PATH = '/bankid/retur';

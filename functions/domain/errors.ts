@@ -31,10 +31,13 @@ export class NotFoundError extends PortalError {
   }
 }
 
-/** No valid session (absent, expired, revoked or forged). */
+/**
+ * No valid session (absent, expired, revoked or forged), or a failed step of a login that needs more than one (a
+ * wrong one-time code, an expired second-factor challenge): `code` says which.
+ */
 export class UnauthenticatedError extends PortalError {
-  constructor(message = 'You need to log in.') {
-    super('unauthenticated', message);
+  constructor(message = 'You need to log in.', code = 'unauthenticated') {
+    super(code, message);
   }
 }
 

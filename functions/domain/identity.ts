@@ -1,4 +1,5 @@
 import type { ImageAsset } from './invoice-basis';
+import type { SessionTimeoutSetting } from './session-policy';
 
 /** A clinic (SaaS tenant). Branding and settings grow with the admin issue. */
 export interface Tenant {
@@ -9,6 +10,8 @@ export interface Tenant {
   readonly supportText?: string;
   /** Printed on rendered documents; uploaded and checked by the admin issue. */
   readonly logo?: ImageAsset;
+  /** The clinic's own session timeouts, within bounds (./session-policy.ts); the defaults apply when absent. */
+  readonly sessionTimeouts?: SessionTimeoutSetting;
 }
 
 /** A customer company of a clinic. */
@@ -60,19 +63,31 @@ export interface BankIdIdentity {
   readonly maskedPersonalNumber: string;
 }
 
-/** A server-side session record: what makes logout and deactivation effective immediately. */
+/** Who logs in: a contact person (the portal) or a clinic administrator (the admin pages). */
+export type SessionKind = 'contact' | 'admin';
+
+/**
+ * A server-side session record: what makes logout and deactivation effective immediately. Contact and admin
+ * sessions have the same shape and live in their subject's own partition (docs/data-model.md).
+ */
 export interface Session {
   readonly id: string;
-  readonly contactId: string;
+  /** The contact's or the administrator's id (which of the two: the repository the session is kept in). */
+  readonly subjectId: string;
   readonly createdAt: string;
   readonly lastSeenAt: string;
+  /** The absolute timeout: the session ends at this instant however active it is. */
   readonly expiresAt: string;
+  /** The idle timeout in force for this session, fixed when it began (the clinic's setting then). */
+  readonly idleTimeoutMs: number;
   readonly revoked: boolean;
 }
 
 /** Who did something, for the audit trail. */
 export type Actor =
   | { readonly type: 'contact'; readonly id: string }
+  /** A clinic administrator (./clinic-admin.ts). */
+  | { readonly type: 'admin'; readonly id: string }
   | { readonly type: 'anonymous' }
   | { readonly type: 'system'; readonly id: string }
   /** The practice system, by the id of the API key it used (never the key itself). */

@@ -22,8 +22,15 @@
  *   until the window ends;
  * - at most 20 BankID starts per fixed 1-minute window. Starting a BankID order with "secure start" notifies
  *   nobody, so the limit only has to stop floods, not to be tight: an office behind one NAT address may well start
- *   a dozen logins a minute.
+ *   a dozen logins a minute;
+ * - at most 5 password-reset requests per fixed 15-minute window (every request counts: each may send a mail);
+ * - at most 20 refused set-password links (unknown, used, ended or malformed) per fixed 15-minute window. A link's
+ *   secret has 256 bits, so guessing is hopeless anyway; the limit bounds the work anyone can cause.
  * A 429 reveals nothing about accounts: it depends only on what came from that address.
+ *
+ * Per account, reset mails: at most 3 per fixed one-hour window, so that nobody can flood a
+ * contact's mailbox. A request beyond it is answered exactly like any other (202) and sends nothing, so the limit
+ * reveals nothing either; the newest link sent still works.
  */
 
 export const LOGIN_THROTTLING = {
@@ -41,7 +48,11 @@ export const LOGIN_THROTTLING = {
   ip: {
     password_failure: { limit: 20, windowSeconds: 15 * 60 },
     bankid_start: { limit: 20, windowSeconds: 60 },
+    password_reset: { limit: 5, windowSeconds: 15 * 60 },
+    password_link_failure: { limit: 20, windowSeconds: 15 * 60 },
   },
+  /** Reset mails to one account: beyond this many per window, requests are answered alike but send nothing. */
+  resetMail: { limit: 3, windowSeconds: 60 * 60 },
 } as const;
 
 /** What is counted per IP address, each in its own window. */

@@ -3,6 +3,7 @@
  * wiring in functions/runtime/ picks the adapters. Every tenant-scoped port is bound to ONE tenant when it is
  * created (see {@link TenantScopeFactory}), so use-case code cannot even express a cross-tenant read.
  */
+import type { AdminLoginChallenge, AdminPasswordIdentity, AdminStatus, ClinicAdmin } from './clinic-admin';
 import type { DocumentStatus, DownloadReceipt, InvoiceDocument, Withdrawal } from './document';
 import type {
   ApiKey,
@@ -13,10 +14,12 @@ import type {
   Membership,
   PasswordIdentity,
   Session,
+  SessionKind,
   Tenant,
 } from './identity';
 import type { InvoiceBasis } from './invoice-basis';
 import type { AccountFailures, IpThrottledAction, IpWindow } from './login-throttling';
+import type { OutgoingMail } from './mail';
 
 export interface Clock {
   now(): Date;
@@ -216,16 +219,119 @@ export interface IdempotencyStore {
   release(key: string): Promise<void>;
 }
 
+/**
+ * Server-side sessions of one kind of subject: `TenantScope.sessions` holds the contacts', `adminSessions` the
+ * administrators' (the same adapter, another partition). `subjectId` is the contact's or administrator's id.
+ */
 export interface SessionRepository {
   create(session: Session): Promise<void>;
-  get(contactId: string, sessionId: string): Promise<Session | undefined>;
-  touch(contactId: string, sessionId: string, at: Date): Promise<void>;
-  revoke(contactId: string, sessionId: string): Promise<void>;
+  get(subjectId: string, sessionId: string): Promise<Session | undefined>;
+  touch(subjectId: string, sessionId: string, at: Date): Promise<void>;
+  revoke(subjectId: string, sessionId: string): Promise<void>;
   /**
-   * Revokes every live session of the contact except `keepSessionId` (after a password change: other devices must
+   * Revokes every live session of the subject except `keepSessionId` (after a password change: other devices must
    * log in again). Returns how many it revoked; already revoked ones are left alone and not counted.
    */
-  revokeAllExcept(contactId: string, keepSessionId: string): Promise<number>;
+  revokeAllExcept(subjectId: string, keepSessionId: string): Promise<number>;
+  /** Revokes every live session of the subject (after a password reset or deactivation); returns how many. */
+  revokeAll(subjectId: string): Promise<number>;
+}
+
+/**
+ * The clinic's administrators and their login names (functions/domain/clinic-admin.ts). Login names live in their
+ * own namespace, apart from the contacts' password identities.
+ */
+export interface ClinicAdminRepository {
+  get(adminId: string): Promise<ClinicAdmin | undefined>;
+  /**
+   * Stores a new administrator together with their login name (the e-mail address, without a password yet), in one
+   * transaction: ConflictError (`admin_exists`) if an administrator of this clinic already has that address.
+   */
+  create(admin: ClinicAdmin): Promise<void>;
+  /** Login names are compared case-insensitively; the adapter normalises them. */
+  findPasswordIdentity(username: string): Promise<AdminPasswordIdentity | undefined>;
+  /** Sets the password of an existing login name; ConflictError if the name belongs to another administrator. */
+  setPasswordHash(username: string, adminId: string, passwordHash: string): Promise<void>;
+  setStatus(adminId: string, status: AdminStatus): Promise<ClinicAdmin>;
+  /**
+   * Hands out a secret for enrolment: the authenticator becomes `pending` with this sealed secret, unless it is
+   * already enrolled (ConflictError: an enrolled authenticator is never replaced by a login).
+   */
+  startTotpEnrolment(adminId: string, sealedSecret: string, at: Date): Promise<void>;
+  /**
+   * Completes enrolment with the step of the first valid code and the hashes of the first recovery codes, provided
+   * the authenticator is still pending with exactly this sealed secret; ConflictError otherwise.
+   */
+  completeTotpEnrolment(
+    adminId: string,
+    enrolment: {
+      readonly sealedSecret: string;
+      readonly acceptedStep: number;
+      readonly recoveryCodeHashes: readonly string[];
+      readonly at: Date;
+    },
+  ): Promise<void>;
+  /**
+   * Records that a code of `step` was accepted, provided no code of this step or a later one was accepted before
+   * (the replay guard, one conditional write): false if one was.
+   */
+  acceptTotpStep(adminId: string, step: number): Promise<boolean>;
+  /** Uses up one recovery code by its hash, atomically: false if it is not (or no longer) among the unused ones. */
+  useRecoveryCode(adminId: string, codeHash: string): Promise<boolean>;
+  /** Replaces every recovery code (the old ones stop working); only for an enrolled authenticator. */
+  replaceRecoveryCodes(adminId: string, codeHashes: readonly string[]): Promise<void>;
+}
+
+/** Second-factor challenges of administrators' logins, by id; each lives until `expiresAt` (TTL). */
+export interface AdminLoginChallengeRepository {
+  create(challenge: AdminLoginChallenge): Promise<void>;
+  /** The challenge, if it exists and has not expired at `now`. */
+  get(challengeId: string, now: Date): Promise<AdminLoginChallenge | undefined>;
+  /** Counts a wrong code on a live challenge; returns the new count, or undefined if the challenge is gone. */
+  recordFailure(challengeId: string, now: Date): Promise<number | undefined>;
+  /**
+   * Deletes the challenge if it is still live at `now` and belongs to `adminId`: true for exactly one caller, so a
+   * challenge completes at most one login.
+   */
+  consume(challengeId: string, adminId: string, now: Date): Promise<boolean>;
+  delete(challengeId: string): Promise<void>;
+}
+
+/** Whose password a set-password link sets: a contact person's, or a clinic administrator's. */
+export interface PasswordLinkSubject {
+  readonly kind: 'contact' | 'admin';
+  readonly id: string;
+}
+
+/**
+ * A single-use link that sets a password: sent by mail as an invitation or on a reset request. Only the SHA-256 of
+ * its 256-bit secret is stored; it works for at most 60 minutes (SECURITY.md).
+ */
+export interface PasswordLink {
+  readonly subject: PasswordLinkSubject;
+  readonly purpose: 'invitation' | 'reset';
+  readonly secretSha256: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
+/**
+ * Each subject has at most one live link: storing a new one replaces (and so invalidates) the previous one. A link
+ * is consumed atomically, so two uses of the same link cannot both succeed.
+ */
+export interface PasswordLinkRepository {
+  /** Stores the subject's link, replacing any earlier one. */
+  put(link: PasswordLink): Promise<void>;
+  /**
+   * Deletes and returns the subject's link if its secret hash matches and it has not expired at `now`; undefined
+   * otherwise (no link, another secret, expired, or already used), with nothing changed.
+   */
+  consume(subject: PasswordLinkSubject, secretSha256: string, now: Date): Promise<PasswordLink | undefined>;
+  /**
+   * The subject's link, if it has one (to check a link without consuming it). It may have ended: adapters read no
+   * clock, so the caller compares `expiresAt` with its own `now`.
+   */
+  get(subject: PasswordLinkSubject): Promise<PasswordLink | undefined>;
 }
 
 /**
@@ -244,6 +350,11 @@ export interface BankIdLoginOrder {
   readonly method: 'qr' | 'autostart';
   /** Same-device start: the nonce in the returnUrl, verified when the user comes back. */
   readonly returnNonce?: string;
+  /**
+   * Same-device start only: BankID completed the order before the user came back through the return URL. What it
+   * proved waits here — the contact it resolved to, or none (no access) — never the personal number itself.
+   */
+  readonly awaitingReturn?: { readonly contactId?: string };
   /** The record is deleted by TTL after this (BankID forgets the order within minutes anyway). */
   readonly expiresAt: string;
 }
@@ -260,6 +371,15 @@ export interface BankIdLoginOrderRepository {
  */
 export interface PersonalNumberKeys {
   keyOf(personalNumber: string): Promise<string>;
+}
+
+/**
+ * Sends mail (SES v2 in AWS; locally a mail sink that keeps each message as a file for the developer's dev page).
+ * Platform-level, not per clinic: the sender's display name says which clinic a mail comes from.
+ */
+export interface Mailer {
+  /** Resolves once the mail service has accepted the message; rejects (and nothing is sent) otherwise. */
+  send(mail: OutgoingMail): Promise<void>;
 }
 
 export interface AuditLog {
@@ -294,6 +414,11 @@ export interface LoginThrottle {
   getIpWindow(ip: string, action: IpThrottledAction, now: Date): Promise<IpWindow | undefined>;
   /** Counts one event of an address, starting a new window of `windowSeconds` if none is running. */
   countIp(ip: string, action: IpThrottledAction, now: Date, windowSeconds: number): Promise<IpWindow>;
+  /**
+   * Counts one reset mail to an account, in fixed windows like {@link countIp} (the window includes this one), so
+   * that a mailbox cannot be flooded with reset links.
+   */
+  countResetMail(subject: PasswordLinkSubject, now: Date, windowSeconds: number): Promise<IpWindow>;
 }
 
 /** Everything a request may touch, bound to one tenant. */
@@ -311,6 +436,13 @@ export interface TenantScope {
   readonly apiKeys: ApiKeyRepository;
   readonly idempotency: IdempotencyStore;
   readonly loginThrottle: LoginThrottle;
+  readonly passwordLinks: PasswordLinkRepository;
+  readonly admins: ClinicAdminRepository;
+  readonly adminChallenges: AdminLoginChallengeRepository;
+  /** Administrators' sessions: the same port as contacts' sessions, kept in the administrators' partitions. */
+  readonly adminSessions: SessionRepository;
+  /** Administrators' login throttling: the same rules, with account counters apart from the contacts'. */
+  readonly adminLoginThrottle: LoginThrottle;
 }
 
 export type TenantScopeFactory = (tenantId: string) => TenantScope;
@@ -330,14 +462,45 @@ export interface PasswordHasher {
 
 export interface SessionClaims {
   readonly tenantId: string;
-  readonly contactId: string;
+  /** The contact's or the administrator's id. */
+  readonly subjectId: string;
   readonly sessionId: string;
 }
 
+/**
+ * Signed session tokens. Each kind of session is its own audience: a token issued for a contact never verifies as an
+ * administrator's, and the other way round.
+ */
 export interface SessionTokens {
-  issue(claims: SessionClaims, expiresAt: Date): Promise<string>;
-  /** Returns the claims of a valid token, or undefined for any invalid one (expired, forged, wrong alg…). */
-  verify(token: string): Promise<SessionClaims | undefined>;
+  issue(kind: SessionKind, claims: SessionClaims, expiresAt: Date): Promise<string>;
+  /** The claims of a valid token of this kind, or undefined for any other (expired, forged, wrong alg or audience…). */
+  verify(kind: SessionKind, token: string): Promise<SessionClaims | undefined>;
+}
+
+/**
+ * Seals small secrets that the server must read again but the table must not reveal (administrators' TOTP secrets):
+ * authenticated encryption under a key kept outside the table. `associatedData` binds a sealed value to its place
+ * (e.g. clinic and administrator), so it cannot be copied to another record and opened there.
+ */
+export interface SecretCipher {
+  seal(plaintext: Uint8Array, associatedData: string): Promise<string>;
+  /** The plaintext; rejects if the sealed value was altered, sealed under another key or for other associated data. */
+  open(sealed: string, associatedData: string): Promise<Uint8Array>;
+}
+
+/** RFC 6238 time-based one-time passwords (functions/domain/clinic-admin.ts TOTP_POLICY). */
+export interface TotpAuthenticator {
+  /** A new random secret of TOTP_POLICY.secretBytes. */
+  newSecret(): Uint8Array;
+  /** What an authenticator app is given: the `otpauth://` URI (for a QR code) and the secret in base32 (to type). */
+  provisioning(secret: Uint8Array, account: { readonly issuer: string; readonly label: string }): TotpProvisioning;
+  /** The time step at which `code` is valid within the accepted window around `now`, or undefined. */
+  matchingStep(secret: Uint8Array, code: string, now: Date): number | undefined;
+}
+
+export interface TotpProvisioning {
+  readonly uri: string;
+  readonly base32Secret: string;
 }
 
 export interface RenderedPdf {

@@ -87,9 +87,27 @@ export interface BankIdStartResponse {
   readonly pollAfterMs: number;
 }
 
-/** POST /api/auth/bankid/{loginId}/collect */
+export { BANKID_RETURN_PATH } from '../domain/bankid';
+
+/** POST /api/auth/bankid/{loginId}/collect, body `{ returnNonce? }` (the nonce from the return URL, if any). */
 export type BankIdProgressResponse =
   | { readonly status: 'pending'; readonly message: BankIdMessage; readonly qrData?: string }
+  /**
+   * A login on this device was approved in the app, but it completes only where the app sends the user back
+   * (the return URL, with its nonce): a tab without the nonce — or somebody else's browser — waits here.
+   */
+  | { readonly status: 'awaiting_return' }
   | { readonly status: 'failed'; readonly message: BankIdMessage }
   | { readonly status: 'no_access' }
   | { readonly status: 'complete'; readonly profile: ProfileResponse };
+
+/** `POST /api/auth/password-reset`: always 202 with this body, whether or not the address has an account. */
+export interface PasswordResetRequestedResponse {
+  /** How long a mailed link works, in minutes (the page says so). */
+  readonly validMinutes: number;
+}
+
+/** `POST /api/auth/set-password`: the password is set; the login page is prefilled with the username. */
+export interface PasswordSetResponse {
+  readonly username: string;
+}

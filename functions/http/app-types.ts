@@ -2,12 +2,16 @@ import type { Context } from 'hono';
 import type {
   Clock,
   IdGenerator,
+  Mailer,
   PasswordHasher,
+  SecretCipher,
   SessionTokens,
   TenantDirectory,
   TenantScope,
   TenantScopeFactory,
+  TotpAuthenticator,
 } from '../domain/ports';
+import type { AdminPrincipal } from '../use-cases/admin-session';
 import type { BankIdSupport } from '../use-cases/bankid-login';
 import type { ContactPrincipal } from '../use-cases/contact-principal';
 
@@ -31,7 +35,18 @@ export interface AppDeps {
   readonly hasher: PasswordHasher;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /** Invitations and password resets. */
+  readonly mailer: Mailer;
+  /**
+   * The least time a password-reset request takes, so that known and unknown addresses answer alike (default
+   * RESET_REQUEST_MINIMUM_MS in functions/use-cases/password-links.ts); tests lower it.
+   */
+  readonly resetRequestMinimumMs?: number;
   readonly requestInfo: (c: Context) => TrustedRequestInfo;
+  /** Administrators' second factor (RFC 6238). */
+  readonly totp: TotpAuthenticator;
+  /** Seals administrators' TOTP secrets under a key kept outside the table. */
+  readonly adminSecrets: SecretCipher;
   /** Absent where BankID is not configured: its routes then answer 503 `bankid_unavailable`. */
   readonly bankId?: BankIdSupport;
 }
@@ -43,5 +58,6 @@ export interface AppEnv {
     requestInfo: TrustedRequestInfo;
     scope: TenantScope;
     principal: ContactPrincipal;
+    adminPrincipal: AdminPrincipal;
   };
 }

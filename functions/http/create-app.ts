@@ -6,6 +6,7 @@ import { errorBody, handleError } from './error-handler';
 import { resolveTenant } from './middleware/resolve-tenant';
 import { sameOriginWrites } from './middleware/same-origin-writes';
 import { securityHeaders } from './middleware/security-headers';
+import { adminAuthRoutes } from './routes/admin-auth-routes';
 import { authRoutes } from './routes/auth-routes';
 import { documentRoutes } from './routes/document-routes';
 import { publicTenantRoutes } from './routes/public-routes';
@@ -31,6 +32,7 @@ export function createApp(deps: AppDeps) {
     .use(sameOriginWrites())
     .route('/', publicTenantRoutes())
     .route('/', authRoutes(deps))
+    .route('/', adminAuthRoutes(deps))
     .route('/', documentRoutes(deps));
 
   const app = new Hono<AppEnv>();

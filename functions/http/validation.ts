@@ -56,6 +56,18 @@ export async function parseJsonBody<Schema extends z.ZodMiniType>(
   return validate(schema, body, 'request');
 }
 
+/**
+ * Like {@link parseJsonBody} for a body that may be left out: a request without a body (and without a
+ * Content-Type) is validated as `{}`; a body that is sent must be JSON.
+ */
+export async function parseOptionalJsonBody<Schema extends z.ZodMiniType>(
+  c: Context,
+  schema: Schema,
+): Promise<z.infer<Schema>> {
+  const declaresBody = c.req.header('Content-Type') !== undefined || Number(c.req.header('Content-Length') ?? 0) > 0;
+  return declaresBody ? parseJsonBody(c, schema) : validate(schema, {}, 'request');
+}
+
 /** Ids in paths are UUIDs; anything else cannot exist, so it is "not found" like any id the caller may not see. */
 export function uuidParam(value: string, what: string): string {
   if (!isUuid(value)) throw new NotFoundError(what);

@@ -3,6 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { systemClock } from '../adapters/system/system-clock-and-ids';
 import type { Clock } from '../domain/ports';
 import { escapeHtml, policyForInlineStyle } from '../http/server-rendered-html';
+import { devPageHeaders, loopbackHostOnly, refuseToRunInLambda } from './dev-page-guards';
+import { DEV_PAGE_BASE_STYLE, devPageHtml } from './dev-page-html';
 
 /*
  * ██████████████████████████████████████████████████████████████████████████████████████████████████████████████████
@@ -25,22 +27,12 @@ const REFRESH_SECONDS = 2;
 const CONTROL_TIMEOUT_MS = 5_000;
 
 /** The page's only stylesheet; admitted by the page's Content Security Policy by hash, and by nothing else. */
-export const BANKID_DEV_PAGE_STYLE = `
-:root { color-scheme: light; --ink: #1c2430; --muted: #5a6675; --line: #d9dee5; --tint: #f4f6f9; --warn: #8a4b00; }
-body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); }
-main { max-width: 72rem; margin: 0 auto; padding: 1.5rem; }
-h1 { margin: 0 0 .5rem; font-size: 1.6rem; }
-p { margin: .25rem 0; }
-.warning { color: var(--warn); font-weight: 600; }
+export const BANKID_DEV_PAGE_STYLE = `${DEV_PAGE_BASE_STYLE}
+main { max-width: 72rem; }
 .notice { margin: 1rem 0; padding: .5rem .75rem; border: 1px solid var(--line); border-radius: 6px; background: var(--tint); }
 .notice.error { border-color: var(--warn); color: var(--warn); }
-table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
-caption { text-align: left; font-weight: 600; padding-bottom: .5rem; }
-th, td { text-align: left; vertical-align: top; padding: .5rem; border-bottom: 1px solid var(--line); }
-thead th { background: var(--tint); }
 form { display: inline-flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin: 0 .5rem .25rem 0; }
 code { font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; font-size: .9em; }
-.muted { color: var(--muted); }
 `;
 
 /** The policy of every response of this app: its own stylesheet by hash, forms to itself, nothing else. */
@@ -90,9 +82,7 @@ export type DevPageNotice = { readonly kind: 'done' | 'error'; readonly key: str
  * Mount it in the dev server in front of the static frontend, whose catch-all would otherwise answer /dev/bankid.
  */
 export function bankIdDevPage(options: BankIdDevPageOptions): Hono {
-  if (process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined) {
-    throw new Error('The BankID dev page is for local development only and must never run in AWS Lambda.');
-  }
+  refuseToRunInLambda('The BankID dev page');
   const controlBase = loopbackControlUrl(options.controlUrl);
   const clock = options.clock ?? systemClock;
   const control = (path: string, init?: RequestInit) =>
@@ -100,7 +90,7 @@ export function bankIdDevPage(options: BankIdDevPageOptions): Hono {
 
   const app = new Hono();
   // `/dev/bankid/*` also matches `/dev/bankid` itself; every route of this app lies under it.
-  app.use(`${BANKID_DEV_PAGE_PATH}/*`, devPageHeaders(), loopbackHostOnly());
+  app.use(`${BANKID_DEV_PAGE_PATH}/*`, devPageHeaders(BANKID_DEV_PAGE_CSP), loopbackHostOnly('The BankID dev page'));
   app.use(`${BANKID_DEV_PAGE_PATH}/orders/*`, sameOriginFormPost(), bodyLimit({ maxSize: 4096 }));
 
   app.get(BANKID_DEV_PAGE_PATH, async (c) => {
@@ -146,11 +136,15 @@ export function bankIdDevPage(options: BankIdDevPageOptions): Hono {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(action === 'approve' ? { personalNumber } : {}),
       });
-      await response.body?.cancel();
       if (response.status === 200) {
+        const order = (await response.json()) as { returnUrl?: unknown };
         if (action === 'cancel') return backToPage(c, 'done', 'cancelled');
+        // Like the app after a login on the same device: it opens the order's return URL, here in this tab.
+        const returnUrl = typeof order.returnUrl === 'string' ? safeReturnUrl(order.returnUrl) : undefined;
+        if (returnUrl) return c.redirect(returnUrl, 303);
         return backToPage(c, 'done', 'approved', await identityIndex(control, personalNumber));
       }
+      await response.body?.cancel();
       if (response.status === 404) return backToPage(c, 'error', 'gone');
       if (response.status === 409) return backToPage(c, 'error', 'conflict');
       if (response.status === 400) return backToPage(c, 'error', 'identity');
@@ -164,6 +158,16 @@ export function bankIdDevPage(options: BankIdDevPageOptions): Hono {
   // The page owns its path: nothing below it falls through to the dev server's frontend (and its catch-all).
   app.all(`${BANKID_DEV_PAGE_PATH}/*`, (c) => c.text('Not found.', 404));
   return app;
+}
+
+/** A return URL the dev page may send the browser to: http(s) only (never `javascript:` or the like). */
+function safeReturnUrl(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The control URL, if it is plain HTTP on loopback (the simulator's control server); throws otherwise. */
@@ -183,29 +187,6 @@ function loopbackControlUrl(controlUrl: string): URL {
   url.search = '';
   url.hash = '';
   return url;
-}
-
-function devPageHeaders(): MiddlewareHandler {
-  return async function devPageHeaders(c, next) {
-    await next();
-    c.header('Content-Security-Policy', BANKID_DEV_PAGE_CSP);
-    c.header('Cache-Control', 'no-store');
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
-    c.header('X-Frame-Options', 'DENY');
-  };
-}
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** Only requests addressed to a loopback name: a rebound DNS name (evil.example → 127.0.0.1) gets nothing. */
-function loopbackHostOnly(): MiddlewareHandler {
-  return async function loopbackHostOnly(c, next) {
-    if (!LOOPBACK_HOSTS.has(new URL(c.req.url).hostname)) {
-      return c.text('The BankID dev page answers only on localhost / 127.0.0.1.', 421);
-    }
-    return next();
-  };
 }
 
 /**
@@ -301,31 +282,20 @@ export interface DevPageModel {
 export function renderBankIdDevPage(model: DevPageModel): string {
   const selected = model.selectedIdentity ?? 0;
   const refreshTarget = `${BANKID_DEV_PAGE_PATH}${model.selectedIdentity === undefined ? '' : `?som=${selected}`}`;
-  return [
-    '<!doctype html>',
-    '<html lang="sv">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="robots" content="noindex">',
+  return devPageHtml({
+    title: TITLE,
+    style: BANKID_DEV_PAGE_STYLE,
     // Reloads without the status message, keeping the identity last approved as (no JavaScript: CSP).
-    `<meta http-equiv="refresh" content="${REFRESH_SECONDS}; url=${escapeHtml(refreshTarget)}">`,
-    `<title>${escapeHtml(TITLE)}</title>`,
-    `<style>${BANKID_DEV_PAGE_STYLE}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
-    `<h1>${escapeHtml(TITLE)}</h1>`,
-    '<p>Här spelar du användaren i BankID-appen: godkänn en pågående beställning som en testperson, eller avbryt den.</p>',
-    '<p lang="en">Here you play the user in the BankID app: approve a pending order as a test person, or cancel it.</p>',
-    '<p class="warning">Endast lokal utveckling – aldrig i AWS. <span lang="en">Local development only – never in AWS.</span></p>',
-    notice(model.notice),
-    model.unavailable ? '' : orderTable(model, selected),
-    '</main>',
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+    refresh: { seconds: REFRESH_SECONDS, url: refreshTarget },
+    body: [
+      `<h1>${escapeHtml(TITLE)}</h1>`,
+      '<p>Här spelar du användaren i BankID-appen: godkänn en pågående beställning som en testperson, eller avbryt den.</p>',
+      '<p lang="en">Here you play the user in the BankID app: approve a pending order as a test person, or cancel it.</p>',
+      '<p class="warning">Endast lokal utveckling – aldrig i AWS. <span lang="en">Local development only – never in AWS.</span></p>',
+      notice(model.notice),
+      model.unavailable ? '' : orderTable(model, selected),
+    ],
+  });
 }
 
 function notice(value: DevPageNotice | undefined): string {
@@ -380,7 +350,7 @@ function orderRow(order: DevPageOrder, row: number, model: DevPageModel, selecte
   return `<tr><th scope="row"><code title="${escapeHtml(order.orderRef)}">${escapeHtml(shorten(order.orderRef, 8))}</code></th><td>${age}</td><td>${status}</td><td><code>${escapeHtml(order.kind)}</code>${visible}</td><td>${approve}${cancel}</td></tr>`;
 }
 
-/** "Åsa Öberg (19780312-****)": the name and the date of birth; the rest of the personal number stays hidden. */
+/** "Åsa Öberg (19900704-****)": the name and the date of birth; the rest of the personal number stays hidden. */
 export function identityLabel(identity: DevPageIdentity): string {
   return `${identity.givenName} ${identity.surname} (${maskPersonalNumber(identity.personalNumber)})`;
 }

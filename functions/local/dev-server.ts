@@ -28,8 +28,15 @@ Företagsportal is running at ${portal.url}  (started in ${seconds} s${portal.se
 Demo logins (clinic "Demo Företagshälsa AB"):
 ${portal.demoLogins.map((login) => `  ${login.username.padEnd(40)} ${login.password.padEnd(28)} ${login.name} — ${login.customers.join(', ')}`).join('\n')}
 
+Clinic admin: ${portal.url}/admin
+  ${portal.demoAdmin.username.padEnd(40)} ${portal.demoAdmin.password.padEnd(28)} ${portal.demoAdmin.name} — kod: se ${portal.totpDevPageUrl}
+  Provision another (first login enrols an authenticator): npm run admin -- create --host localhost --email <address> --name "<name>"
+
 BankID: choose "BankID" on the login page, then approve as one of the people above (or a stranger) on the
 simulator's page: ${portal.bankIdDevPageUrl}
+
+Mail: nothing is sent for real; invitations and password resets land on ${portal.mailDevPageUrl}
+  Try "Glömt lösenordet?" on the login page, or invite a contact: npm run contact -- invite --tenant localhost --email <address>
 
 Press Ctrl+C to stop.`);
 

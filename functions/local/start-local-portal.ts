@@ -17,6 +17,7 @@ import {
 } from '../runtime/local';
 import { BANKID_DEV_PAGE_PATH, bankIdDevPage } from './bankid-dev-page';
 import { startBankIdSimulator } from './bankid-simulator/start-bankid-simulator';
+import { MAIL_DEV_PAGE_PATH, mailDevPage } from './mail-dev-page';
 import { demoSeed } from './seed/demo-data';
 import { seedDemoClinic } from './seed/seed-demo-clinic';
 import { startDynamoDbLocal } from './services/dynamodb-local';
@@ -24,6 +25,7 @@ import { ensureTable } from './services/ensure-table';
 import { findFreePort } from './services/free-port';
 import { S3_EMULATOR_CREDENTIALS, startS3Emulator } from './services/s3-emulator';
 import { staticFrontend } from './static-frontend';
+import { TOTP_DEV_PAGE_PATH, totpDevPage } from './totp-dev-page';
 
 const TABLE_NAME = 'portal';
 const DOCUMENTS_BUCKET = 'portal-documents';
@@ -38,6 +40,11 @@ export interface LocalPortalOptions {
   readonly dataDirectory?: string;
   /** Suppresses progress output (tests). */
   readonly quiet?: boolean;
+  /**
+   * The built frontend to serve; frontend/dist when omitted. A browser test that builds its own copy passes it, so
+   * that it never serves files another test's build is rewriting.
+   */
+  readonly frontendDirectory?: string;
 }
 
 export interface DemoLogin {
@@ -51,18 +58,33 @@ export interface LocalPortal {
   readonly url: string;
   /** Where the developer approves BankID logins as a test person (the local BankID simulator's page). */
   readonly bankIdDevPageUrl: string;
+  /** Where the developer reads the mail the portal "sent" (invitations, password resets) and follows its links. */
+  readonly mailDevPageUrl: string;
   /** Where the running services are, for operator tools (`npm run apikey`, `npm run demo:push`). */
   readonly services: LocalServiceEndpoints;
   /** Resolves when every render job handed to the in-process worker so far has finished. */
   renderingIdle(): Promise<void>;
   readonly demoLogins: readonly DemoLogin[];
+  /** The demo clinic's administrator (log in at /admin; the code comes from {@link totpDevPageUrl}). */
+  readonly demoAdmin: DemoAdminLogin;
+  /** Where the developer reads the demo administrator's current TOTP code. */
+  readonly totpDevPageUrl: string;
   readonly seeded: { readonly documentsCreated: number };
   stop(): Promise<void>;
 }
 
+export interface DemoAdminLogin {
+  readonly name: string;
+  readonly username: string;
+  readonly password: string;
+  /** The demo authenticator's secret: what /dev/totp computes codes from, and browser tests too. */
+  readonly totpSecretBase32: string;
+}
+
 /**
  * 32 random bytes kept in the data folder, made on first use: the session seed (a developer stays logged in across
- * `npm start`s) and the personal-number pepper (the seeded BankID identities stay findable).
+ * `npm start`s), the personal-number pepper (the seeded BankID identities stay findable) and the key sealing
+ * administrators' TOTP secrets (enrolled authenticators keep working).
  */
 function persistentSecret(dataDirectory: string, name: string): Uint8Array {
   const file = join(dataDirectory, name);
@@ -79,13 +101,14 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
   const temporary = options.dataDirectory === undefined;
   const dataDirectory = options.dataDirectory ?? mkdtempSync(join(tmpdir(), 'foretagsportal-'));
   mkdirSync(dataDirectory, { recursive: true });
-  const frontend = staticFrontend(FRONTEND_DIST);
+  const frontend = staticFrontend(options.frontendDirectory ?? FRONTEND_DIST);
 
   log('Starting DynamoDB Local, the S3 emulator and the BankID simulator…');
   const [dynamoDb, s3, bankId] = await Promise.all([
     startDynamoDbLocal({ dataDirectory: join(dataDirectory, 'dynamodb') }),
     startS3Emulator({ directory: join(dataDirectory, 's3'), buckets: [DOCUMENTS_BUCKET] }),
-    startBankIdSimulator(),
+    // The local portal is plain http on loopback; BankID itself would take only https return URLs.
+    startBankIdSimulator({ leniency: { loopbackHttpReturnUrls: true } }),
   ]);
   const stopServices = async () => {
     await Promise.all([dynamoDb.stop(), s3.stop(), bankId.stop()]);
@@ -111,6 +134,8 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     const runtime = localRuntime({
       ...services,
       sessionSeed: persistentSecret(dataDirectory, 'session-seed'),
+      adminSecretsKey: persistentSecret(dataDirectory, 'admin-secrets-key'),
+      mailDirectory: join(dataDirectory, 'mail'),
       bankId: {
         endpoint: { baseUrl: bankId.baseUrl, caCertificatePem: bankId.caCertificatePem, ...bankId.rpCertificate },
         personalNumberPepper: persistentSecret(dataDirectory, 'personal-number-pepper'),
@@ -127,8 +152,10 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     const server = new Hono()
       .route('/', createApp(runtime.portal))
       .route('/', createIngestApp(runtime.ingest))
-      // Before the frontend, whose SPA fallback would otherwise answer /dev/bankid.
+      // Before the frontend, whose SPA fallback would otherwise answer /dev/bankid and /dev/mail.
       .route('/', bankIdDevPage({ controlUrl: bankId.controlUrl }))
+      .route('/', mailDevPage({ mails: runtime.mailSink }))
+      .route('/', totpDevPage({ admin: seed.admin, clinicName: seed.clinic.name }))
       .route('/', frontend);
     const port = options.port ?? (await findFreePort());
     const httpServer = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -144,6 +171,14 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     return {
       url,
       bankIdDevPageUrl: `${url}${BANKID_DEV_PAGE_PATH}`,
+      mailDevPageUrl: `${url}${MAIL_DEV_PAGE_PATH}`,
+      totpDevPageUrl: `${url}${TOTP_DEV_PAGE_PATH}`,
+      demoAdmin: {
+        name: seed.admin.name,
+        username: seed.admin.email,
+        password: seed.admin.password,
+        totpSecretBase32: seed.admin.totpSecretBase32,
+      },
       services,
       renderingIdle: () => runtime.renderQueue.idle(),
       seeded: { documentsCreated: seeded.documentsCreated },

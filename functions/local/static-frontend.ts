@@ -25,8 +25,18 @@ function frontendHeaders(): MiddlewareHandler {
 }
 
 /**
- * Serves the built frontend (Vite's output) like CloudFront does: files as they are, and index.html for any
- * other page path so the single-page app can route (the API keeps its own JSON 404s).
+ * Whether a path is one of the admin pages' own routes: `/admin` or an extension-less path below it (the CloudFront
+ * function SPA_FALLBACK_CODE in lib/constructs/edge-functions.ts decides alike).
+ */
+export function isAdminPagePath(path: string): boolean {
+  if (path !== '/admin' && !path.startsWith('/admin/')) return false;
+  return !path.slice(path.lastIndexOf('/') + 1).includes('.');
+}
+
+/**
+ * Serves the built frontend (Vite's output) like CloudFront does: files as they are, admin.html for the admin
+ * pages' routes, and index.html for any other page path so the single-page apps can route (the API keeps its own
+ * JSON 404s).
  */
 export function staticFrontend(distDirectory: string) {
   if (!existsSync(`${distDirectory}/index.html`)) {
@@ -39,5 +49,8 @@ export function staticFrontend(distDirectory: string) {
   return new Hono()
     .use(frontendHeaders())
     .use('*', serveStatic({ root }))
-    .get('*', serveStatic({ root, rewriteRequestPath: () => '/index.html' }));
+    .get(
+      '*',
+      serveStatic({ root, rewriteRequestPath: (path) => (isAdminPagePath(path) ? '/admin.html' : '/index.html') }),
+    );
 }

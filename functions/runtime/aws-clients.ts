@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
 export interface ClientOptions {
@@ -49,4 +50,8 @@ export function createSecretsManagerClient(options: ClientOptions): SecretsManag
 
 export function createSqsClient(options: ClientOptions): SQSClient {
   return new SQSClient(commonConfig(options));
+}
+
+export function createSesClient(options: ClientOptions): SESv2Client {
+  return new SESv2Client(commonConfig(options));
 }

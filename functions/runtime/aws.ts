@@ -10,13 +10,16 @@ import {
   isBankIdEnvironment,
 } from '../adapters/bankid/bankid-environments';
 import { lazyBankIdClient } from '../adapters/bankid/lazy-bankid-client';
+import { sesMailer } from '../adapters/mail/ses-mailer';
+import { aesGcmSecretCipher } from '../adapters/security/aes-gcm-secret-cipher';
 import { hmacPersonalNumberKeys } from '../adapters/security/hmac-personal-number-keys';
 import { joseSessionTokens, signingKeysFromSeed } from '../adapters/security/jose-session-tokens';
+import { otpauthTotp } from '../adapters/security/otpauth-totp';
 import { scryptPasswordHasher } from '../adapters/security/scrypt-password-hasher';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
 import type { AppDeps, TrustedRequestInfo } from '../http/app-types';
 import type { BankIdSupport } from '../use-cases/bankid-login';
-import { createDynamoDbClient, createS3Client, createSecretsManagerClient } from './aws-clients';
+import { createDynamoDbClient, createS3Client, createSecretsManagerClient, createSesClient } from './aws-clients';
 import { dataAdapters } from './tenant-scope';
 
 /** The Lambda environment the API stack sets (lib/stacks/api-stack.ts). */
@@ -30,6 +33,11 @@ export interface AwsEnvironment {
   readonly RENDER_MAX_RECEIVES?: string | undefined;
   /** The BankID RP credentials: JSON `{ pkcs12Base64, passphrase, caCertificatePem }`. Unset: no BankID (503). */
   readonly BANKID_SECRET_ARN?: string | undefined;
+  /**
+   * The key that seals administrators' TOTP secrets: the SHA-256 of its SecretString is the AES-256 key. Generated
+   * by the data stack; never in the table.
+   */
+  readonly ADMIN_SECRETS_KEY_ARN?: string | undefined;
   /** The personal-number pepper (its SecretString's UTF-8 bytes, at least 32). Needed with BANKID_SECRET_ARN. */
   readonly PERSONAL_NUMBER_PEPPER_ARN?: string | undefined;
   /** `test` or `production` (BankID's environments). Needed with BANKID_SECRET_ARN. */
@@ -39,6 +47,10 @@ export interface AwsEnvironment {
    * BANKID_ENVIRONMENT's base URL; the client still trusts only the CA in the BankID secret.
    */
   readonly BANKID_BASE_URL?: string | undefined;
+  /** The verified SES sender address invitations and password resets come from. */
+  readonly MAIL_FROM_ADDRESS?: string | undefined;
+  /** The SES configuration set recording bounces and complaints (optional). */
+  readonly MAIL_CONFIGURATION_SET?: string | undefined;
 }
 
 export function required(env: AwsEnvironment, name: keyof AwsEnvironment): string {
@@ -70,6 +82,7 @@ export function lambdaRequestInfo(c: Context): TrustedRequestInfo {
 export function awsDeps(env: AwsEnvironment = process.env): AppDeps {
   const region = required(env, 'AWS_REGION');
   const secretArn = required(env, 'SESSION_SECRET_ARN');
+  const adminSecretsKeyArn = required(env, 'ADMIN_SECRETS_KEY_ARN');
   const secrets = createSecretsManagerClient({ region });
   const data = awsDataAdapters(env);
   const bankId = awsBankId(env, secrets);
@@ -101,7 +114,19 @@ export function awsDeps(env: AwsEnvironment = process.env): AppDeps {
     hasher: scryptPasswordHasher(),
     clock: systemClock,
     ids: randomIds,
+    mailer: sesMailer({
+      client: createSesClient({ region }),
+      fromAddress: required(env, 'MAIL_FROM_ADDRESS'),
+      configurationSet: env.MAIL_CONFIGURATION_SET,
+    }),
     requestInfo: lambdaRequestInfo,
+    totp: otpauthTotp,
+    // Fetched at the first admin login that needs it (enrolment or a code), not at cold start.
+    adminSecrets: aesGcmSecretCipher(async () => {
+      const key = (await secrets.send(new GetSecretValueCommand({ SecretId: adminSecretsKeyArn }))).SecretString;
+      if (!key) throw new Error('The admin secrets key is empty.');
+      return new Uint8Array(createHash('sha256').update(key).digest());
+    }),
   };
 }
 

@@ -1,11 +1,14 @@
 import type { Context } from 'hono';
 import { animatedQrData } from '../adapters/bankid/animated-qr';
 import { type BankIdRpClientOptions, bankIdRpClient } from '../adapters/bankid/bankid-rp-client';
+import { type FileMailSink, fileMailSink } from '../adapters/mail/file-mail-sink';
 import { pdfLibInspector } from '../adapters/pdf/pdf-lib-inspector';
 import { createPdfmakeInvoiceRenderer } from '../adapters/pdf/pdfmake-invoice-renderer';
 import { type InProcessRenderQueue, inProcessRenderQueue } from '../adapters/queue/in-process-render-queue';
+import { aesGcmSecretCipher } from '../adapters/security/aes-gcm-secret-cipher';
 import { hmacPersonalNumberKeys } from '../adapters/security/hmac-personal-number-keys';
 import { joseSessionTokens, signingKeysFromSeed } from '../adapters/security/jose-session-tokens';
+import { otpauthTotp } from '../adapters/security/otpauth-totp';
 import { type ScryptCost, scryptPasswordHasher } from '../adapters/security/scrypt-password-hasher';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
 import type { Clock, IdGenerator, InvoiceRenderer } from '../domain/ports';
@@ -37,6 +40,13 @@ export interface LocalServiceEndpoints {
 export interface LocalDepsOptions extends LocalServiceEndpoints {
   /** 32 random bytes; the dev server keeps them in its data folder so sessions survive restarts. */
   readonly sessionSeed: Uint8Array;
+  /**
+   * The AES-256 key that seals administrators' TOTP secrets (32 bytes): the dev server keeps it in its data folder
+   * (enrolled authenticators keep working across restarts), as AWS keeps it in Secrets Manager.
+   */
+  readonly adminSecretsKey: Uint8Array;
+  /** Where the local mail sink keeps sent mail (the dev server: `<data folder>/mail`; tests: a temporary folder). */
+  readonly mailDirectory: string;
   /** Tests use a cheap cost; the dev server uses the production cost. */
   readonly passwordCost?: ScryptCost;
   readonly clock?: Clock;
@@ -55,6 +65,8 @@ export interface LocalDepsOptions extends LocalServiceEndpoints {
 /** Everything that runs locally: the portal API, the ingest API and the render worker behind its in-process queue. */
 export interface LocalRuntime {
   readonly portal: AppDeps;
+  /** The mail the portal "sent": what the dev mail page lists and tests read. */
+  readonly mailSink: FileMailSink;
   /** The one renderer of this runtime (the worker's; the demo seed renders with it too). */
   readonly renderer: InvoiceRenderer;
   readonly ingest: IngestAppDeps;
@@ -97,6 +109,7 @@ export function localRuntime(options: LocalDepsOptions): LocalRuntime {
   const data = localDataAdapters(options, clock);
   const keys = signingKeysFromSeed(options.sessionSeed);
   const renderer = options.renderer ?? createPdfmakeInvoiceRenderer();
+  const mailSink = fileMailSink({ directory: options.mailDirectory, clock, ids });
   const renderQueue = inProcessRenderQueue({
     work: (job, delivery) => renderDocument({ scopeFor: data.scopeFor, renderer, clock, ids }, job, delivery),
     ...(options.renderRetryDelayMs === undefined ? {} : { retryDelayMs: options.renderRetryDelayMs }),
@@ -119,8 +132,12 @@ export function localRuntime(options: LocalDepsOptions): LocalRuntime {
       hasher: scryptPasswordHasher(options.passwordCost),
       clock,
       ids,
+      mailer: mailSink,
       requestInfo: localRequestInfo,
+      totp: otpauthTotp,
+      adminSecrets: aesGcmSecretCipher(options.adminSecretsKey),
     },
+    mailSink,
     ingest: {
       ...data,
       queue: renderQueue,

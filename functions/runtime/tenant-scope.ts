@@ -1,6 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { dynamoDbApiKeyRepository } from '../adapters/dynamodb/dynamodb-api-key-repository';
+import {
+  dynamoDbAdminLoginChallengeRepository,
+  dynamoDbClinicAdminRepository,
+} from '../adapters/dynamodb/dynamodb-clinic-admin-repository';
 import { dynamoDbDocumentRepository } from '../adapters/dynamodb/dynamodb-document-repository';
 import { dynamoDbIdempotencyStore } from '../adapters/dynamodb/dynamodb-idempotency-store';
 import {
@@ -13,6 +17,7 @@ import {
   dynamoDbTenantRepository,
 } from '../adapters/dynamodb/dynamodb-identity-repositories';
 import { dynamoDbLoginThrottle } from '../adapters/dynamodb/dynamodb-login-throttle';
+import { dynamoDbPasswordLinkRepository } from '../adapters/dynamodb/dynamodb-password-link-repository';
 import { DynamoDbTable } from '../adapters/dynamodb/dynamodb-table';
 import { s3DocumentStore } from '../adapters/s3/s3-document-store';
 import { s3IngestStore } from '../adapters/s3/s3-ingest-store';
@@ -46,6 +51,11 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
   const apiKeys = dynamoDbApiKeyRepository(table);
   const idempotency = dynamoDbIdempotencyStore(table);
   const loginThrottle = dynamoDbLoginThrottle(table);
+  const passwordLinks = dynamoDbPasswordLinkRepository(table);
+  const admins = dynamoDbClinicAdminRepository(table);
+  const adminChallenges = dynamoDbAdminLoginChallengeRepository(table);
+  const adminSessions = dynamoDbSessionRepository(table, 'admin');
+  const adminLoginThrottle = dynamoDbLoginThrottle(table, 'admin');
   return {
     scopeFor: (tenantId) => ({
       tenantId,
@@ -61,6 +71,11 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
       apiKeys: apiKeys(tenantId),
       idempotency: idempotency(tenantId),
       loginThrottle: loginThrottle(tenantId),
+      passwordLinks: passwordLinks(tenantId),
+      admins: admins(tenantId),
+      adminChallenges: adminChallenges(tenantId),
+      adminSessions: adminSessions(tenantId),
+      adminLoginThrottle: adminLoginThrottle(tenantId),
     }),
     directory: cachedTenantDirectory(dynamoDbTenantDirectory(table), services.clock),
   };

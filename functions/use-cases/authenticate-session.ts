@@ -1,6 +1,8 @@
 import { UnauthenticatedError } from '../domain/errors';
-import type { Clock, SessionTokens, TenantScope } from '../domain/ports';
-import { type ContactPrincipal, SESSION_POLICY } from './contact-principal';
+import type { SessionKind } from '../domain/identity';
+import type { Clock, SessionClaims, SessionTokens, TenantScope } from '../domain/ports';
+import type { ContactPrincipal } from './contact-principal';
+import { sessionsOf } from './start-session';
 
 export interface AuthenticateSessionDeps {
   readonly tokens: SessionTokens;
@@ -9,29 +11,44 @@ export interface AuthenticateSessionDeps {
   readonly scope: TenantScope;
 }
 
+/** Writing lastSeenAt on every request would double the writes; a minute's precision is plenty for idle timeouts. */
+export const SESSION_TOUCH_INTERVAL_MS = 60 * 1000;
+
 /**
- * Turns a session token into a principal, or fails. The signature proves who issued the token; the session
- * record proves it is still alive (logout and deactivation revoke it at once), and the token must belong to the
- * clinic whose host the request came to.
+ * Turns a session token of one kind into its claims, or fails. The signature and audience prove who issued the token
+ * and for which kind of session; the session record proves it is still alive (logout and deactivation revoke it at
+ * once) and within its idle timeout (stored on the record when it began) and absolute timeout; and the token must
+ * belong to the clinic whose host the request came to.
  */
 export async function authenticateSession(
   deps: AuthenticateSessionDeps,
+  kind: SessionKind,
   token: string | undefined,
-): Promise<ContactPrincipal> {
+): Promise<SessionClaims> {
   const { tokens, clock, scope } = deps;
-  const claims = token ? await tokens.verify(token) : undefined;
+  const claims = token ? await tokens.verify(kind, token) : undefined;
   if (!claims || claims.tenantId !== scope.tenantId) throw new UnauthenticatedError();
 
-  const session = await scope.sessions.get(claims.contactId, claims.sessionId);
-  const now = clock.now().getTime();
+  const sessions = sessionsOf(scope, kind);
+  const session = await sessions.get(claims.subjectId, claims.sessionId);
+  const now = clock.now();
   if (!session || session.revoked) throw new UnauthenticatedError();
-  const idleFor = now - Date.parse(session.lastSeenAt);
-  if (idleFor > SESSION_POLICY.idleTimeoutMs || now >= Date.parse(session.expiresAt)) {
-    await scope.sessions.revoke(session.contactId, session.id);
+  const idleFor = now.getTime() - Date.parse(session.lastSeenAt);
+  if (idleFor > session.idleTimeoutMs || now.getTime() >= Date.parse(session.expiresAt)) {
+    await sessions.revoke(claims.subjectId, claims.sessionId);
     throw new UnauthenticatedError('Your session has ended. Please log in again.');
   }
-  if (idleFor > SESSION_POLICY.touchIntervalMs) await scope.sessions.touch(session.contactId, session.id, clock.now());
+  if (idleFor > SESSION_TOUCH_INTERVAL_MS) await sessions.touch(claims.subjectId, claims.sessionId, now);
   return claims;
+}
+
+/** A contact's session (a token of the administrators' audience is no contact session). */
+export async function authenticateContact(
+  deps: AuthenticateSessionDeps,
+  token: string | undefined,
+): Promise<ContactPrincipal> {
+  const claims = await authenticateSession(deps, 'contact', token);
+  return { tenantId: claims.tenantId, contactId: claims.subjectId, sessionId: claims.sessionId };
 }
 
 export async function logout(scope: TenantScope, principal: ContactPrincipal): Promise<void> {

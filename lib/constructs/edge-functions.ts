@@ -5,14 +5,17 @@
 
 /**
  * SPA fallback for the static-site behaviour only: a path whose last segment has no file extension is a client-side
- * route, so it is served `/index.html`. Done per behaviour rather than with distribution-wide error responses, which
- * would also turn the API's 403/404 answers into the HTML page.
+ * route, so it is served its page: `/admin.html` for `/admin` and the paths below it (the clinic administrators'
+ * pages), `/index.html` for every other. Done per behaviour rather than with distribution-wide error responses, which
+ * would also turn the API's 403/404 answers into the HTML page. (The dev server decides alike: isAdminPagePath in
+ * functions/local/static-frontend.ts.)
  */
 export const SPA_FALLBACK_CODE = `function handler(event) {
   var request = event.request;
-  var lastSegment = request.uri.substring(request.uri.lastIndexOf('/') + 1);
+  var uri = request.uri;
+  var lastSegment = uri.substring(uri.lastIndexOf('/') + 1);
   if (lastSegment.indexOf('.') === -1) {
-    request.uri = '/index.html';
+    request.uri = uri === '/admin' || uri.indexOf('/admin/') === 0 ? '/admin.html' : '/index.html';
   }
   return request;
 }`;

@@ -10,6 +10,7 @@ import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { PortalConfig } from '../config';
+import type { MailSending } from '../constructs/mail-sending';
 import { PortalFunction } from '../constructs/portal-function';
 import { RenderWorker } from '../constructs/render-worker';
 
@@ -34,6 +35,8 @@ export interface ApiStackProps extends StackProps {
   readonly bankIdCredentials: Secret;
   /** The personal-number pepper; only the API function reads it. */
   readonly personalNumberPepper: Secret;
+  /** Seals administrators' TOTP secrets; only the API function reads it. */
+  readonly adminSecretsKey: Secret;
   /** The data stack's least-privilege policy for this function (table items, documents under tenants/, secrets). */
   readonly dataAccess: IManagedPolicy;
   /** Ingest enqueues render jobs here; the render worker consumes them. */
@@ -42,6 +45,8 @@ export interface ApiStackProps extends StackProps {
   readonly ingestDataAccess: IManagedPolicy;
   /** The data stack's policy for the render worker (table, documents read/write, consuming the render queue). */
   readonly renderWorkerDataAccess: IManagedPolicy;
+  /** The SES identity and configuration set the API sends invitations and password resets through. */
+  readonly mail: MailSending;
 }
 
 /** Stateless: the API and ingest functions, the HTTP API in front of them, and the PDF render worker. */
@@ -64,12 +69,16 @@ export class ApiStack extends Stack {
         SESSION_SECRET_ARN: sessionSigningSeed.secretArn,
         BANKID_SECRET_ARN: bankIdCredentials.secretArn,
         PERSONAL_NUMBER_PEPPER_ARN: personalNumberPepper.secretArn,
+        ADMIN_SECRETS_KEY_ARN: props.adminSecretsKey.secretArn,
         BANKID_ENVIRONMENT: config.bankIdEnvironment,
+        MAIL_FROM_ADDRESS: props.mail.fromAddress,
+        MAIL_CONFIGURATION_SET: props.mail.configurationSet.configurationSetName,
       },
       logRetention: config.logRetention,
       logRemovalPolicy: config.logRemovalPolicy,
     });
     this.apiFunction.role.addManagedPolicy(props.dataAccess);
+    props.mail.grantSendEmail(this.apiFunction.role);
 
     // The names are the contract with the ingest and render worker entry files (docs/render-pipeline.md).
     this.ingestFunction = new PortalFunction(this, 'IngestFunction', {

@@ -19,7 +19,7 @@ describe('BankID identities and login orders (DynamoDB Local)', () => {
     const identity = {
       personalNumberKey: key,
       contactId: clinic.contact.contact.id,
-      maskedPersonalNumber: '19780312-****',
+      maskedPersonalNumber: '19900704-****',
     };
     await clinic.scope.contacts.putBankIdIdentity(identity);
     const otherClinic = await createClinic(portal);
@@ -33,7 +33,7 @@ describe('BankID identities and login orders (DynamoDB Local)', () => {
     const first = {
       personalNumberKey: key,
       contactId: clinic.contact.contact.id,
-      maskedPersonalNumber: '19780312-****',
+      maskedPersonalNumber: '19900704-****',
     };
     await clinic.scope.contacts.putBankIdIdentity(first);
     await clinic.scope.contacts.putBankIdIdentity(first);

@@ -22,7 +22,7 @@ import { TEST_IDENTITIES } from '../../functions/local/bankid-simulator/test-ide
 import { TestClock } from '../support/test-clock';
 
 const END_USER_IP = '203.0.113.7';
-const IDENTITY = TEST_IDENTITIES[0] ?? { personalNumber: '191212121212', givenName: 'Tolvan', surname: 'Tolvansson' };
+const IDENTITY = TEST_IDENTITIES[0] ?? { personalNumber: '199007042386', givenName: 'Anna', surname: 'Lindqvist' };
 /** Short, so that a delayed answer (injected latency) is a quick test. */
 const TIMEOUT_MS = 400;
 

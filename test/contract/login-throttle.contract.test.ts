@@ -68,11 +68,14 @@ describe('login throttle (DynamoDB Local)', () => {
       const seen = await fail(throttle, name, 2);
       await throttle.recordAccountFailure(name, NOW, { seen, forgetAfterSeconds: FORGET_SECONDS });
 
-      const stale = throttle.recordAccountFailure(name, NOW, { seen, forgetAfterSeconds: FORGET_SECONDS });
-      const startsAnew = throttle.recordAccountFailure(name, NOW, { seen: undefined, forgetAfterSeconds: 60 });
+      // Both settle before either is inspected: a rejection must never be left unobserved meanwhile.
+      const [stale, startsAnew] = await Promise.allSettled([
+        throttle.recordAccountFailure(name, NOW, { seen, forgetAfterSeconds: FORGET_SECONDS }),
+        throttle.recordAccountFailure(name, NOW, { seen: undefined, forgetAfterSeconds: 60 }),
+      ]);
 
-      await expect(stale).rejects.toBeInstanceOf(ConflictError);
-      await expect(startsAnew).rejects.toBeInstanceOf(ConflictError);
+      expect(stale).toMatchObject({ status: 'rejected', reason: expect.any(ConflictError) });
+      expect(startsAnew).toMatchObject({ status: 'rejected', reason: expect.any(ConflictError) });
       expect((await throttle.getAccount(name, NOW))?.failures).toBe(3);
     });
 
@@ -217,6 +220,23 @@ describe('login throttle (DynamoDB Local)', () => {
       expect((await throttle.getIpWindow('2001:db8:1:2:aaaa::', 'password_failure', NOW))?.count).toBe(2);
       expect(await throttle.getIpWindow('2001:db8:1:3::1', 'password_failure', NOW)).toBeUndefined();
       expect((await throttle.getIpWindow('192.0.2.7', 'password_failure', NOW))?.count).toBe(1);
+    });
+  });
+
+  describe('reset mails per account', () => {
+    it('counts reset mails per account in fixed windows, apart from other accounts, kinds and clinics', async () => {
+      const throttle = throttleFor(randomUUID());
+      const contact = { kind: 'contact', id: randomUUID() } as const;
+
+      await throttle.countResetMail(contact, NOW, 3600);
+      const second = await throttle.countResetMail(contact, at(60_000), 3600);
+      const afterTheWindow = await throttle.countResetMail(contact, at(3_600_000), 3600);
+
+      expect(second).toEqual({ count: 2, windowStart: NOW.toISOString(), windowEnd: at(3_600_000).toISOString() });
+      expect(afterTheWindow).toMatchObject({ count: 1, windowStart: at(3_600_000).toISOString() });
+      expect((await throttle.countResetMail({ kind: 'admin', id: contact.id }, NOW, 3600)).count).toBe(1);
+      expect((await throttle.countResetMail({ kind: 'contact', id: randomUUID() }, NOW, 3600)).count).toBe(1);
+      expect((await throttleFor(randomUUID()).countResetMail(contact, NOW, 3600)).count).toBe(1);
     });
   });
 

@@ -12,12 +12,13 @@ describe('session repository (DynamoDB Local)', () => {
     clinic = await createClinic(portal);
   });
 
-  const session = (contactId: string, overrides: Partial<Session> = {}): Session => ({
+  const session = (subjectId: string, overrides: Partial<Session> = {}): Session => ({
     id: randomUUID(),
-    contactId,
+    subjectId,
     createdAt: '2024-05-01T10:00:00.000Z',
     lastSeenAt: '2024-05-01T10:00:00.000Z',
     expiresAt: '2099-05-01T18:00:00.000Z',
+    idleTimeoutMs: 30 * 60_000,
     revoked: false,
     ...overrides,
   });
@@ -46,6 +47,23 @@ describe('session repository (DynamoDB Local)', () => {
     await expect(sessions.revokeAllExcept(contactId, kept.id)).resolves.toBe(0);
   });
 
+  it('revokes every live session of the contact with revokeAll, and no other contact’s', async () => {
+    const contactId = clinic.contact.contact.id;
+    const sessions = clinic.scope.sessions;
+    const live = Array.from({ length: 2 }, () => session(contactId));
+    const alreadyRevoked = session(contactId, { revoked: true });
+    const otherContacts = session(clinic.otherCustomersContact.contact.id);
+    for (const each of [...live, alreadyRevoked, otherContacts]) await sessions.create(each);
+
+    await expect(sessions.revokeAll(contactId)).resolves.toBe(2);
+
+    for (const each of live) await expect(sessions.get(contactId, each.id)).resolves.toMatchObject({ revoked: true });
+    await expect(sessions.get(clinic.otherCustomersContact.contact.id, otherContacts.id)).resolves.toMatchObject({
+      revoked: false,
+    });
+    await expect(sessions.revokeAll(contactId)).resolves.toBe(0);
+  });
+
   it('touches only this clinic’s sessions, and copes with a contact without any', async () => {
     const otherClinic = await createClinic(portal);
     const contactId = clinic.contact.contact.id;
@@ -55,5 +73,21 @@ describe('session repository (DynamoDB Local)', () => {
     await expect(clinic.scope.sessions.revokeAllExcept(contactId, randomUUID())).resolves.toBe(0);
 
     await expect(otherClinic.scope.sessions.get(contactId, elsewhere.id)).resolves.toMatchObject({ revoked: false });
+  });
+
+  it('keeps administrators’ sessions apart from contacts’: same ids, other partition, revoked separately', async () => {
+    const subjectId = clinic.contact.contact.id;
+    const contactSession = session(subjectId);
+    const adminSession = session(subjectId, { id: contactSession.id, idleTimeoutMs: 15 * 60_000 });
+    await clinic.scope.sessions.create(contactSession);
+    await clinic.scope.adminSessions.create(adminSession);
+
+    await expect(clinic.scope.adminSessions.revokeAll(subjectId)).resolves.toBe(1);
+
+    await expect(clinic.scope.sessions.get(subjectId, contactSession.id)).resolves.toEqual(contactSession);
+    await expect(clinic.scope.adminSessions.get(subjectId, adminSession.id)).resolves.toEqual({
+      ...adminSession,
+      revoked: true,
+    });
   });
 });

@@ -2,15 +2,13 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPortal, startLocalPortal } from '../../functions/local/start-local-portal';
-import { launchChromium } from '../support/browser';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalPortal } from '../../functions/local/start-local-portal';
+import { useBrowserPortal } from '../support/browser-portal';
 import { pdfText } from '../support/pdf-text';
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
-const viteConfig = join(repositoryRoot, 'frontend/vite.config.ts');
 const screenshotPath = join(repositoryRoot, 'docs/screenshots/document-list.png');
 /** The README's screenshot is rewritten only on request, so that running the tests never dirties the tree. */
 const updateScreenshots = process.env.UPDATE_SCREENSHOTS === '1';
@@ -18,20 +16,19 @@ const updateScreenshots = process.env.UPDATE_SCREENSHOTS === '1';
 type DemoLogin = LocalPortal['demoLogins'][number];
 
 describe('the portal in a browser', () => {
-  let portal: LocalPortal;
-  let browser: Browser;
+  // The one browser suite that builds into frontend/dist, as `npm start` does; the others build copies of their own.
+  const { portal, newPage } = useBrowserPortal({
+    name: 'portal',
+    buildInto: 'frontend/dist',
+    contextOptions: { acceptDownloads: true, timezoneId: 'Europe/Stockholm' },
+  });
   let downloadDirectory: string;
   let contact: DemoLogin;
   let company: string;
 
   beforeAll(async () => {
-    await build({ configFile: viteConfig, mode: 'production', logLevel: 'warn' });
-    [portal, browser, downloadDirectory] = await Promise.all([
-      startLocalPortal({ quiet: true }),
-      launchChromium(),
-      mkdtemp(join(tmpdir(), 'portal-e2e-downloads-')),
-    ]);
-    const firstLogin = portal.demoLogins[0];
+    downloadDirectory = await mkdtemp(join(tmpdir(), 'portal-e2e-downloads-'));
+    const firstLogin = portal().demoLogins[0];
     const firstCompany = firstLogin?.customers[0];
     if (!firstLogin || !firstCompany) {
       throw new Error('The local portal seeded no demo login with a customer company.');
@@ -41,39 +38,13 @@ describe('the portal in a browser', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await portal?.stop();
     if (downloadDirectory) {
       await rm(downloadDirectory, { recursive: true, force: true });
     }
   });
 
-  // The site is served under the production Content-Security-Policy; the build must never trip it.
-  const cspViolations: string[] = [];
-  afterEach(() => {
-    expect(cspViolations).toEqual([]);
-    cspViolations.length = 0;
-  });
-
-  /** A fresh browser profile per story: no cookies or storage carried over. */
-  async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({
-      acceptDownloads: true,
-      locale: 'sv-SE',
-      timezoneId: 'Europe/Stockholm',
-      viewport: { width: 1280, height: 800 },
-    });
-    const page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error' && message.text().includes('Content Security Policy')) {
-        cspViolations.push(message.text());
-      }
-    });
-    return { context, page };
-  }
-
   async function openPortal(page: Page): Promise<void> {
-    await page.goto(portal.url);
+    await page.goto(portal().url);
     await page.getByRole('heading', { name: 'Logga in', level: 1 }).waitFor();
   }
 
@@ -137,7 +108,7 @@ describe('the portal in a browser', () => {
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     await expect(pdfText(pdf)).resolves.toContain(invoiceNumber);
     await firstStatus.getByText('Hämtad').waitFor();
-    expect(page.url()).toBe(new URL('/', portal.url).href);
+    expect(page.url()).toBe(new URL('/', portal().url).href);
 
     await page.reload();
     const reloaded = await documentTable(page);
@@ -199,7 +170,7 @@ describe('the portal in a browser', () => {
 
     // The "phone": the local BankID simulator's page, in a browser of its own.
     const phone = await newPage();
-    await phone.page.goto(portal.bankIdDevPageUrl);
+    await phone.page.goto(portal().bankIdDevPageUrl);
     const order = phone.page.getByRole('row').filter({ has: phone.page.getByRole('button', { name: /^Godkänn/ }) });
     await expect(order.count()).resolves.toBe(1);
     const testPerson = order.getByLabel('Testperson');
@@ -217,14 +188,49 @@ describe('the portal in a browser', () => {
     await context.close();
   });
 
-  it('a contact of two companies switches between their lists', async () => {
-    const accountant = portal.demoLogins.find((login) => login.customers.length > 1);
+  it('a contact logs in with BankID on this device: the app returns to the portal, and both tabs are logged in', async () => {
+    const { context, page } = await newPage();
+    await openPortal(page);
+
+    await page.getByRole('button', { name: 'BankID på den här enheten' }).click();
+    await page.getByRole('status').getByText('Starta BankID-appen.').waitFor();
+
+    // The "app" on this device: the simulator's page in a tab of the same browser. Approving opens the order's
+    // return URL there, as the BankID app does; that tab completes the login with the return's nonce.
+    const app = await context.newPage();
+    await app.goto(portal().bankIdDevPageUrl);
+    const order = app.getByRole('row').filter({ has: app.getByRole('button', { name: /^Godkänn/ }) });
+    const testPerson = order.getByLabel('Testperson');
+    const anna = await testPerson.locator('option', { hasText: contact.name }).getAttribute('value');
+    await testPerson.selectOption(anna ?? '');
+    await order.getByRole('button', { name: 'Godkänn som vald person' }).click();
+
+    await documentTable(app);
+    // The nonce is taken out of the address bar at once.
+    expect(new URL(app.url()).pathname).toBe('/');
+    expect(app.url()).not.toContain('nonce');
+    // The tab that started the login learns that this browser is now logged in.
+    await documentTable(page);
+    await expect(page.locator('#account').textContent()).resolves.toContain(contact.name);
+    await context.close();
+  });
+
+  it('a contact of two companies picks one after login, and switches between their lists', async () => {
+    const accountant = portal().demoLogins.find((login) => login.customers.length > 1);
     const [firstCompany, secondCompany] = accountant?.customers ?? [];
     if (!accountant || !firstCompany || !secondCompany) {
       throw new Error('The demo data has no contact with two customer companies.');
     }
     const { context, page } = await newPage();
     await logIn(page, accountant.password, accountant);
+    await page.getByRole('heading', { name: 'Välj företag', level: 1 }).waitFor();
+    const offered = await page.getByRole('list').getByRole('button').allTextContents();
+    expect([...offered].sort()).toEqual([...accountant.customers].sort());
+
+    await page.getByRole('button', { name: firstCompany }).click();
+    await page.getByRole('table', { name: `Fakturaunderlag för ${firstCompany}, nyaste först` }).waitFor();
+    // The choice holds for this tab: a reload goes straight to the list.
+    await page.reload();
     await page.getByRole('table', { name: `Fakturaunderlag för ${firstCompany}, nyaste först` }).waitFor();
 
     await page.getByLabel('Företag', { exact: true }).selectOption({ label: secondCompany });

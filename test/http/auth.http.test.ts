@@ -1,11 +1,13 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_POLICY } from '../../functions/use-cases/contact-principal';
+import { sessionTimeoutsFor } from '../../functions/domain/session-policy';
 import { readAuditEvents } from '../support/audit-events';
 import { type ClinicFixture, clientFor, createClinic, createTestPortal } from '../support/test-portal';
 
 const portal = createTestPortal();
+/** The defaults: a clinic without a setting of its own (per-clinic values: session-timeouts.http.test.ts). */
+const SESSION_POLICY = sessionTimeoutsFor('contact', undefined);
 let clinic: ClinicFixture;
 
 beforeAll(async () => {

@@ -24,8 +24,8 @@ let simulator: BankIdSimulator;
 let portal: TestPortal;
 let clinic: ClinicFixture;
 
-const ANNA: SimulatedIdentity = { personalNumber: '197803129829', givenName: 'Anna', surname: 'Åberg' };
-const STRANGER: SimulatedIdentity = { personalNumber: '196209189833', givenName: 'Åke', surname: 'Söderström' };
+const ANNA: SimulatedIdentity = { personalNumber: '199007042386', givenName: 'Anna', surname: 'Åberg' };
+const STRANGER: SimulatedIdentity = { personalNumber: '195210092218', givenName: 'Åke', surname: 'Söderström' };
 
 interface Started {
   loginId: string;
@@ -77,8 +77,12 @@ function browser(fixture: ClinicFixture = clinic) {
       expect(response.status).toBe(201);
       return (await response.json()) as Started;
     },
-    async collect(loginId: string) {
-      const response = await post(`/api/auth/bankid/${loginId}/collect`);
+    /** A poll; `returnNonce` makes it the page the BankID app sent the user back to. */
+    async collect(loginId: string, returnNonce?: string) {
+      const response = await post(
+        `/api/auth/bankid/${loginId}/collect`,
+        returnNonce === undefined ? undefined : { returnNonce },
+      );
       return {
         status: response.status,
         cookie: response.headers.get('Set-Cookie'),
@@ -137,17 +141,108 @@ describe('BankID login with a QR code on another device', () => {
 });
 
 describe('BankID login on this device (autostart)', () => {
-  it('hands out the autostart token and completes when the app approves', async () => {
+  /** The app approves as `identity` and "opens" the order's return URL: what it hands the page it opens. */
+  function approveAndReturn(autoStartToken: string | undefined, identity: SimulatedIdentity) {
+    const { orderRef } = simulator.control.openAutostart(autoStartToken ?? '', identity);
+    const approved = simulator.control.approve(orderRef);
+    const returnUrl = new URL(approved.returnUrl ?? '');
+    const fragment = new URLSearchParams(returnUrl.hash.slice(1));
+    return { returnUrl, loginId: fragment.get('login') ?? '', nonce: fragment.get('nonce') ?? '' };
+  }
+
+  it('gives BankID a return URL on the clinic’s host with the login and a nonce in its fragment', async () => {
     const user = browser();
     const started = await user.start('autostart');
     expect(started.autoStartToken).toMatch(/^[0-9a-f-]{36}$/u);
     expect(started).not.toHaveProperty('qrData');
     expect(started.message.id).toBe('RFA13');
 
-    const { orderRef } = simulator.control.openAutostart(started.autoStartToken ?? '', ANNA);
-    simulator.control.approve(orderRef);
+    const back = approveAndReturn(started.autoStartToken, ANNA);
 
-    expect((await user.collect(started.loginId)).body.status).toBe('complete');
+    expect(`${back.returnUrl.origin}${back.returnUrl.pathname}`).toBe(`${clinic.origin}/bankid/retur`);
+    expect(back.returnUrl.search).toBe('');
+    expect(back.loginId).toBe(started.loginId);
+    expect(back.nonce).toMatch(/^[0-9a-f-]{36}$/u);
+    expect(JSON.stringify(started)).not.toContain(back.nonce);
+  });
+
+  it('completes on the page the app returns to, with the nonce', async () => {
+    const user = browser();
+    const started = await user.start('autostart');
+    const back = approveAndReturn(started.autoStartToken, ANNA);
+
+    const done = await user.collect(back.loginId, back.nonce);
+
+    expect(done.body).toMatchObject({ status: 'complete', profile: { contact: { id: clinic.contact.contact.id } } });
+    expect(done.cookie).toMatch(/^__Host-session=/u);
+    expect((await user.collect(started.loginId)).status).toBe(404);
+  });
+
+  it('keeps a tab without the nonce waiting after the approval, and lets the return finish the login', async () => {
+    const startingTab = browser();
+    const started = await startingTab.start('autostart');
+    const back = approveAndReturn(started.autoStartToken, ANNA);
+
+    const waiting = await startingTab.collect(started.loginId);
+    const stillWaiting = await startingTab.collect(started.loginId);
+    const returnedTab = browser();
+    const done = await returnedTab.collect(back.loginId, back.nonce);
+
+    expect(waiting.body).toEqual({ status: 'awaiting_return' });
+    expect(stillWaiting.body).toEqual({ status: 'awaiting_return' });
+    expect(waiting.cookie).toBeNull();
+    expect(done.body).toMatchObject({ status: 'complete', profile: { contact: { id: clinic.contact.contact.id } } });
+    expect(done.cookie).toMatch(/^__Host-session=/u);
+  });
+
+  it('logs nobody in for whoever passed their autostart token to somebody else', async () => {
+    const attacker = browser();
+    const started = await attacker.start('autostart');
+    // The victim's app opens with the attacker's token, approves, and opens the return URL on the victim's device.
+    approveAndReturn(started.autoStartToken, ANNA);
+
+    const polls = [await attacker.collect(started.loginId), await attacker.collect(started.loginId)];
+
+    expect(polls.map((poll) => poll.body.status)).toEqual(['awaiting_return', 'awaiting_return']);
+    expect(polls.map((poll) => poll.cookie)).toEqual([null, null]);
+  });
+
+  it('ends the login on a return with another nonce, and audits it', async () => {
+    const user = browser();
+    const started = await user.start('autostart');
+    const back = approveAndReturn(started.autoStartToken, ANNA);
+
+    const forged = await user.collect(back.loginId, crypto.randomUUID());
+
+    expect(forged.body).toMatchObject({ status: 'failed', message: { id: 'RFA22' } });
+    expect(forged.cookie).toBeNull();
+    expect((await user.collect(back.loginId, back.nonce)).status).toBe(404);
+    const events = await readAuditEvents(clinic.tenantId, portal.clock.now().toISOString().slice(0, 7));
+    expect(
+      events.some((event) => event.action === 'login.bankid' && event.details?.reason === 'return_nonce_mismatch'),
+    ).toBe(true);
+  });
+
+  it('refuses a nonce on a QR login (it has none) and a nonce that is no UUID', async () => {
+    const user = browser();
+    const qr = await user.start('qr');
+    const autostart = await user.start('autostart');
+
+    const onQr = await user.collect(qr.loginId, crypto.randomUUID());
+    const malformed = await user.collect(autostart.loginId, 'not-a-nonce');
+
+    expect(onQr.body).toMatchObject({ status: 'failed' });
+    expect(malformed.status).toBe(400);
+    expect((await user.collect(autostart.loginId)).body.status).toBe('pending');
+  });
+
+  it('tells a stranger who returns from the app that they have no access', async () => {
+    const user = browser();
+    const started = await user.start('autostart');
+    const back = approveAndReturn(started.autoStartToken, STRANGER);
+
+    expect((await user.collect(started.loginId)).body).toEqual({ status: 'awaiting_return' });
+    expect((await user.collect(back.loginId, back.nonce)).body).toEqual({ status: 'no_access' });
   });
 });
 
@@ -166,7 +261,7 @@ describe('BankID login that does not end in a session', () => {
   it('refuses a deactivated contact like a stranger', async () => {
     const fixture = await createClinic(portal);
     const inactive = await fixture.addContact([fixture.customer], 'deactivated');
-    const identity = { ...STRANGER, personalNumber: '197305309853' };
+    const identity = { ...STRANGER, personalNumber: '197203702399' };
     await linkBankId(fixture, inactive, identity);
     const user = browser(fixture);
     const started = await user.start('qr');

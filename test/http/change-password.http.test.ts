@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Contact } from '../../functions/domain/identity';
 import { startSession } from '../../functions/use-cases/start-session';
 import { readAuditEvents } from '../support/audit-events';
 import { type ClinicFixture, clientFor, createClinic, createTestPortal } from '../support/test-portal';
@@ -145,13 +143,7 @@ describe('POST /api/me/password', () => {
   });
 
   it('answers 409 no_password for a contact who logs in with BankID only', async () => {
-    const contact: Contact = {
-      id: randomUUID(),
-      name: 'Bengt BankID',
-      email: `bankid-${randomUUID().slice(0, 8)}@example.se`,
-      status: 'active',
-    };
-    await clinic.scope.contacts.put(contact);
+    const contact = await clinic.addContactWithoutPassword('Bengt BankID');
     const session = await startSession(
       { scope: clinic.scope, tokens: portal.deps.tokens, clock: portal.clock, ids: portal.deps.ids },
       contact,

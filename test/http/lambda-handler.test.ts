@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,9 +8,13 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { aesGcmSecretCipher } from '../../functions/adapters/security/aes-gcm-secret-cipher';
+import { totpSecretFromBase32 } from '../../functions/adapters/security/otpauth-totp';
 import { randomIds, systemClock } from '../../functions/adapters/system/system-clock-and-ids';
+import { totpSealContext } from '../../functions/use-cases/admin-login';
 import { createApiKey } from '../../functions/use-cases/ingest/manage-api-keys';
 import { esbuildOptionsFor } from '../../lib/constructs/lambda-bundling';
+import { addAdmin } from '../support/admin-fixture';
 import { readAuditEvents } from '../support/audit-events';
 import { type ClinicFixture, createClinic, createTestPortal } from '../support/test-portal';
 
@@ -21,6 +25,8 @@ import { type ClinicFixture, createClinic, createTestPortal } from '../support/t
  */
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:session-seed';
 const secretString = randomBytes(48).toString('base64url');
+/** The stand-in answers every secret with `secretString`; this one seals administrators' TOTP secrets. */
+const ADMIN_SECRETS_KEY_ARN = 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:admin-secrets-key';
 let secretsManager: Server;
 const secretRequests: Array<{ target: string | undefined; body: string }> = [];
 let clinic: ClinicFixture;
@@ -65,7 +71,9 @@ beforeAll(async () => {
     TABLE_NAME: emulators.tableName,
     DOCUMENTS_BUCKET: emulators.bucket,
     SESSION_SECRET_ARN: SECRET_ARN,
+    ADMIN_SECRETS_KEY_ARN,
     RENDER_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/000000000000/render',
+    MAIL_FROM_ADDRESS: 'no-reply@portal.example.se',
   });
   clinic = await createClinic(createTestPortal());
   handler = ((await import('../../functions/lambda/api')) as { handler: Handler }).handler;
@@ -177,6 +185,29 @@ describe('the API Lambda handler', () => {
     expect(response.statusCode).toBe(404);
     expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'not_found' } });
     expect(JSON.parse(known.body)).toEqual({ name: 'Testkliniken AB' });
+  });
+
+  it("seals an administrator's TOTP secret under the key from Secrets Manager, fetched at the first enrolment", async () => {
+    const fixture = await addAdmin(createTestPortal(), clinic, { enrolled: false });
+    const asked = () => secretRequests.filter((request) => request.body.includes(ADMIN_SECRETS_KEY_ARN)).length;
+    const before = asked();
+
+    const login = await handler(
+      apiGatewayEvent('POST', '/api/admin/auth/login', {
+        body: { username: fixture.username, password: fixture.password },
+      }),
+      {},
+    );
+
+    expect(login.statusCode).toBe(200);
+    const { enrolment } = JSON.parse(login.body) as { enrolment: { secret: string } };
+    const stored = await clinic.scope.admins.get(fixture.admin.id);
+    const sealed = stored?.totp.state === 'pending' ? stored.totp.sealedSecret : '';
+    // The key is the SHA-256 of the secret's string, as functions/runtime/aws.ts derives it.
+    const key = createHash('sha256').update(secretString).digest();
+    const opened = await aesGcmSecretCipher(key).open(sealed, totpSealContext(clinic.tenantId, fixture.admin.id));
+    expect(Buffer.from(opened)).toEqual(Buffer.from(totpSecretFromBase32(enrolment.secret)));
+    expect(asked() - before).toBe(1);
   });
 });
 

@@ -16,9 +16,12 @@ const CONTRACT: Record<Exclude<keyof AwsEnvironment, 'AWS_REGION'>, readonly str
   RENDER_MAX_RECEIVES: ['RenderWorker'],
   BANKID_SECRET_ARN: ['ApiFunction'],
   PERSONAL_NUMBER_PEPPER_ARN: ['ApiFunction'],
+  ADMIN_SECRETS_KEY_ARN: ['ApiFunction'],
   BANKID_ENVIRONMENT: ['ApiFunction'],
   // For tests and staging only: no stack points a function at another BankID than its environment's.
   BANKID_BASE_URL: [],
+  MAIL_FROM_ADDRESS: ['ApiFunction'],
+  MAIL_CONFIGURATION_SET: ['ApiFunction'],
 };
 
 describe('the API stack', () => {

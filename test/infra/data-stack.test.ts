@@ -126,8 +126,8 @@ describe('the data stack', () => {
     // Act
     const resources = statefulTypes.flatMap((type) => Object.values(data.findResources(type)));
 
-    // Assert: the table, two buckets (documents, access logs), three secrets (session seed, BankID, pepper)
-    expect(resources).toHaveLength(6);
+    // Assert: the table, two buckets (documents, access logs), four secrets (session seed, BankID, pepper, admin key)
+    expect(resources).toHaveLength(7);
     for (const resource of resources) {
       expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     }

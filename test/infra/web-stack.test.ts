@@ -142,6 +142,19 @@ describe('the web stack', () => {
     // Act / Assert
     expect(runEdgeFunction(SPA_FALLBACK_CODE, route).uri).toBe('/index.html');
     expect(runEdgeFunction(SPA_FALLBACK_CODE, file).uri).toBe('/assets/index-3f2a.js');
+    // The admin pages are a page of their own: /admin and the extension-less paths below it.
+    const served = (uri: string) => runEdgeFunction(SPA_FALLBACK_CODE, { uri, headers: {} }).uri;
+    expect(['/admin', '/admin/', '/admin/satt-losenord'].map(served)).toEqual([
+      '/admin.html',
+      '/admin.html',
+      '/admin.html',
+    ]);
+    expect(['/administration', '/satt-losenord', '/admin.html', '/admin/logo.svg'].map(served)).toEqual([
+      '/index.html',
+      '/index.html',
+      '/admin.html',
+      '/admin/logo.svg',
+    ]);
     expect(distributionConfig(web).CustomErrorResponses).toBeUndefined();
     web.hasResourceProperties('AWS::CloudFront::Function', {
       FunctionCode: SPA_FALLBACK_CODE,

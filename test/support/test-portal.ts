@@ -1,6 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
+import type { FileMailSink } from '../../functions/adapters/mail/file-mail-sink';
 import type { InProcessRenderQueue } from '../../functions/adapters/queue/in-process-render-queue';
+import type { ScryptCost } from '../../functions/adapters/security/scrypt-password-hasher';
 import type { InvoiceDocument } from '../../functions/domain/document';
 import type { Contact, Customer } from '../../functions/domain/identity';
 import type { InvoiceRenderer, TenantScope } from '../../functions/domain/ports';
@@ -46,6 +51,8 @@ export interface TestPortal {
   /** The in-process render worker's queue: `await renderQueue.idle()` waits until rendering is done. */
   readonly renderQueue: InProcessRenderQueue;
   readonly clock: TestClock;
+  /** Every mail the portal sent (the real local mail sink, in a temporary folder of this portal's own). */
+  readonly mailSink: FileMailSink;
 }
 
 /**
@@ -53,7 +60,12 @@ export interface TestPortal {
  * `renderer` replaces the PDF renderer (fault-injection tests wrap the real one).
  */
 export function createTestPortal(
-  options: { readonly renderer?: InvoiceRenderer; readonly bankIdSimulator?: BankIdSimulator } = {},
+  options: {
+    readonly renderer?: InvoiceRenderer;
+    readonly bankIdSimulator?: BankIdSimulator;
+    /** Password hashing cost; the cheap TEST_PASSWORD_COST unless a test needs hashing to dominate (timing tests). */
+    readonly passwordCost?: ScryptCost;
+  } = {},
 ): TestPortal {
   const emulators = inject('emulators');
   const clock = new TestClock();
@@ -64,7 +76,9 @@ export function createTestPortal(
     s3Credentials: S3_EMULATOR_CREDENTIALS,
     documentsBucket: emulators.bucket,
     sessionSeed: randomBytes(32),
-    passwordCost: TEST_PASSWORD_COST,
+    adminSecretsKey: randomBytes(32),
+    mailDirectory: mkdtempSync(join(tmpdir(), 'portal-test-mail-')),
+    passwordCost: options.passwordCost ?? TEST_PASSWORD_COST,
     clock,
     renderRetryDelayMs: 0,
     ...(options.renderer ? { renderer: options.renderer } : {}),
@@ -87,6 +101,7 @@ export function createTestPortal(
     ingestApp: createIngestApp(runtime.ingest),
     renderQueue: runtime.renderQueue,
     clock,
+    mailSink: runtime.mailSink,
   };
 }
 
@@ -111,6 +126,8 @@ export interface ClinicFixture {
     overrides?: Partial<InvoiceDocument>,
   ): Promise<{ document: InvoiceDocument; pdf: Uint8Array }>;
   addContact(customers: readonly Customer[], status?: Contact['status']): Promise<ClinicContact>;
+  /** An active contact without a password login: one who logs in with BankID only, or is yet to be invited. */
+  addContactWithoutPassword(name: string, customers?: readonly Customer[]): Promise<Contact>;
 }
 
 export async function createClinic(portal: TestPortal, name = 'Testkliniken AB'): Promise<ClinicFixture> {
@@ -136,21 +153,35 @@ export async function createClinic(portal: TestPortal, name = 'Testkliniken AB')
   const customer = await makeCustomer('Åkeriet i Väst AB');
   const otherCustomer = await makeCustomer('Öresunds Städ AB');
 
+  const putContact = async (contact: Contact, customers: readonly Customer[]) => {
+    await scope.contacts.put(contact);
+    for (const member of customers) {
+      await scope.contacts.putMembership({ contactId: contact.id, customerId: member.id, customerName: member.name });
+    }
+  };
   const addContact = async (customers: readonly Customer[], status: Contact['status'] = 'active') => {
     const id = randomUUID();
     const username = `kontakt-${id.slice(0, 8)}@example.se`;
     const password = `ett-långt-lösenord-${id.slice(0, 6)}`;
     const contact: Contact = { id, name: `Anna Åberg ${id.slice(0, 4)}`, email: username, status };
-    await scope.contacts.put(contact);
+    await putContact(contact, customers);
     await scope.contacts.putPasswordIdentity({
       username,
       contactId: id,
       passwordHash: await deps.hasher.hash(password),
     });
-    for (const member of customers) {
-      await scope.contacts.putMembership({ contactId: id, customerId: member.id, customerName: member.name });
-    }
     return { contact, username, password };
+  };
+  const addContactWithoutPassword = async (contactName: string, customers: readonly Customer[] = []) => {
+    const id = randomUUID();
+    const contact: Contact = {
+      id,
+      name: contactName,
+      email: `utan-losenord-${id.slice(0, 8)}@example.se`,
+      status: 'active',
+    };
+    await putContact(contact, customers);
+    return contact;
   };
 
   let invoiceCounter = 0;
@@ -208,6 +239,7 @@ export async function createClinic(portal: TestPortal, name = 'Testkliniken AB')
     otherCustomersContact: await addContact([otherCustomer]),
     addDocument,
     addContact,
+    addContactWithoutPassword,
   };
 }
 

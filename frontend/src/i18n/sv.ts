@@ -32,6 +32,45 @@ export const sv = {
     loggedOut: 'Du är nu utloggad.',
     passwordHeading: 'Logga in med användarnamn och lösenord',
     otherMethod: 'eller',
+    forgotPassword: 'Glömt lösenordet?',
+    passwordSet: 'Ditt lösenord är sparat. Logga in med ditt nya lösenord.',
+  },
+
+  forgotPassword: {
+    title: 'Glömt lösenordet?',
+    intro:
+      'Skriv e-postadressen som du loggar in med. Vi skickar ett mejl med en länk där du väljer ett nytt lösenord.',
+    email: 'E-postadress',
+    submit: 'Skicka länk',
+    submitting: 'Skickar …',
+    missingEmail: 'Fyll i din e-postadress.',
+    invalidEmail: 'Skriv en hel e-postadress, till exempel namn@foretag.se.',
+    sent: (minutes: number): string =>
+      `Om adressen finns hos oss har vi skickat ett mejl med en länk. Länken fungerar i ${minutes} minuter.`,
+    sentHint: 'Hittar du inget mejl? Titta i skräpposten, eller kontrollera adressen och försök igen.',
+    tryAnotherAddress: 'Försök med en annan adress',
+    tooManyRequests: 'Du har bett om för många länkar. Vänta en stund och försök sedan igen.',
+    backToLogin: 'Tillbaka till inloggningen',
+  },
+
+  setPassword: {
+    title: 'Välj lösenord',
+    intro:
+      'Välj ett lösenord som du inte använder någon annanstans. En mening som bara du känner till är lätt att komma ihåg och svår att gissa – siffror och specialtecken behövs inte.',
+    newPassword: 'Nytt lösenord',
+    hint: 'Minst 15 tecken.',
+    show: 'Visa lösenord',
+    hide: 'Dölj lösenord',
+    submit: 'Spara lösenord',
+    submitting: 'Sparar …',
+    missingPassword: 'Fyll i ett nytt lösenord.',
+    rejected: 'Lösenordet går inte att använda:',
+    rejectedFallback: 'Lösenordet uppfyller inte reglerna. Välj ett längre lösenord.',
+    linkInvalid: 'Länken har redan använts eller gått ut. Begär en ny.',
+    linkMalformed: 'Länken är ofullständig. Öppna den igen från mejlet, eller begär en ny.',
+    requestNewLink: 'Begär en ny länk',
+    tooManyAttempts: 'För många försök. Vänta en stund och försök sedan igen.',
+    notSaved: 'Lösenordet kunde inte sparas. Kontakta mottagningen.',
   },
 
   bankId: {
@@ -51,7 +90,16 @@ export const sv = {
     chooseAgain: 'Välj ett annat sätt',
     noAccess: 'Du har inget konto i den här portalen. Kontakta din företagshälsa.',
     expired: 'Inloggningen med BankID är inte längre giltig. Försök igen.',
+    awaitingReturn: 'Legitimeringen är klar i BankID-appen. Inloggningen slutförs i fönstret som appen öppnade.',
+    returning: 'Välkommen tillbaka från BankID-appen. Inloggningen slutförs …',
     unavailable: 'Inloggning med BankID går inte att använda här. Logga in med användarnamn och lösenord.',
+  },
+
+  companyChoice: {
+    title: 'Välj företag',
+    intro: (name: string): string =>
+      `Välkommen, ${name}! Du är kontaktperson för flera företag. Vilket vill du se fakturaunderlag för?`,
+    switchLater: 'Du kan byta företag när som helst i listan över fakturaunderlag.',
   },
 
   documents: {

@@ -1,4 +1,3 @@
-import qrcode from 'qrcode-generator';
 import {
   ApiError,
   api,
@@ -10,19 +9,26 @@ import {
 } from '../api';
 import { h, replaceChildren, svg } from '../dom';
 import { messages } from '../i18n';
+import { drawQrCode } from '../qr-code';
 
 /** Never poll faster than this, whatever the server says (BANKID.md: about every 2 s). */
 const MIN_POLL_MS = 1000;
 /** Polls that may fail on the network in a row (a moment without coverage) before the login is given up. */
 const MAX_NETWORK_FAILURES = 3;
-/** The white border a QR code needs around it to be found by a camera (ISO/IEC 18004: four modules). */
-const QR_QUIET_ZONE = 4;
+
+/** What the BankID app's return URL brings back (`#login=…&nonce=…`, see BANKID_RETURN_PATH). */
+export interface BankIdReturn {
+  readonly loginId: string;
+  readonly nonce: string;
+}
 
 export interface BankIdLoginOptions {
   /** The same callback as the password login's: the session cookie is set, `session` is the contact's profile. */
   readonly onLoggedIn: (session: Session) => void;
   /** The portal has no BankID (503 bankid_unavailable): the login page then offers the password only. */
   readonly onUnavailable: () => void;
+  /** This page is where the BankID app sent the user back to: carry on with that login at once. */
+  readonly returned?: BankIdReturn;
 }
 
 interface PendingLogin {
@@ -31,6 +37,17 @@ interface PendingLogin {
   readonly pollAfterMs: number;
   /** The QR code's `<svg>`, redrawn with every frame the polls bring; absent for a start on this device. */
   readonly qr: SVGElement | undefined;
+  /** Only on the page the app returned to: the nonce that lets this page complete the login. */
+  readonly returnNonce?: string;
+}
+
+/** Reads a return URL's fragment (`#login=<uuid>&nonce=<uuid>`); undefined for anything else. */
+export function parseBankIdReturn(fragment: string): BankIdReturn | undefined {
+  const parameters = new URLSearchParams(fragment.replace(/^#/u, ''));
+  const loginId = parameters.get('login');
+  const nonce = parameters.get('nonce');
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
+  return loginId && nonce && uuid.test(loginId) && uuid.test(nonce) ? { loginId, nonce } : undefined;
 }
 
 /**
@@ -128,7 +145,7 @@ export function bankIdLoginSection(options: BankIdLoginOptions): HTMLElement {
     polling = true;
     let progress: BankIdProgress;
     try {
-      progress = await api.bankId.collect(login.loginId);
+      progress = await api.bankId.collect(login.loginId, login.returnNonce);
     } catch (error) {
       if (current !== generation) {
         return;
@@ -139,6 +156,9 @@ export function bankIdLoginSection(options: BankIdLoginOptions): HTMLElement {
         return;
       }
       stop();
+      if (login.method === 'autostart' && (await loggedInElsewhere(generation))) {
+        return;
+      }
       showFailed(login.method, collectErrorText(error));
       return;
     }
@@ -163,6 +183,11 @@ export function bankIdLoginSection(options: BankIdLoginOptions): HTMLElement {
         }
         schedule(login.pollAfterMs);
         return;
+      case 'awaiting_return':
+        // Approved in the app; the login completes in the tab the app opens, and this one learns of it then.
+        setStatus('info', t.awaitingReturn);
+        schedule(login.pollAfterMs);
+        return;
       case 'failed':
         stop();
         showFailed(login.method, bankIdText(progress.message));
@@ -178,6 +203,20 @@ export function bankIdLoginSection(options: BankIdLoginOptions): HTMLElement {
         return;
     }
   };
+
+  /**
+   * A login on this device may be completed by another tab of this browser (the one the app opened): then this
+   * tab's order is gone, but the session cookie is there. Shows the documents in that case.
+   */
+  async function loggedInElsewhere(stoppedAt: number): Promise<boolean> {
+    const session = await api.getSession().catch(() => null);
+    // The user may have started something else meanwhile; then that wins.
+    if (!session || stoppedAt !== generation || !element.isConnected) {
+      return false;
+    }
+    options.onLoggedIn(session);
+    return true;
+  }
 
   function onPageHide(): void {
     // The page is closing or going into the back/forward cache: end the order, and come back to the choice.
@@ -341,48 +380,30 @@ export function bankIdLoginSection(options: BankIdLoginOptions): HTMLElement {
     setStatus('error', text);
   }
 
-  showChoice(undefined);
+  if (options.returned) {
+    // Back from the app: no choice to make, the login just needs finishing (or shows why it cannot be).
+    pending = {
+      loginId: options.returned.loginId,
+      method: 'autostart',
+      pollAfterMs: MIN_POLL_MS * 2,
+      qr: undefined,
+      returnNonce: options.returned.nonce,
+    };
+    showSameDevice(undefined);
+    setStatus('info', t.returning);
+    window.addEventListener('pagehide', onPageHide);
+    document.addEventListener('visibilitychange', onVisibilityChange);
+    schedule(0);
+  } else {
+    showChoice(undefined);
+  }
   return element;
 }
 
 /**
- * Draws a QR code into `target` as one path of dark modules on a white square, with the quiet zone. Only
- * attributes — no inline style — so the Content-Security-Policy is kept.
- */
-export function drawQrCode(target: SVGElement, data: string): void {
-  // Level L: the least dense code for the data (about 110 characters), which phone cameras read most easily.
-  const code = qrcode(0, 'L');
-  code.addData(data, 'Byte');
-  code.make();
-  const modules = code.getModuleCount();
-  const size = modules + 2 * QR_QUIET_ZONE;
-  let path = '';
-  for (let row = 0; row < modules; row += 1) {
-    let column = 0;
-    while (column < modules) {
-      if (!code.isDark(row, column)) {
-        column += 1;
-        continue;
-      }
-      const start = column;
-      while (column < modules && code.isDark(row, column)) {
-        column += 1;
-      }
-      path += `M${start + QR_QUIET_ZONE} ${row + QR_QUIET_ZONE}h${column - start}v1h${start - column}z`;
-    }
-  }
-  target.setAttribute('viewBox', `0 0 ${size} ${size}`);
-  replaceChildren(
-    target,
-    svg('rect', { width: size, height: size, fill: '#ffffff' }),
-    svg('path', { d: path, fill: '#000000' }),
-  );
-}
-
-/**
  * The link that opens the BankID app on this device (BANKID.md, "Same device"): BankID's universal link on phones
- * and tablets, the `bankid:` scheme on computers. `redirect=null`: the user comes back by themselves; the page
- * learns the result from collect, never from the return.
+ * and tablets, the `bankid:` scheme on computers. `redirect=null`: where the app returns is the order's returnUrl,
+ * set by the server (BankID prefers it to a redirect in the link); the login is completed by collect on that page.
  */
 export function autoStartUrl(autoStartToken: string, mobile: boolean = isMobileDevice()): string {
   const query = `autostarttoken=${encodeURIComponent(autoStartToken)}&redirect=null`;

@@ -1,12 +1,11 @@
 import { ApiError, api, type CustomerSummary, type Session, type Tenant } from '../api';
+import { chosenCompany, rememberChosenCompany } from '../chosen-company';
 import { h, replaceChildren } from '../dom';
 import { messages } from '../i18n';
 import { type DocumentRow, type DocumentsTable, documentsTable } from './documents-table';
 import type { View } from './view';
 
 const PAGE_SIZE = 50;
-/** Remembers the chosen company across reloads in this tab. Holds only a random id. */
-const SELECTED_CUSTOMER_KEY = 'foretagsportal.customerId';
 
 export interface DocumentsViewOptions {
   readonly session: Session;
@@ -29,7 +28,7 @@ export function documentsView(options: DocumentsViewOptions): View {
     replaceChildren(content, h('p', { class: 'message message-info' }, t.noCustomers));
   }
 
-  let customer = rememberedCustomer(session.customers) ?? firstCustomer;
+  let customer = chosenCompany(session.customers) ?? firstCustomer;
   let table: DocumentsTable | undefined;
   let nextCursor: string | undefined;
   // Responses to an older request (e.g. before switching company) are ignored.
@@ -165,7 +164,7 @@ export function documentsView(options: DocumentsViewOptions): View {
 
   function switchTo(selected: CustomerSummary): void {
     customer = selected;
-    rememberCustomer(selected.id);
+    rememberChosenCompany(selected.id);
     void loadFirstPage(selected);
   }
 
@@ -214,21 +213,4 @@ function customerPicker(
 
 function errorText(error: unknown, fallback: string): string {
   return error instanceof ApiError && error.code === 'network_error' ? messages.networkError : fallback;
-}
-
-function rememberedCustomer(customers: readonly CustomerSummary[]): CustomerSummary | undefined {
-  try {
-    const id = sessionStorage.getItem(SELECTED_CUSTOMER_KEY);
-    return customers.find((customer) => customer.id === id);
-  } catch {
-    return undefined;
-  }
-}
-
-function rememberCustomer(id: string): void {
-  try {
-    sessionStorage.setItem(SELECTED_CUSTOMER_KEY, id);
-  } catch {
-    // Storage can be unavailable (private mode, policies); the choice then lasts until reload.
-  }
 }

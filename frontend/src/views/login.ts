@@ -1,14 +1,22 @@
 import { ApiError, api, type Session } from '../api';
 import { h, replaceChildren } from '../dom';
+import { loginCard } from '../forms';
 import { messages } from '../i18n';
-import { bankIdLoginSection } from './bankid-login';
+import { passwordLoginForm } from '../password-login-form';
+import { type BankIdReturn, bankIdLoginSection } from './bankid-login';
 import type { Notice, View } from './view';
 
 const NOTICE_DELAY_MS = 100;
 
 export interface LoginViewOptions {
   readonly notice?: Notice;
+  /** Prefills the username (after a new password was set) and puts the cursor in the password field. */
+  readonly username?: string;
+  /** "Glömt lösenordet?", with what was typed as username so far. */
+  readonly onForgotPassword: (username: string) => void;
   readonly onLoggedIn: (session: Session) => void;
+  /** Back from the BankID app through the return URL: the BankID section carries on with that login. */
+  readonly bankIdReturn?: BankIdReturn;
 }
 
 /**
@@ -27,6 +35,8 @@ export function loginView(options: LoginViewOptions): View {
   const clearMessage = (): void => replaceChildren(messageRegion);
 
   const passwordSection = passwordLoginSection({
+    ...(options.username === undefined ? {} : { username: options.username }),
+    onForgotPassword: options.onForgotPassword,
     onLoggedIn: options.onLoggedIn,
     showError: (text) => showMessage('error', text),
     clearMessage,
@@ -34,6 +44,7 @@ export function loginView(options: LoginViewOptions): View {
   const separator = h('p', { class: 'login-separator' }, h('span', {}, t.otherMethod));
   const bankIdSection = bankIdLoginSection({
     onLoggedIn: options.onLoggedIn,
+    ...(options.bankIdReturn ? { returned: options.bankIdReturn } : {}),
     onUnavailable: () => {
       // This portal has no BankID: the password is the only way in, and the page says so once.
       bankIdSection.remove();
@@ -43,9 +54,7 @@ export function loginView(options: LoginViewOptions): View {
     },
   });
 
-  const element = h(
-    'section',
-    { class: 'card login-card', 'aria-labelledby': 'login-heading' },
+  const element = loginCard(
     heading,
     h('p', { class: 'lead' }, t.intro),
     messageRegion,
@@ -59,6 +68,9 @@ export function loginView(options: LoginViewOptions): View {
     element,
     focusTarget: heading,
     onMount: () => {
+      if (options.username !== undefined) {
+        passwordSection.querySelector<HTMLInputElement>('input[type="password"]')?.focus();
+      }
       const { notice } = options;
       if (notice) {
         // A live region announces changes only once assistive technology knows the region; give it a moment.
@@ -69,6 +81,8 @@ export function loginView(options: LoginViewOptions): View {
 }
 
 interface PasswordLoginOptions {
+  readonly username?: string;
+  readonly onForgotPassword: (username: string) => void;
   readonly onLoggedIn: (session: Session) => void;
   readonly showError: (text: string) => void;
   readonly clearMessage: () => void;
@@ -76,75 +90,21 @@ interface PasswordLoginOptions {
 
 function passwordLoginSection(options: PasswordLoginOptions): HTMLElement {
   const t = messages.login;
-  const username = h('input', {
-    id: 'login-username',
-    name: 'username',
-    type: 'text',
-    autocomplete: 'username',
-    autocapitalize: 'none',
-    spellcheck: 'false',
-    required: true,
+  const { form, username } = passwordLoginForm({
+    idPrefix: 'login',
+    usernameType: 'text',
+    username: options.username,
+    texts: t,
+    showError: options.showError,
+    clearMessage: options.clearMessage,
+    send: async (typedUsername, password) => options.onLoggedIn(await api.login(typedUsername, password)),
+    errorText: loginErrorText,
   });
-  const password = h('input', {
-    id: 'login-password',
-    name: 'password',
-    type: 'password',
-    autocomplete: 'current-password',
-    required: true,
-  });
-  const submit = h('button', { type: 'submit', class: 'button button-primary button-block' }, t.submit);
 
-  // Validation messages come from our own Swedish texts, not from the browser's (which follow the browser language).
-  const form = h(
-    'form',
-    { class: 'login-form', novalidate: true },
-    field('login-username', t.username, username),
-    field('login-password', t.password, password),
-    submit,
-  );
-
-  const setInvalid = (input: HTMLInputElement, invalid: boolean): void => {
-    if (invalid) {
-      input.setAttribute('aria-invalid', 'true');
-    } else {
-      input.removeAttribute('aria-invalid');
-    }
-  };
-
-  form.addEventListener('submit', async (event) => {
+  const forgotPassword = h('a', { href: '/glomt-losenord', class: 'text-link' }, t.forgotPassword);
+  forgotPassword.addEventListener('click', (event) => {
     event.preventDefault();
-    if (submit.disabled) {
-      return;
-    }
-    const missing = [username, password].filter((input) => input.value.trim() === '');
-    for (const input of [username, password]) {
-      setInvalid(input, missing.includes(input));
-    }
-    const firstMissing = missing[0];
-    if (firstMissing) {
-      options.showError(t.missingFields);
-      firstMissing.focus();
-      return;
-    }
-
-    options.clearMessage();
-    submit.disabled = true;
-    submit.textContent = t.submitting;
-    form.setAttribute('aria-busy', 'true');
-    try {
-      const session = await api.login(username.value.trim(), password.value);
-      options.onLoggedIn(session);
-    } catch (error) {
-      const credentialsRejected = error instanceof ApiError && error.code === 'invalid_credentials';
-      setInvalid(username, credentialsRejected);
-      setInvalid(password, credentialsRejected);
-      options.showError(loginErrorText(error));
-      submit.disabled = false;
-      submit.textContent = t.submit;
-      form.removeAttribute('aria-busy');
-      password.focus();
-      password.select();
-    }
+    options.onForgotPassword(username.value.trim());
   });
 
   return h(
@@ -152,11 +112,8 @@ function passwordLoginSection(options: PasswordLoginOptions): HTMLElement {
     { class: 'login-method login-password', 'aria-labelledby': 'password-heading' },
     h('h2', { id: 'password-heading' }, t.passwordHeading),
     form,
+    h('p', { class: 'form-footer' }, forgotPassword),
   );
-}
-
-function field(id: string, label: string, input: HTMLInputElement): HTMLElement {
-  return h('div', { class: 'field' }, h('label', { for: id }, label), input);
 }
 
 function loginErrorText(error: unknown): string {

@@ -6,6 +6,7 @@ import type {
   Membership,
   PasswordIdentity,
   Session,
+  SessionKind,
   Tenant,
 } from '../../domain/identity';
 import type {
@@ -149,40 +150,22 @@ async function revokeSession(table: DynamoDbTable, key: ItemKey): Promise<void> 
     });
 }
 
+/**
+ * Sessions of contacts (in the contact's partition) or of administrators (in the administrator's), by `kind`: the
+ * same records and rules for both.
+ */
 export const dynamoDbSessionRepository =
-  (table: DynamoDbTable) =>
-  (tenantId: string): SessionRepository => ({
-    async create(session) {
-      await table.put(
-        {
-          ...session,
-          ...keys.session(tenantId, session.contactId, session.id),
-          expiresAtEpoch: epochSeconds(session.expiresAt),
-        },
-        { expression: 'attribute_not_exists(PK)' },
-      );
-    },
-    async get(contactId, sessionId) {
-      const item = await table.get(keys.session(tenantId, contactId, sessionId), { consistent: true });
-      return item ? withoutKeys<Session>(item) : undefined;
-    },
-    async touch(contactId, sessionId, at) {
-      await table
-        .update(
-          keys.session(tenantId, contactId, sessionId),
-          { expression: 'SET lastSeenAt = :at', values: { ':at': at.toISOString() } },
-          { expression: 'attribute_exists(PK)' },
-        )
-        .catch((error: unknown) => {
-          // A session that vanished (TTL or logout) between check and touch is simply not touched.
-          if (!(error instanceof ConflictError)) throw error;
-        });
-    },
-    async revoke(contactId, sessionId) {
-      await revokeSession(table, keys.session(tenantId, contactId, sessionId));
-    },
-    async revokeAllExcept(contactId, keepSessionId) {
-      const { PK } = keys.contact(tenantId, contactId);
+  (table: DynamoDbTable, kind: SessionKind = 'contact') =>
+  (tenantId: string): SessionRepository => {
+    const sessionKey = (subjectId: string, sessionId: string) =>
+      kind === 'admin'
+        ? keys.adminSession(tenantId, subjectId, sessionId)
+        : keys.session(tenantId, subjectId, sessionId);
+    const subjectKey = (subjectId: string) =>
+      kind === 'admin' ? keys.admin(tenantId, subjectId) : keys.contact(tenantId, subjectId);
+    /** Revokes the subject's live sessions, all of them or all but one; returns how many it revoked. */
+    async function revokeLiveSessions(subjectId: string, keepSessionId: string | undefined): Promise<number> {
+      const { PK } = subjectKey(subjectId);
       const live: Session[] = [];
       let startKey: Record<string, unknown> | undefined;
       do {
@@ -197,11 +180,48 @@ export const dynamoDbSessionRepository =
         live.push(...page.items.map((item) => withoutKeys<Session>(item)).filter((session) => !session.revoked));
         startKey = page.lastEvaluatedKey;
       } while (startKey);
-      const others = live.filter((session) => session.id !== keepSessionId);
-      await Promise.all(others.map((session) => revokeSession(table, keys.session(tenantId, contactId, session.id))));
-      return others.length;
-    },
-  });
+      const revoked = live.filter((session) => session.id !== keepSessionId);
+      await Promise.all(revoked.map((session) => revokeSession(table, sessionKey(subjectId, session.id))));
+      return revoked.length;
+    }
+    return {
+      async create(session) {
+        await table.put(
+          {
+            ...session,
+            ...sessionKey(session.subjectId, session.id),
+            expiresAtEpoch: epochSeconds(session.expiresAt),
+          },
+          { expression: 'attribute_not_exists(PK)' },
+        );
+      },
+      async get(subjectId, sessionId) {
+        const item = await table.get(sessionKey(subjectId, sessionId), { consistent: true });
+        return item ? withoutKeys<Session>(item) : undefined;
+      },
+      async touch(subjectId, sessionId, at) {
+        await table
+          .update(
+            sessionKey(subjectId, sessionId),
+            { expression: 'SET lastSeenAt = :at', values: { ':at': at.toISOString() } },
+            { expression: 'attribute_exists(PK)' },
+          )
+          .catch((error: unknown) => {
+            // A session that vanished (TTL or logout) between check and touch is simply not touched.
+            if (!(error instanceof ConflictError)) throw error;
+          });
+      },
+      async revoke(subjectId, sessionId) {
+        await revokeSession(table, sessionKey(subjectId, sessionId));
+      },
+      revokeAll(subjectId) {
+        return revokeLiveSessions(subjectId, undefined);
+      },
+      revokeAllExcept(subjectId, keepSessionId) {
+        return revokeLiveSessions(subjectId, keepSessionId);
+      },
+    };
+  };
 
 export const dynamoDbAuditLog =
   (table: DynamoDbTable) =>

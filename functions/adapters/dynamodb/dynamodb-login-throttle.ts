@@ -1,8 +1,9 @@
 import { ConflictError } from '../../domain/errors';
+import type { SessionKind } from '../../domain/identity';
 import type { AccountFailures, IpWindow } from '../../domain/login-throttling';
 import type { LoginThrottle } from '../../domain/ports';
 import { ConcurrentWriteError, type DynamoDbTable, type Expression, type Item } from './dynamodb-table';
-import { keys } from './keys';
+import { type ItemKey, keys } from './keys';
 
 /** A window may end or a counter be reset between two writes; then the write is tried again, a few times. */
 const WRITE_ATTEMPTS = 3;
@@ -51,14 +52,48 @@ async function unlessConditionFails<T>(write: () => Promise<T>): Promise<T | und
   }
 }
 
+/** Counts one event in the fixed window stored under `key`, starting a new window if none is running. */
+async function countInWindow(table: DynamoDbTable, key: ItemKey, now: Date, windowSeconds: number): Promise<IpWindow> {
+  const nowEpoch = { ':nowEpoch': epochSeconds(now) };
+  for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt += 1) {
+    // Usually the window is running: count in it.
+    const counted = await unlessConditionFails(() =>
+      table.updateAndGet(
+        key,
+        { expression: 'ADD #count :one', values: { ':one': 1 }, names: { '#count': 'count' } },
+        { expression: 'expiresAtEpoch > :nowEpoch', values: nowEpoch },
+      ),
+    );
+    if (counted) return ipWindow(counted);
+    // None is running (or it ended): start one, unless a parallel request just did.
+    const started = await unlessConditionFails(() =>
+      table.updateAndGet(
+        key,
+        {
+          expression: 'SET #count = :one, windowStart = :start, expiresAtEpoch = :end',
+          // Whole seconds, rounded down: the window may be a fraction of a second short, but a 429 never
+          // asks anyone to wait longer than the window (60 s stays "1 minute").
+          values: { ':one': 1, ':start': now.toISOString(), ':end': epochSeconds(now) + windowSeconds },
+          names: { '#count': 'count' },
+        },
+        { expression: ABSENT_OR_EXPIRED, values: nowEpoch },
+      ),
+    );
+    if (started) return ipWindow(started);
+  }
+  throw new ConflictError('Other requests keep starting throttling windows for this counter; try again.');
+}
+
 /**
  * Login throttling counters of one clinic (docs/data-model.md, pattern 21): `T#<t>#THROTTLE#account#<username>` /
  * `COUNTER` and `T#<t>#THROTTLE#ip#<network>` / `COUNTER#<action>`, each an UpdateItem with `ADD` and a TTL.
+ * `accounts` picks whose login names are counted (administrators' under `admin-account`); the per-address windows
+ * are the clinic's, shared by every kind of login from that address.
  */
 export const dynamoDbLoginThrottle =
-  (table: DynamoDbTable) =>
+  (table: DynamoDbTable, accounts: SessionKind = 'contact') =>
   (tenantId: string): LoginThrottle => {
-    const accountKey = (username: string) => keys.throttleAccount(tenantId, username);
+    const accountKey = (username: string) => keys.throttleAccount(tenantId, username, accounts);
 
     return {
       async getAccount(username, now) {
@@ -135,36 +170,12 @@ export const dynamoDbLoginThrottle =
         return item && isLive(item, now) ? ipWindow(item) : undefined;
       },
 
-      async countIp(ip, action, now, windowSeconds) {
-        const key = keys.throttleIp(tenantId, ip, action);
-        const nowEpoch = { ':nowEpoch': epochSeconds(now) };
-        for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt += 1) {
-          // Usually the window is running: count in it.
-          const counted = await unlessConditionFails(() =>
-            table.updateAndGet(
-              key,
-              { expression: 'ADD #count :one', values: { ':one': 1 }, names: { '#count': 'count' } },
-              { expression: 'expiresAtEpoch > :nowEpoch', values: nowEpoch },
-            ),
-          );
-          if (counted) return ipWindow(counted);
-          // None is running (or it ended): start one, unless a parallel request just did.
-          const started = await unlessConditionFails(() =>
-            table.updateAndGet(
-              key,
-              {
-                expression: 'SET #count = :one, windowStart = :start, expiresAtEpoch = :end',
-                // Whole seconds, rounded down: the window may be a fraction of a second short, but a 429 never
-                // asks anyone to wait longer than the window (60 s stays "1 minute").
-                values: { ':one': 1, ':start': now.toISOString(), ':end': epochSeconds(now) + windowSeconds },
-                names: { '#count': 'count' },
-              },
-              { expression: ABSENT_OR_EXPIRED, values: nowEpoch },
-            ),
-          );
-          if (started) return ipWindow(started);
-        }
-        throw new ConflictError('Other requests keep starting throttling windows for this address; try again.');
+      countIp(ip, action, now, windowSeconds) {
+        return countInWindow(table, keys.throttleIp(tenantId, ip, action), now, windowSeconds);
+      },
+
+      countResetMail(subject, now, windowSeconds) {
+        return countInWindow(table, keys.throttleResetMail(tenantId, subject), now, windowSeconds);
       },
     };
   };

@@ -163,6 +163,28 @@ export class DynamoDbTable {
     );
   }
 
+  /**
+   * Deletes the item if the condition holds and returns it as it was; undefined if the condition failed (or the item
+   * was absent), with nothing deleted. One request, so two parallel callers can never both get the same item.
+   */
+  async deleteIfAndGet(key: ItemKey, condition: Expression): Promise<Item | undefined> {
+    try {
+      const result = await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: marshall(key),
+          ConditionExpression: condition.expression,
+          ...placeholders(condition),
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return result.Attributes ? unmarshall(result.Attributes) : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
   async query(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>, startKey?: Item): Promise<QueryPage> {
     const result = await this.client.send(
       new QueryCommand({

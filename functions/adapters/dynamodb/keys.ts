@@ -10,7 +10,9 @@
 
 import { createHash } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
+import type { SessionKind } from '../../domain/identity';
 import type { IpThrottledAction } from '../../domain/login-throttling';
+import type { PasswordLinkSubject } from '../../domain/ports';
 
 export interface ItemKey {
   readonly PK: string;
@@ -46,6 +48,7 @@ function hashedPart(name: string, value: string): string {
 const tenant = (tenantId: string) => `T#${part('tenant id', tenantId)}`;
 const contactPartition = (tenantId: string, contactId: string) =>
   `${tenant(tenantId)}#CONTACT#${part('contact id', contactId)}`;
+const adminPartition = (tenantId: string, adminId: string) => `${tenant(tenantId)}#ADMIN#${part('admin id', adminId)}`;
 const customerPartition = (tenantId: string, customerId: string) =>
   `${tenant(tenantId)}#C#${part('customer id', customerId)}`;
 
@@ -138,6 +141,23 @@ export const keys = {
   }),
   sessionPrefix: 'SESSION#',
 
+  /** A clinic administrator; their sessions share the partition, as a contact's do. */
+  admin: (tenantId: string, adminId: string): ItemKey => ({ PK: adminPartition(tenantId, adminId), SK: 'PROFILE' }),
+  adminSession: (tenantId: string, adminId: string, sessionId: string): ItemKey => ({
+    PK: adminPartition(tenantId, adminId),
+    SK: `SESSION#${part('session id', sessionId)}`,
+  }),
+  /** An administrator's login name: its own namespace, so an admin and a contact may share an e-mail address. */
+  adminPasswordIdentity: (tenantId: string, username: string): ItemKey => ({
+    PK: `${tenant(tenantId)}#LOGIN#admin-password#${part('username', normaliseUsername(username))}`,
+    SK: 'IDENTITY',
+  }),
+  /** The second step of an administrator's login, by its random id; deleted by TTL. */
+  adminLoginChallenge: (tenantId: string, challengeId: string): ItemKey => ({
+    PK: `${tenant(tenantId)}#ADMIN-CHALLENGE#${part('challenge id', challengeId)}`,
+    SK: 'CHALLENGE',
+  }),
+
   document: (tenantId: string, customerId: string, documentId: string): ItemKey => ({
     PK: customerPartition(tenantId, customerId),
     SK: `DOC#${part('document id', documentId)}`,
@@ -195,16 +215,31 @@ export const keys = {
 
   /**
    * Consecutive failed logins of one username (normalised like the identity, and kept whether or not the username
-   * exists, so that unknown usernames are throttled exactly like real ones).
+   * exists, so that unknown usernames are throttled exactly like real ones). Administrators' login names are
+   * counted apart (`admin-account`): failing as a contact never delays or locks the administrator of that address.
    */
-  throttleAccount: (tenantId: string, username: string): ItemKey => ({
-    PK: `${tenant(tenantId)}#THROTTLE#account#${part('username', normaliseUsername(username))}`,
+  throttleAccount: (tenantId: string, username: string, kind: SessionKind = 'contact'): ItemKey => ({
+    PK: `${tenant(tenantId)}#THROTTLE#${kind === 'admin' ? 'admin-account' : 'account'}#${part('username', normaliseUsername(username))}`,
     SK: 'COUNTER',
+  }),
+  /** The reset mails sent to one account (a contact or an administrator) in the current window. */
+  throttleResetMail: (tenantId: string, subject: PasswordLinkSubject): ItemKey => ({
+    PK: `${tenant(tenantId)}#THROTTLE#${part('subject kind', subject.kind)}#${part('subject id', subject.id)}`,
+    SK: 'COUNTER#reset_mail',
   }),
   /** One address's (network's, see {@link throttledNetwork}) count of one action in the current window. */
   throttleIp: (tenantId: string, ip: string, action: IpThrottledAction): ItemKey => ({
     PK: `${tenant(tenantId)}#THROTTLE#ip#${part('IP address', throttledNetwork(ip))}`,
     SK: `COUNTER#${part('throttled action', action)}`,
+  }),
+
+  /**
+   * The one live set-password link of an account (a contact or an administrator): a new link overwrites the item,
+   * which is how a newer link invalidates the older one. Holds the SHA-256 of the link's secret, never the secret.
+   */
+  passwordLink: (tenantId: string, subject: PasswordLinkSubject): ItemKey => ({
+    PK: `${tenant(tenantId)}#PWLINK#${part('subject kind', subject.kind)}#${part('subject id', subject.id)}`,
+    SK: 'LINK',
   }),
 
   /** Audit events, one partition per tenant and month so that a busy clinic spreads its writes over time. */

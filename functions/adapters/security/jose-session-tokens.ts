@@ -1,9 +1,17 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { type JWTHeaderParameters, jwtVerify, SignJWT } from 'jose';
+import type { SessionKind } from '../../domain/identity';
 import type { SessionClaims, SessionTokens } from '../../domain/ports';
 
 const ISSUER = 'foretagsportal';
-const AUDIENCE = 'foretagsportal:session';
+/**
+ * One audience per kind of session: a verifier expects exactly one, so a contact's token can never pass as an
+ * administrator's (or the other way round), even though one key signs both.
+ */
+export const SESSION_AUDIENCES: Readonly<Record<SessionKind, string>> = {
+  contact: 'foretagsportal:session',
+  admin: 'foretagsportal:admin-session',
+};
 const TOKEN_TYPE = 'JWT';
 /** DER prefix of a PKCS#8 Ed25519 private key; the 32-byte seed follows it. */
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -44,8 +52,8 @@ export function signingKeysFromSeed(seed: Uint8Array): SessionSigningKeys {
 }
 
 /**
- * Session JWTs signed with EdDSA. Verification allows exactly one algorithm and checks iss, aud, typ, exp and
- * nbf; the key is picked by the token's `kid` among OUR keys only (the ring), so a `jku`/`x5u`/`jwk` header in a
+ * Session JWTs signed with EdDSA. Verification allows exactly one algorithm and checks iss, aud (the one of the kind
+ * asked for), typ, exp and nbf; the key is picked by the token's `kid` among OUR keys only (the ring), so a `jku`/`x5u`/`jwk` header in a
  * token has no effect, and a token without a known `kid` is refused. The keys are loaded lazily (first use), so
  * importing the Lambda bundle does no I/O.
  */
@@ -59,19 +67,19 @@ export function joseSessionTokens(loadKeys: () => Promise<SessionKeyRing>): Sess
     return keys;
   };
   return {
-    async issue(claims, expiresAt) {
+    async issue(kind, claims, expiresAt) {
       const { current } = await currentKeys();
       return new SignJWT({ tid: claims.tenantId, sid: claims.sessionId })
         .setProtectedHeader({ alg: 'EdDSA', typ: TOKEN_TYPE, kid: current.keyId })
-        .setSubject(claims.contactId)
+        .setSubject(claims.subjectId)
         .setIssuer(ISSUER)
-        .setAudience(AUDIENCE)
+        .setAudience(SESSION_AUDIENCES[kind])
         .setIssuedAt()
         .setNotBefore('0s')
         .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
         .sign(current.privateKey);
     },
-    async verify(token) {
+    async verify(kind, token) {
       const ring = await currentKeys();
       const known = [ring.current, ...(ring.previous ?? [])];
       const keyFor = (header: JWTHeaderParameters) => {
@@ -83,13 +91,13 @@ export function joseSessionTokens(loadKeys: () => Promise<SessionKeyRing>): Sess
         const { payload } = await jwtVerify(token, keyFor, {
           algorithms: ['EdDSA'],
           issuer: ISSUER,
-          audience: AUDIENCE,
+          audience: SESSION_AUDIENCES[kind],
           typ: TOKEN_TYPE,
           requiredClaims: ['sub', 'exp', 'nbf', 'iat'],
         });
         const { sub, tid, sid } = payload;
         if (typeof sub !== 'string' || typeof tid !== 'string' || typeof sid !== 'string') return undefined;
-        return { tenantId: tid, contactId: sub, sessionId: sid } satisfies SessionClaims;
+        return { tenantId: tid, subjectId: sub, sessionId: sid } satisfies SessionClaims;
       } catch {
         return undefined;
       }

@@ -1,32 +1,26 @@
 import { type Context, Hono } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
 import * as z from 'zod/mini';
 import { BankIdUnavailableError } from '../../domain/bankid';
 import type { Contact, Membership } from '../../domain/identity';
+import { isUuid } from '../../domain/ids';
 import { logout } from '../../use-cases/authenticate-session';
 import { cancelBankIdLogin, pollBankIdLogin, startBankIdLogin } from '../../use-cases/bankid-login';
 import { changePassword } from '../../use-cases/change-password';
+import { requestContactPasswordReset, setContactPasswordWithLink } from '../../use-cases/contact-password-links';
 import { getContactProfile } from '../../use-cases/get-contact-profile';
 import { loginWithPassword } from '../../use-cases/login-with-password';
-import type { LoginResult } from '../../use-cases/start-session';
-import type { BankIdProgressResponse, BankIdStartResponse, ProfileResponse } from '../api-contract';
+import { PASSWORD_LINK } from '../../use-cases/password-links';
+import type {
+  BankIdProgressResponse,
+  BankIdStartResponse,
+  PasswordResetRequestedResponse,
+  ProfileResponse,
+} from '../api-contract';
 import type { AppDeps, AppEnv } from '../app-types';
-import { authenticate, SESSION_COOKIE } from '../middleware/authenticate';
-import { parseJsonBody, uuidParam } from '../validation';
-
-const loginBody = z.object({
-  // Usernames are e-mail addresses: no spaces and no '#' (which could never name an account, and may not reach a key).
-  username: z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(1, 'Enter your username.'),
-      z.maxLength(254),
-      z.regex(/^[^\s#]+$/u, 'A username has no spaces or # signs.'),
-    ),
-  // NIST 800-63B: accept at least 64 characters; 1024 bounds the hashing work an attacker can cause.
-  password: z.string().check(z.minLength(1, 'Enter your password.'), z.maxLength(1024)),
-});
+import { authenticate } from '../middleware/authenticate';
+import { deleteSessionCookie, SESSION_COOKIE, setSessionCookie } from '../session-cookies';
+import { parseJsonBody, parseOptionalJsonBody, uuidParam } from '../validation';
+import { passwordLoginBody, setPasswordWithLinkHandler } from './password-requests';
 
 /** What the frontend learns about the logged-in contact: no ids of other people, no hashes. */
 function profileResponse(contact: Contact, customers: readonly Membership[]): ProfileResponse {
@@ -44,17 +38,21 @@ const changePasswordBody = z.object({
 
 const bankIdStartBody = z.object({ method: z.enum(['qr', 'autostart']) });
 
-/** The session cookie every successful login sets (SECURITY.md: __Host-, Secure, HttpOnly, SameSite=Lax). */
-function setSessionCookie(c: Context<AppEnv>, result: LoginResult): void {
-  setCookie(c, SESSION_COOKIE.name, result.token, {
-    prefix: SESSION_COOKIE.prefix,
-    httpOnly: true,
-    secure: true,
-    sameSite: 'Lax',
-    path: '/',
-    expires: result.expiresAt,
-  });
-}
+// Password reset links (functions/use-cases/password-links.ts).
+const passwordResetBody = z.object({
+  email: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, 'Enter your e-mail address.'),
+      z.maxLength(254),
+      z.regex(/^[^\s#@]+@[^\s#@]+$/u, 'Enter an e-mail address such as name@company.se.'),
+    ),
+});
+/** The nonce is a UUID (see startBankIdLogin); anything else cannot be it. Polls without a return send `{}`. */
+const bankIdCollectBody = z.object({
+  returnNonce: z.optional(z.string().check(z.refine(isUuid, 'This is not the nonce of a BankID return.'))),
+});
 
 export function authRoutes(deps: AppDeps) {
   const requireSession = authenticate(deps);
@@ -64,24 +62,30 @@ export function authRoutes(deps: AppDeps) {
   };
   return new Hono<AppEnv>()
     .post('/auth/login', async (c) => {
-      const body = await parseJsonBody(c, loginBody);
+      const body = await parseJsonBody(c, passwordLoginBody);
       const result = await loginWithPassword(
         { scope: c.var.scope, hasher: deps.hasher, tokens: deps.tokens, clock: deps.clock, ids: deps.ids },
         { ...body, sourceIp: c.var.requestInfo.sourceIp },
       );
-      setSessionCookie(c, result);
+      setSessionCookie(c, SESSION_COOKIE, result);
       return c.json(profileResponse(result.contact, result.customers));
     })
     .post('/auth/bankid', async (c) => {
       const { method } = await parseJsonBody(c, bankIdStartBody);
-      const started = await startBankIdLogin(bankIdDeps(c), { method, endUserIp: c.var.requestInfo.sourceIp });
+      const { sourceIp, origin } = c.var.requestInfo;
+      const started = await startBankIdLogin(bankIdDeps(c), { method, endUserIp: sourceIp, origin });
       return c.json(started satisfies BankIdStartResponse, 201);
     })
     .post('/auth/bankid/:loginId/collect', async (c) => {
       const loginId = uuidParam(c.req.param('loginId'), 'The BankID login');
-      const progress = await pollBankIdLogin(bankIdDeps(c), { loginId, sourceIp: c.var.requestInfo.sourceIp });
+      const { returnNonce } = await parseOptionalJsonBody(c, bankIdCollectBody);
+      const progress = await pollBankIdLogin(bankIdDeps(c), {
+        loginId,
+        sourceIp: c.var.requestInfo.sourceIp,
+        returnNonce,
+      });
       if (progress.status !== 'complete') return c.json(progress satisfies BankIdProgressResponse);
-      setSessionCookie(c, progress.session);
+      setSessionCookie(c, SESSION_COOKIE, progress.session);
       const body: BankIdProgressResponse = {
         status: 'complete',
         profile: profileResponse(progress.session.contact, progress.session.customers),
@@ -92,9 +96,26 @@ export function authRoutes(deps: AppDeps) {
       await cancelBankIdLogin(bankIdDeps(c), uuidParam(c.req.param('loginId'), 'The BankID login'));
       return c.body(null, 204);
     })
+    .post('/auth/password-reset', async (c) => {
+      const { email } = await parseJsonBody(c, passwordResetBody);
+      const { requestInfo } = c.var;
+      await requestContactPasswordReset(
+        {
+          scope: c.var.scope,
+          clock: deps.clock,
+          ids: deps.ids,
+          mailer: deps.mailer,
+          ...(deps.resetRequestMinimumMs === undefined ? {} : { minimumDurationMs: deps.resetRequestMinimumMs }),
+        },
+        { email, origin: requestInfo.origin, sourceIp: requestInfo.sourceIp },
+      );
+      // The same answer for every address: whether a mail went out is for the mailbox's owner to see.
+      return c.json({ validMinutes: PASSWORD_LINK.validMinutes } satisfies PasswordResetRequestedResponse, 202);
+    })
+    .post('/auth/set-password', setPasswordWithLinkHandler(deps, setContactPasswordWithLink))
     .post('/auth/logout', requireSession, async (c) => {
       await logout(c.var.scope, c.var.principal);
-      deleteCookie(c, SESSION_COOKIE.name, { path: '/', secure: true, prefix: SESSION_COOKIE.prefix });
+      deleteSessionCookie(c, SESSION_COOKIE);
       return c.body(null, 204);
     })
     .post('/me/password', requireSession, async (c) => {

@@ -28,6 +28,8 @@ export interface PublicOrderView {
   readonly endUserIp?: string;
   /** userVisibleData decoded, to show what the user is asked to sign. */
   readonly userVisibleText?: string;
+  /** The order's returnUrl (same-device orders), which the app opens when the user is done. */
+  readonly returnUrl?: string;
 }
 
 export function createControlServer(machine: BankIdStateMachine, port: () => number): Server {
@@ -112,6 +114,8 @@ export function publicView(order: SimulatedOrder): PublicOrderView {
     createdAt: order.createdAt.toISOString(),
     ...(order.startedAt ? { startedAt: order.startedAt.toISOString() } : {}),
     ...(order.endUserIp === undefined ? {} : { endUserIp: order.endUserIp }),
+    // What the app opens when the user is done (a login on the same device): the dev page goes there after approval.
+    ...(order.returnUrl === undefined ? {} : { returnUrl: order.returnUrl }),
     ...(order.userVisibleData === undefined
       ? {}
       : { userVisibleText: Buffer.from(order.userVisibleData, 'base64').toString('utf8') }),

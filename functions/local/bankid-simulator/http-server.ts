@@ -3,7 +3,7 @@ import { createServer as createHttpsServer, type Server } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimulatorCertificates } from './certificates';
 import { type FaultInjector, RP_PATHS, type RpPath } from './faults';
-import { answerRpCall } from './rp-api';
+import { answerRpCall, type RpLeniency } from './rp-api';
 import type { BankIdStateMachine } from './state-machine';
 
 /**
@@ -21,6 +21,7 @@ export interface RpServerDependencies {
   readonly certificates: SimulatorCertificates;
   /** Aborted when the simulator stops, to end injected latencies early. */
   readonly stopping: AbortSignal;
+  readonly leniency?: RpLeniency;
 }
 
 export function createRpServer(dependencies: RpServerDependencies): Server {
@@ -46,7 +47,7 @@ export function createRpServer(dependencies: RpServerDependencies): Server {
 }
 
 async function handleRpRequest(
-  { machine, faults, stopping }: RpServerDependencies,
+  { machine, faults, stopping, leniency }: RpServerDependencies,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
@@ -89,7 +90,7 @@ async function handleRpRequest(
   } catch {
     return sendJson(response, 400, { errorCode: 'invalidParameters', details: 'Invalid JSON in request body' });
   }
-  const answer = answerRpCall(machine, path, body);
+  const answer = answerRpCall(machine, path, body, leniency);
   sendJson(response, answer.status, answer.body);
 }
 

@@ -24,10 +24,24 @@ const PHONE_ORDER_PARAMETERS = ['personalNumber', 'callInitiator', ...ORDER_PARA
 
 const invalid = (details: string) => new BankIdError(400, 'invalidParameters', details);
 
+/** Where the simulator is more lenient than BankID, by the choice of whoever starts it. */
+export interface RpLeniency {
+  /**
+   * Accept `http://localhost` / loopback return URLs besides https ones. BankID takes https only; the local portal
+   * of `npm start` runs on plain http on loopback, and its same-device logins must still return to it.
+   */
+  readonly loopbackHttpReturnUrls?: boolean;
+}
+
 /** Runs one RP call; every BankIdError becomes its `{errorCode, details}` answer. */
-export function answerRpCall(machine: BankIdStateMachine, path: RpPath, body: unknown): RpAnswer {
+export function answerRpCall(
+  machine: BankIdStateMachine,
+  path: RpPath,
+  body: unknown,
+  leniency: RpLeniency = {},
+): RpAnswer {
   try {
-    return { status: 200, body: dispatch(machine, path, body) };
+    return { status: 200, body: dispatch(machine, path, body, leniency) };
   } catch (error) {
     if (error instanceof BankIdError) {
       return { status: error.status, body: { errorCode: error.errorCode, details: error.details } };
@@ -36,12 +50,12 @@ export function answerRpCall(machine: BankIdStateMachine, path: RpPath, body: un
   }
 }
 
-function dispatch(machine: BankIdStateMachine, path: RpPath, body: unknown): unknown {
+function dispatch(machine: BankIdStateMachine, path: RpPath, body: unknown, leniency: RpLeniency): unknown {
   const parameters = requireObject(body);
   switch (path) {
     case 'auth':
     case 'sign':
-      return machine.create(appOrder(path, parameters));
+      return machine.create(appOrder(path, parameters, leniency));
     case 'phone/auth':
     case 'phone/sign':
       return machine.create(phoneOrder(path, parameters));
@@ -65,12 +79,12 @@ function onlyKnown(parameters: Record<string, unknown>, known: readonly string[]
   if (unknown !== undefined) throw invalid(`Unknown parameter ${unknown}`);
 }
 
-function appOrder(kind: OrderKind, parameters: Record<string, unknown>): NewOrder {
+function appOrder(kind: OrderKind, parameters: Record<string, unknown>, leniency: RpLeniency): NewOrder {
   onlyKnown(parameters, APP_ORDER_PARAMETERS);
   const { endUserIp, returnUrl, returnRisk, web, app } = parameters;
   if (endUserIp === undefined) throw invalid('Missing endUserIp');
   if (typeof endUserIp !== 'string' || isIP(endUserIp) === 0) throw invalid('Invalid endUserIp');
-  if (returnUrl !== undefined && !isHttpsUrl(returnUrl)) throw invalid('Invalid returnUrl');
+  if (returnUrl !== undefined && !isAcceptedReturnUrl(returnUrl, leniency)) throw invalid('Invalid returnUrl');
   if (returnRisk !== undefined && typeof returnRisk !== 'boolean') throw invalid('Invalid returnRisk');
   if (web !== undefined && !isStringRecord(web)) throw invalid('Invalid web');
   if (app !== undefined && !isStringRecord(app)) throw invalid('Invalid app');
@@ -123,10 +137,16 @@ function orderRef(parameters: Record<string, unknown>): string {
   return value;
 }
 
-function isHttpsUrl(value: unknown): boolean {
+function isAcceptedReturnUrl(value: unknown, leniency: RpLeniency): boolean {
   if (typeof value !== 'string' || value.length > 2048) return false;
   try {
-    return new URL(value).protocol === 'https:';
+    const url = new URL(value);
+    if (url.protocol === 'https:') return true;
+    return (
+      leniency.loopbackHttpReturnUrls === true &&
+      url.protocol === 'http:' &&
+      ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
+    );
   } catch {
     return false;
   }

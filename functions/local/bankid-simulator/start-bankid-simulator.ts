@@ -7,6 +7,7 @@ import { createControl } from './control';
 import { createControlServer } from './control-server';
 import { FaultInjector } from './faults';
 import { createRpServer, RP_BASE_PATH } from './http-server';
+import type { RpLeniency } from './rp-api';
 import { BankIdStateMachine } from './state-machine';
 
 export interface BankIdSimulatorOptions {
@@ -18,6 +19,8 @@ export interface BankIdSimulatorOptions {
   readonly host?: string;
   /** The dev-page control server's port on 127.0.0.1; 0 (the default) picks a free one. */
   readonly controlPort?: number;
+  /** Where to be more lenient than BankID (the local portal's http return URLs); strict by default. */
+  readonly leniency?: RpLeniency;
 }
 
 export interface BankIdSimulator {
@@ -45,7 +48,13 @@ export async function startBankIdSimulator(options: BankIdSimulatorOptions = {})
   const faults = new FaultInjector();
   const stopping = new AbortController();
 
-  const rpServer = createRpServer({ machine, faults, certificates, stopping: stopping.signal });
+  const rpServer = createRpServer({
+    machine,
+    faults,
+    certificates,
+    stopping: stopping.signal,
+    ...(options.leniency ? { leniency: options.leniency } : {}),
+  });
   const rpPort = await listen(rpServer, options.port ?? 0, host);
   let controlPort = 0;
   const controlServer = createControlServer(machine, () => controlPort);

@@ -2,13 +2,10 @@ import { luhnValid } from '../../domain/luhn';
 /**
  * The people the simulator can "be" when it approves an order (the dev page lists them; tests pick one).
  *
- * The personal numbers are SYNTHETIC test numbers in Skatteverket's format: 12 digits `YYYYMMDDNNNC` with a valid
- * Luhn check digit over the last ten, and a birth number in the 98x series that Skatteverket's published test lists
- * commonly use for people born in the 1900s. They were made for this simulator, not copied from the published list
- * (it could not be checked here, without network), except Tolvan Tolvansson's 19121212-1212, the well-known
- * example from Skatteverket's own material. Before any of them is used outside this local simulator, replace them
- * with numbers from Skatteverket's dataset "Testpersonnummer" (dataportal.se): only those are guaranteed never to be
- * issued to a real person.
+ * Every personal number here is from Skatteverket's published test numbers ("Allt du behöver veta om
+ * testpersonnummer", skatteverket.se; the open dataset "Testpersonnummer" on dataportal.se, CC0): numbers that are
+ * never issued to a real person. Never put a made-up number in a fixture: it may belong to somebody. One is a
+ * samordningsnummer (day + 60), so that form is exercised too.
  */
 export interface TestIdentity {
   /** 12 digits, YYYYMMDDNNNC. */
@@ -19,13 +16,14 @@ export interface TestIdentity {
 
 export const TEST_IDENTITIES: readonly TestIdentity[] = [
   // The demo clinic's three contacts (functions/local/seed/demo-data.ts) …
-  { personalNumber: '197803129829', givenName: 'Anna', surname: 'Lindqvist' },
-  { personalNumber: '198507049818', givenName: 'Erik', surname: 'Johansson' },
-  { personalNumber: '199102279842', givenName: 'Maria', surname: 'Nordin' },
+  { personalNumber: '199007042386', givenName: 'Anna', surname: 'Lindqvist' },
+  { personalNumber: '199711292392', givenName: 'Erik', surname: 'Johansson' },
+  { personalNumber: '199501132386', givenName: 'Maria', surname: 'Nordin' },
   // … and people who are nobody's contact, to see the "no access" answer.
-  { personalNumber: '196209189833', givenName: 'Åke', surname: 'Söderström' },
-  { personalNumber: '197305309853', givenName: 'Jöns', surname: 'Håkansson' },
-  { personalNumber: '191212121212', givenName: 'Tolvan', surname: 'Tolvansson' },
+  { personalNumber: '195210092218', givenName: 'Åke', surname: 'Söderström' },
+  // A samordningsnummer: born 1972-03-10, day + 60.
+  { personalNumber: '197203702399', givenName: 'Jöns', surname: 'Håkansson' },
+  { personalNumber: '200306062381', givenName: 'Elin', surname: 'Berg' },
 ];
 
 export function findTestIdentity(personalNumber: string): TestIdentity | undefined {

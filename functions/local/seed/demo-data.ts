@@ -26,10 +26,26 @@ export interface DemoContact {
   readonly personalNumber: string;
 }
 
+/**
+ * The demo clinic's administrator, ready to log in: a password and an authenticator already enrolled with a secret
+ * fixed here, so that the developer's page /dev/totp (and the browser tests) can show the current code. Demo-only
+ * secrets, published on purpose; nothing outside `npm start` may ever use them.
+ */
+export interface DemoAdmin {
+  readonly name: string;
+  readonly email: string;
+  readonly password: string;
+  /** The TOTP secret (160 bits) in base32, as an authenticator app's manual entry takes it. */
+  readonly totpSecretBase32: string;
+  /** Ten recovery codes, each usable once (used ones stay used across restarts: the seed does not renew them). */
+  readonly recoveryCodes: readonly string[];
+}
+
 export interface DemoSeed {
   readonly clinic: Omit<Tenant, 'id'>;
   readonly customers: ReadonlyArray<Omit<Customer, 'id'>>;
   readonly contacts: readonly DemoContact[];
+  readonly admin: DemoAdmin;
   readonly invoiceBases: readonly InvoiceBasis[];
 }
 
@@ -60,18 +76,37 @@ const SJOSTADS_KONTORSSERVICE: Omit<Customer, 'id'> = {
 };
 
 const CONTACTS: readonly DemoContact[] = [
-  contact('Anna Lindqvist', 'anna.lindqvist@norrlandsbygg.example', 'korp-granit-vinter-42', '197803129829', [
+  contact('Anna Lindqvist', 'anna.lindqvist@norrlandsbygg.example', 'korp-granit-vinter-42', '199007042386', [
     NORRLANDSBYGG,
   ]),
   // An accountant at a bureau that handles both companies' books: the contact who switches between companies.
-  contact('Erik Johansson', 'erik.johansson@redovisningsbyran.example', 'lavendel-fjord-mossa-17', '198507049818', [
+  contact('Erik Johansson', 'erik.johansson@redovisningsbyran.example', 'lavendel-fjord-mossa-17', '199711292392', [
     NORRLANDSBYGG,
     SJOSTADS_KONTORSSERVICE,
   ]),
-  contact('Maria Nordin', 'maria.nordin@sjostadskontor.example', 'tallkotte-sparv-kompass-83', '199102279842', [
+  contact('Maria Nordin', 'maria.nordin@sjostadskontor.example', 'tallkotte-sparv-kompass-83', '199501132386', [
     SJOSTADS_KONTORSSERVICE,
   ]),
 ];
+
+const ADMIN: DemoAdmin = {
+  name: 'Helena Berg',
+  email: 'helena.berg@demo-foretagshalsa.example',
+  password: 'fjallripa-lingon-stuga-61',
+  totpSecretBase32: 'HORPJZ5KGHYY46CSTQCRSYRYYW5M6XBV',
+  recoveryCodes: [
+    'st5p-3jvg-hr1n',
+    'dk6y-qmp7-gysv',
+    '7mrx-kmjz-mg7n',
+    'xmp3-28s5-rwf8',
+    'ervs-a4qw-jfhf',
+    'y9rc-m5ef-z3c1',
+    'zcm3-zdgc-rttr',
+    'zg3f-rkmy-n168',
+    'y9sx-m67y-j6mg',
+    '2wq4-f4h7-528w',
+  ],
+};
 
 /** The invoice dates of the seed's list, in its order. */
 const SEED_INVOICE_DATES: readonly IsoDate[] = [
@@ -235,6 +270,7 @@ export function demoSeed(): DemoSeed {
     clinic: structuredClone(CLINIC),
     customers: DEMO_CUSTOMERS.map((customer) => structuredClone(customer.record)),
     contacts: structuredClone(CONTACTS),
+    admin: structuredClone(ADMIN),
     invoiceBases: runs.map(
       (run): InvoiceBasis => ({
         clinic: clinicParty(),

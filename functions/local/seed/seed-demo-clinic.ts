@@ -1,3 +1,4 @@
+import { totpSecretFromBase32 } from '../../adapters/security/otpauth-totp';
 import type { Actor, Customer } from '../../domain/identity';
 import { maskPersonalNumber } from '../../domain/personal-number';
 import type {
@@ -7,12 +8,16 @@ import type {
   PasswordHasher,
   PersonalNumberKeys,
   RenderJob,
+  SecretCipher,
   TenantDirectory,
+  TenantScope,
   TenantScopeFactory,
 } from '../../domain/ports';
+import { totpSealContext } from '../../use-cases/admin-login';
 import { receiveInvoiceBasis, submissionFor } from '../../use-cases/ingest/receive-invoice-basis';
 import { renderDocument } from '../../use-cases/ingest/render-document';
-import type { DemoSeed } from './demo-data';
+import { recoveryCodeHash } from '../../use-cases/recovery-codes';
+import type { DemoAdmin, DemoSeed } from './demo-data';
 
 export interface SeedDeps {
   /** Where BankID is set up (the local simulator), the demo contacts get their BankID identities too. */
@@ -20,6 +25,8 @@ export interface SeedDeps {
   readonly directory: TenantDirectory;
   readonly scopeFor: TenantScopeFactory;
   readonly hasher: PasswordHasher;
+  /** Seals the demo administrator's TOTP secret, as the portal seals every administrator's. */
+  readonly adminSecrets: SecretCipher;
   readonly renderer: InvoiceRenderer;
   readonly clock: Clock;
   readonly ids: IdGenerator;
@@ -90,6 +97,8 @@ export async function seedDemoClinic(deps: SeedDeps, seed: DemoSeed, hosts: read
     }
   }
 
+  await seedDemoAdmin(deps, scope, seed.admin);
+
   // Documents take the same path as the practice system's: received, then rendered and published by the worker use
   // case — here run at once, in this process, with the clock set to the 2024 morning each was sent.
   let documentsCreated = 0;
@@ -113,4 +122,33 @@ export async function seedDemoClinic(deps: SeedDeps, seed: DemoSeed, hosts: read
     if (!received.replayed) documentsCreated += 1;
   }
   return { tenantId, documentsCreated };
+}
+
+/**
+ * The demo administrator, with the authenticator already enrolled (the demo's fixed secret, sealed like any other),
+ * the demo recovery codes and the password last: it is what makes the administrator able to log in, and what the
+ * next run looks for.
+ */
+async function seedDemoAdmin(deps: SeedDeps, scope: TenantScope, admin: DemoAdmin): Promise<void> {
+  const identity = await scope.admins.findPasswordIdentity(admin.email);
+  if (identity?.passwordHash) return;
+  const adminId = identity?.adminId ?? deps.ids.newId();
+  if (!identity) {
+    const now = deps.clock.now().toISOString();
+    const secret = totpSecretFromBase32(admin.totpSecretBase32);
+    await scope.admins.create({
+      id: adminId,
+      name: admin.name,
+      email: admin.email,
+      status: 'active',
+      createdAt: now,
+      totp: {
+        state: 'enrolled',
+        sealedSecret: await deps.adminSecrets.seal(secret, totpSealContext(scope.tenantId, adminId)),
+        enrolledAt: now,
+      },
+      recoveryCodeHashes: admin.recoveryCodes.map((code) => recoveryCodeHash(adminId, code) ?? ''),
+    });
+  }
+  await scope.admins.setPasswordHash(admin.email, adminId, await deps.hasher.hash(admin.password));
 }

@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import { parseApiKey } from '../../domain/api-key-format';
 import { ForbiddenError, UnauthenticatedError } from '../../domain/errors';
 import { API_KEY_USE_RESOLUTION_MS } from '../../domain/identity';
 import type { Clock, IdGenerator, TenantScope, TenantScopeFactory } from '../../domain/ports';
+import { sameSecret } from '../same-secret';
 import { sha256Hex } from '../sha256';
 import type { IngestPrincipal } from './ingest-principal';
 import { unusableReason } from './manage-api-keys';
@@ -46,7 +46,7 @@ export async function authenticateApiKey(
   if (!parsed) return fail('malformed', invalid());
   const issuer = parsed.tenantId === scope.tenantId ? scope : deps.scopeFor(parsed.tenantId);
   const key = await issuer.apiKeys.get(parsed.keyId);
-  if (!key || !sameHash(key.secretSha256, sha256Hex(presented))) return fail('unknown', invalid());
+  if (!key || !sameSecret(key.secretSha256, sha256Hex(presented))) return fail('unknown', invalid());
   if (issuer !== scope) {
     return fail('other_clinic', new ForbiddenError('api_key_wrong_clinic', 'This API key belongs to another clinic.'));
   }
@@ -62,8 +62,4 @@ export async function authenticateApiKey(
     await scope.apiKeys.touch(key.id, now);
   }
   return { tenantId: scope.tenantId, keyId: key.id };
-}
-
-function sameHash(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }

@@ -90,11 +90,17 @@ describe('the per-address limits', () => {
     windowEnd: at(rule.windowSeconds * 1000).toISOString(),
   });
 
-  it('are 20 failed password logins per 15 minutes and 20 BankID starts per minute', () => {
+  it('are 20 failed password logins and 20 refused set-password links per 15 minutes, 20 BankID starts per minute and 5 reset requests per 15 minutes', () => {
     expect(LOGIN_THROTTLING.ip).toEqual({
       password_failure: { limit: 20, windowSeconds: 900 },
       bankid_start: { limit: 20, windowSeconds: 60 },
+      password_reset: { limit: 5, windowSeconds: 900 },
+      password_link_failure: { limit: 20, windowSeconds: 900 },
     });
+  });
+
+  it('let one account receive at most 3 reset mails an hour', () => {
+    expect(LOGIN_THROTTLING.resetMail).toEqual({ limit: 3, windowSeconds: 3600 });
   });
 
   it('let attempts through until the window holds the limit, then say how long to wait', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoStartUrl, isMobileDevice } from '../../../frontend/src/views/bankid-login';
+import { autoStartUrl, isMobileDevice, parseBankIdReturn } from '../../../frontend/src/views/bankid-login';
 
 const TOKEN = '7c40b5c9-fa74-49cf-b98c-bfe651f9a7c6';
 
@@ -16,5 +16,15 @@ describe('opening the BankID app on this device', () => {
     const hinted = { userAgent: 'whatever', maxTouchPoints: 0, userAgentData: { mobile: true } };
 
     expect([iPhone, iPad, mac, hinted].map((browser) => isMobileDevice(browser))).toEqual([true, true, false, true]);
+  });
+
+  it('reads the login and nonce from the return URL’s fragment, and nothing that is not two UUIDs', () => {
+    const nonce = 'c1f4b0a2-5d3e-4f6a-9b7c-8d9e0f1a2b3c';
+
+    expect(parseBankIdReturn(`#login=${TOKEN}&nonce=${nonce}`)).toEqual({ loginId: TOKEN, nonce });
+    expect(parseBankIdReturn(`login=${TOKEN}&nonce=${nonce}`)).toEqual({ loginId: TOKEN, nonce });
+    expect(parseBankIdReturn(`#login=${TOKEN}`)).toBeUndefined();
+    expect(parseBankIdReturn(`#login=${TOKEN}&nonce=<script>`)).toBeUndefined();
+    expect(parseBankIdReturn('')).toBeUndefined();
   });
 });

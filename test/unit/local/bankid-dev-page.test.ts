@@ -155,6 +155,17 @@ describe('the BankID dev page', () => {
     simulator.control.userCancel(next);
   });
 
+  it('opens the order’s return URL after approving a login on the same device, as the app does', async () => {
+    const returnUrl = 'https://portal.test/bankid/retur#login=l&nonce=n';
+    const orderRef = await newOrder('auth', { returnUrl });
+
+    const response = await post(orderRef, 'approve', { personalNumber: identity(0).personalNumber }, SAME_ORIGIN);
+
+    expect(response.status).toBe(303);
+    expect(response.headers.get('Location')).toBe(returnUrl);
+    expect(simulator.control.order(orderRef)?.status).toBe('complete');
+  });
+
   it('cancels an order as the user', async () => {
     const orderRef = await newOrder();
     const response = await post(orderRef, 'cancel', {}, SAME_ORIGIN);

@@ -2,12 +2,14 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isValidQrAuthCode, parseQrData, qrAuthCode, qrData } from '../../../functions/local/bankid-simulator/qr';
+import { answerRpCall } from '../../../functions/local/bankid-simulator/rp-api';
 import {
   type BankIdSimulator,
   startBankIdSimulator,
 } from '../../../functions/local/bankid-simulator/start-bankid-simulator';
 import {
   BankIdSimulatorError,
+  BankIdStateMachine,
   COMPLETE_RESULT_MS,
   FAILED_RESULT_MS,
   PICKUP_WINDOW_MS,
@@ -153,8 +155,8 @@ describe('test identities', () => {
     expect(TEST_IDENTITIES.length).toBeGreaterThanOrEqual(5);
     for (const person of TEST_IDENTITIES) expect(isPersonalNumber(person.personalNumber)).toBe(true);
     expect(TEST_IDENTITIES.some((person) => /[åäöÅÄÖ]/.test(person.givenName + person.surname))).toBe(true);
-    expect(isPersonalNumber('197803129828')).toBe(false);
-    expect(isPersonalNumber('7803129829')).toBe(false);
+    expect(isPersonalNumber('199007042387')).toBe(false);
+    expect(isPersonalNumber('9007042386')).toBe(false);
   });
 });
 
@@ -212,7 +214,7 @@ describe('request validation, as BankID does it', () => {
     ['an endUserIp that is not an IP address', 'auth', { endUserIp: 'localhost' }, undefined],
     ['an IPv4 address out of range', 'auth', { endUserIp: '256.1.1.1' }, undefined],
     ['a returnUrl that is not https', 'auth', { endUserIp: '192.0.2.1', returnUrl: 'http://portal.test/x' }, undefined],
-    ['an unknown parameter', 'auth', { endUserIp: '192.0.2.1', personalNumber: '197803129829' }, undefined],
+    ['an unknown parameter', 'auth', { endUserIp: '192.0.2.1', personalNumber: '199007042386' }, undefined],
     ['userVisibleData that is not base64', 'auth', { endUserIp: '192.0.2.1', userVisibleData: 'Hej då!' }, undefined],
     ['/sign without userVisibleData', 'sign', { endUserIp: '192.0.2.1' }, undefined],
     [
@@ -226,10 +228,10 @@ describe('request validation, as BankID does it', () => {
     [
       '/phone/auth with a wrong check digit',
       'phone/auth',
-      { personalNumber: '197803129828', callInitiator: 'RP' },
+      { personalNumber: '199007042387', callInitiator: 'RP' },
       undefined,
     ],
-    ['/phone/auth without callInitiator', 'phone/auth', { personalNumber: '197803129829' }, undefined],
+    ['/phone/auth without callInitiator', 'phone/auth', { personalNumber: '199007042386' }, undefined],
   ])('answers 400 invalidParameters for %s', async (_case, path, body, rawBody) => {
     const answer = await rp(path, body, rawBody === undefined ? {} : { rawBody });
     expect(answer.status).toBe(400);
@@ -246,6 +248,20 @@ describe('request validation, as BankID does it', () => {
       userVisibleData: base64('Jag godkänner fakturaunderlag åäö'),
     });
     expect(sign.status).toBe(200);
+  });
+
+  it('takes a plain-http returnUrl only on loopback, and only when told to be lenient (the local portal)', () => {
+    const machine = new BankIdStateMachine(clock);
+    const auth = (returnUrl: string, leniency = {}) =>
+      answerRpCall(machine, 'auth', { endUserIp: '192.0.2.1', returnUrl }, leniency).status;
+    const lenient = { loopbackHttpReturnUrls: true };
+
+    expect(auth('http://localhost:3000/bankid/retur#login=x')).toBe(400);
+    expect(auth('http://localhost:3000/bankid/retur#login=x', lenient)).toBe(200);
+    expect(auth('http://127.0.0.1:3000/bankid/retur', lenient)).toBe(200);
+    expect(auth('http://portal.test/bankid/retur', lenient)).toBe(400);
+    expect(auth('javascript:alert(1)', lenient)).toBe(400);
+    expect(auth('https://portal.test/bankid/retur')).toBe(200);
   });
 
   it('answers 400 invalidParameters "No such order" for an unknown orderRef', async () => {

@@ -31,7 +31,7 @@ const BANKID_ARN = 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:bankid
 const PEPPER_ARN = 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:pepper';
 const SESSION_ARN = 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:session';
 const END_USER_IP = '203.0.113.7';
-const IDENTITY = TEST_IDENTITIES[0] ?? { personalNumber: '191212121212', givenName: 'Tolvan', surname: 'Tolvansson' };
+const IDENTITY = TEST_IDENTITIES[0] ?? { personalNumber: '199007042386', givenName: 'Anna', surname: 'Lindqvist' };
 
 /** What the stand-in holds (SecretId → SecretString), what it was asked, and the refusals it is told to give. */
 const secretStrings = new Map<string, string>();
@@ -117,10 +117,12 @@ function lambdaEnv(overrides: Partial<AwsEnvironment> = {}): AwsEnvironment {
     TABLE_NAME: 'table',
     DOCUMENTS_BUCKET: 'bucket',
     SESSION_SECRET_ARN: SESSION_ARN,
+    ADMIN_SECRETS_KEY_ARN: 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:admin-secrets-key',
     BANKID_SECRET_ARN: BANKID_ARN,
     PERSONAL_NUMBER_PEPPER_ARN: PEPPER_ARN,
     BANKID_ENVIRONMENT: 'test',
     BANKID_BASE_URL: simulator.baseUrl,
+    MAIL_FROM_ADDRESS: 'no-reply@portal.example.se',
     ...overrides,
   };
 }

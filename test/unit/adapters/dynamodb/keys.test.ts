@@ -28,6 +28,11 @@ describe('DynamoDB keys', () => {
       keys.auditEvent(tenant, '2024-02-01T10:00:00.000Z', randomUUID()).PK,
       keys.apiKey(tenant, randomUUID()).PK,
       keys.idempotencyRecord(tenant, 'retry-1').PK,
+      keys.admin(tenant, contact).PK,
+      keys.adminSession(tenant, contact, randomUUID()).PK,
+      keys.adminPasswordIdentity(tenant, 'Anna@Example.se').PK,
+      keys.adminLoginChallenge(tenant, randomUUID()).PK,
+      keys.throttleAccount(tenant, 'Anna@Example.se', 'admin').PK,
     ];
 
     for (const partitionKey of partitionKeys) {
@@ -38,6 +43,21 @@ describe('DynamoDB keys', () => {
   it('normalises usernames so login is case-insensitive', () => {
     expect(keys.passwordIdentity(tenant, ' Anna@Example.SE ').PK).toBe(
       keys.passwordIdentity(tenant, 'anna@example.se').PK,
+    );
+  });
+
+  it('keeps administrators’ login names, sessions and throttling counters apart from contacts’ with the same ids', () => {
+    const sessionId = randomUUID();
+
+    expect(keys.adminPasswordIdentity(tenant, 'anna@example.se').PK).not.toBe(
+      keys.passwordIdentity(tenant, 'anna@example.se').PK,
+    );
+    expect(keys.adminPasswordIdentity(tenant, ' Anna@Example.SE ')).toEqual(
+      keys.adminPasswordIdentity(tenant, 'anna@example.se'),
+    );
+    expect(keys.adminSession(tenant, contact, sessionId).PK).not.toBe(keys.session(tenant, contact, sessionId).PK);
+    expect(keys.throttleAccount(tenant, 'anna@example.se', 'admin').PK).not.toBe(
+      keys.throttleAccount(tenant, 'anna@example.se').PK,
     );
   });
 

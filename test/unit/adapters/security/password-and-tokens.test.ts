@@ -38,12 +38,12 @@ describe('scrypt password hasher', () => {
 describe('jose session tokens', () => {
   const keys = signingKeysFromSeed(randomBytes(32));
   const tokens = joseSessionTokens(async () => ({ current: keys }));
-  const claims = { tenantId: randomUUID(), contactId: randomUUID(), sessionId: randomUUID() };
+  const claims = { tenantId: randomUUID(), subjectId: randomUUID(), sessionId: randomUUID() };
 
   it('round-trips the claims of a token it issued', async () => {
-    const token = await tokens.issue(claims, new Date(Date.now() + 60_000));
+    const token = await tokens.issue('contact', claims, new Date(Date.now() + 60_000));
 
-    await expect(tokens.verify(token)).resolves.toEqual(claims);
+    await expect(tokens.verify('contact', token)).resolves.toEqual(claims);
     expect(JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString())).toEqual({
       alg: 'EdDSA',
       typ: 'JWT',
@@ -52,25 +52,27 @@ describe('jose session tokens', () => {
   });
 
   it('refuses an expired token and one from another key', async () => {
-    const expired = await tokens.issue(claims, new Date(Date.now() - 1000));
+    const expired = await tokens.issue('contact', claims, new Date(Date.now() - 1000));
     const foreign = await joseSessionTokens(async () => ({ current: signingKeysFromSeed(randomBytes(32)) })).issue(
+      'contact',
       claims,
       new Date(Date.now() + 60_000),
     );
 
-    await expect(tokens.verify(expired)).resolves.toBeUndefined();
-    await expect(tokens.verify(foreign)).resolves.toBeUndefined();
+    await expect(tokens.verify('contact', expired)).resolves.toBeUndefined();
+    await expect(tokens.verify('contact', foreign)).resolves.toBeUndefined();
   });
 
   it('derives the same key from the same seed (so every Lambda container agrees)', async () => {
     const seed = randomBytes(32);
     const token = await joseSessionTokens(async () => ({ current: signingKeysFromSeed(seed) })).issue(
+      'contact',
       claims,
       new Date(Date.now() + 60_000),
     );
 
     await expect(
-      joseSessionTokens(async () => ({ current: signingKeysFromSeed(Buffer.from(seed)) })).verify(token),
+      joseSessionTokens(async () => ({ current: signingKeysFromSeed(Buffer.from(seed)) })).verify('contact', token),
     ).resolves.toEqual(claims);
   });
 
@@ -89,7 +91,7 @@ describe('jose session tokens', () => {
     ) =>
       new SignJWT({ tid: claims.tenantId, sid: claims.sessionId })
         .setProtectedHeader({ alg: 'EdDSA', typ: options.typ ?? 'JWT', kid: ourKid(), ...options.header })
-        .setSubject(claims.contactId)
+        .setSubject(claims.subjectId)
         .setIssuer(options.iss ?? 'foretagsportal')
         .setAudience(options.aud ?? 'foretagsportal:session')
         .setIssuedAt()
@@ -98,7 +100,7 @@ describe('jose session tokens', () => {
         .sign(signer);
 
     it('accepts the genuine article built the same way (so the refusals below mean something)', async () => {
-      await expect(tokens.verify(await forge({}))).resolves.toEqual(claims);
+      await expect(tokens.verify('contact', await forge({}))).resolves.toEqual(claims);
     });
 
     it.each([
@@ -108,7 +110,7 @@ describe('jose session tokens', () => {
       ['not valid yet', { nbf: '10m' }],
       ['expired', { exp: '-1m' }],
     ])('refuses a token signed with our key but %s', async (_case, options) => {
-      await expect(tokens.verify(await forge(options))).resolves.toBeUndefined();
+      await expect(tokens.verify('contact', await forge(options))).resolves.toBeUndefined();
     });
 
     it('ignores an embedded jwk or a jku header: a token signed by another key stays refused, even naming our kid', async () => {
@@ -117,20 +119,24 @@ describe('jose session tokens', () => {
       const withJwk = await forge({ header: { jwk: attackerJwk } }, attacker.privateKey);
       const withJku = await forge({ header: { jku: 'https://attacker.example/keys.json' } }, attacker.privateKey);
 
-      await expect(tokens.verify(withJwk)).resolves.toBeUndefined();
-      await expect(tokens.verify(withJku)).resolves.toBeUndefined();
+      await expect(tokens.verify('contact', withJwk)).resolves.toBeUndefined();
+      await expect(tokens.verify('contact', withJku)).resolves.toBeUndefined();
     });
   });
 
   it('keeps sessions signed before a key rotation valid, and refuses an unknown or missing kid', async () => {
     const before = signingKeysFromSeed(randomBytes(32));
     const after = signingKeysFromSeed(randomBytes(32));
-    const old = await joseSessionTokens(async () => ({ current: before })).issue(claims, new Date(Date.now() + 60_000));
+    const old = await joseSessionTokens(async () => ({ current: before })).issue(
+      'contact',
+      claims,
+      new Date(Date.now() + 60_000),
+    );
     const rotated = joseSessionTokens(async () => ({ current: after, previous: [before] }));
-    const fresh = await rotated.issue(claims, new Date(Date.now() + 60_000));
+    const fresh = await rotated.issue('contact', claims, new Date(Date.now() + 60_000));
     const withoutKid = await new SignJWT({ tid: claims.tenantId, sid: claims.sessionId })
       .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
-      .setSubject(claims.contactId)
+      .setSubject(claims.subjectId)
       .setIssuer('foretagsportal')
       .setAudience('foretagsportal:session')
       .setIssuedAt()
@@ -138,10 +144,22 @@ describe('jose session tokens', () => {
       .setExpirationTime('1h')
       .sign(after.privateKey);
 
-    await expect(rotated.verify(old)).resolves.toEqual(claims);
-    await expect(rotated.verify(fresh)).resolves.toEqual(claims);
-    await expect(joseSessionTokens(async () => ({ current: after })).verify(old)).resolves.toBeUndefined();
-    await expect(rotated.verify(withoutKid)).resolves.toBeUndefined();
+    await expect(rotated.verify('contact', old)).resolves.toEqual(claims);
+    await expect(rotated.verify('contact', fresh)).resolves.toEqual(claims);
+    await expect(joseSessionTokens(async () => ({ current: after })).verify('contact', old)).resolves.toBeUndefined();
+    await expect(rotated.verify('contact', withoutKid)).resolves.toBeUndefined();
+  });
+
+  it('keeps the kinds of session apart: a token verifies only for the audience of the kind it was issued for', async () => {
+    const contactToken = await tokens.issue('contact', claims, new Date(Date.now() + 60_000));
+    const adminToken = await tokens.issue('admin', claims, new Date(Date.now() + 60_000));
+
+    await expect(tokens.verify('admin', adminToken)).resolves.toEqual(claims);
+    await expect(tokens.verify('admin', contactToken)).resolves.toBeUndefined();
+    await expect(tokens.verify('contact', adminToken)).resolves.toBeUndefined();
+    expect(JSON.parse(Buffer.from(adminToken.split('.')[1] ?? '', 'base64url').toString())).toMatchObject({
+      aud: 'foretagsportal:admin-session',
+    });
   });
 
   it('refuses a seed that is not 32 bytes', () => {

@@ -1,0 +1,171 @@
+import { h, replaceChildren } from '../dom';
+import { adminMessages } from '../i18n/admin';
+import type { Notice, View } from '../views/view';
+import { type AdminProfile, ApiError, adminApi, type PasswordStep } from './api';
+import { codeStepView } from './views/code-step';
+import { enrolmentView } from './views/enrolment';
+import { errorView } from './views/error';
+import { homeView } from './views/home';
+import { passwordStepView } from './views/password-step';
+import { recoveryCodesView } from './views/recovery-codes';
+import { setPasswordView } from './views/set-password';
+
+/**
+ * The admin pages' shell (frontend/admin.html, served for /admin and everything below it): the clinic's name in the
+ * header, then either the login steps (password → code, or at the first login: password → authenticator → recovery
+ * codes) or the signed-in start page. A separate entry from the portal's, so the contacts' bundle carries none of it.
+ */
+
+function requiredElement(id: string): HTMLElement {
+  const element = document.getElementById(id);
+  if (!element) {
+    throw new Error(`admin.html lacks #${id}`);
+  }
+  return element;
+}
+
+const main = requiredElement('main');
+const clinicName = requiredElement('clinic-name');
+const productName = requiredElement('product-name');
+const account = requiredElement('account');
+const skipLink = requiredElement('skip-link');
+const t = adminMessages;
+
+/** The page an invitation link opens (PASSWORD_LINK.adminPath in functions/use-cases/password-links.ts). */
+const SET_PASSWORD_PATH = '/admin/satt-losenord';
+const HOME_PATH = '/admin';
+
+let clinic: string | undefined;
+let firstView = true;
+
+function show(view: View): void {
+  replaceChildren(main, view.element);
+  document.title = t.documentTitle(view.title, clinic);
+  // On first load the browser starts at the top anyway; later swaps move focus to the new step's heading.
+  if (!firstView) {
+    view.focusTarget.focus();
+  }
+  firstView = false;
+  view.onMount?.();
+}
+
+function showPasswordStep(notice?: Notice, username?: string): void {
+  renderAccount(undefined);
+  show(
+    passwordStepView({
+      ...(notice ? { notice } : {}),
+      ...(username ? { username } : {}),
+      onPasswordAccepted: showSecondStep,
+    }),
+  );
+}
+
+function showSecondStep(step: PasswordStep): void {
+  const expired = () => showPasswordStep({ kind: 'warning', text: t.login.challengeExpired });
+  if (step.status === 'enrolment_required') {
+    show(
+      enrolmentView({
+        challengeId: step.challengeId,
+        enrolment: step.enrolment,
+        onChallengeExpired: expired,
+        onEnrolled: (profile) => {
+          renderAccount(profile);
+          show(recoveryCodesView({ codes: profile.recoveryCodes, onDone: () => showHome(profile) }));
+        },
+      }),
+    );
+    return;
+  }
+  show(
+    codeStepView({
+      challengeId: step.challengeId,
+      onLoggedIn: showHome,
+      onChallengeExpired: expired,
+      onBack: () => showPasswordStep(),
+    }),
+  );
+}
+
+function showHome(profile: AdminProfile): void {
+  clinic = profile.clinic.name || clinic;
+  clinicName.textContent = clinic ?? '';
+  renderAccount(profile);
+  show(homeView(profile));
+}
+
+function renderAccount(profile: AdminProfile | undefined): void {
+  if (!profile) {
+    replaceChildren(account);
+    return;
+  }
+  const logout = h('button', { type: 'button', class: 'button button-ghost' }, t.header.logout);
+  logout.addEventListener('click', async () => {
+    logout.disabled = true;
+    logout.textContent = t.header.loggingOut;
+    try {
+      await adminApi.logout();
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 401)) {
+        logout.disabled = false;
+        logout.textContent = t.header.logout;
+        show(errorView(t.genericError, () => void start()));
+        return;
+      }
+    }
+    showPasswordStep({ kind: 'info', text: t.login.loggedOut });
+  });
+  replaceChildren(
+    account,
+    h(
+      'p',
+      { class: 'account-name' },
+      h('span', { class: 'visually-hidden' }, `${t.header.signedInAs} `),
+      profile.admin.name,
+    ),
+    logout,
+  );
+}
+
+function showSetPassword(): void {
+  // The token leaves the address bar (and the history) at once; it lives on only in this view.
+  const token = decodeURIComponent(window.location.hash.replace(/^#/u, ''));
+  window.history.replaceState(null, '', SET_PASSWORD_PATH);
+  show(
+    setPasswordView({
+      token,
+      onPasswordSet: (username) => {
+        window.history.replaceState(null, '', HOME_PATH);
+        showPasswordStep({ kind: 'info', text: t.login.passwordSet }, username);
+      },
+    }),
+  );
+}
+
+async function start(): Promise<void> {
+  document.documentElement.lang = t.locale;
+  productName.textContent = `${t.productName} · ${t.areaName}`;
+  skipLink.textContent = t.skipToContent;
+
+  const onSetPasswordPage = window.location.pathname.replace(/\/+$/u, '') === SET_PASSWORD_PATH;
+  const [tenantResult, sessionResult] = await Promise.allSettled([
+    adminApi.getTenant(),
+    onSetPasswordPage ? Promise.resolve(null) : adminApi.getSession(),
+  ]);
+  // The pages work without the clinic's name; it is branding, not a precondition.
+  clinic = tenantResult.status === 'fulfilled' ? tenantResult.value.name : undefined;
+  clinicName.textContent = clinic ?? '';
+
+  if (onSetPasswordPage) {
+    showSetPassword();
+  } else if (sessionResult.status === 'rejected') {
+    const error: unknown = sessionResult.reason;
+    const text = error instanceof ApiError && error.code === 'network_error' ? t.networkError : t.genericError;
+    show(errorView(text, () => void start()));
+  } else if (sessionResult.value) {
+    showHome(sessionResult.value);
+  } else {
+    showPasswordStep();
+  }
+}
+
+void start();

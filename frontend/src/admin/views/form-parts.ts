@@ -1,0 +1,110 @@
+import { h, replaceChildren } from '../../dom';
+import { firstMissing, type SubmitButton, setInvalid } from '../../forms';
+import { adminMessages } from '../../i18n/admin';
+import { ApiError } from '../api';
+
+/*
+ * Pieces of the admin pages' forms, beside those they share with the portal's (../../forms.ts): the step heading, a
+ * region for the form's messages (errors are role=alert, so they are announced at once), and the code input with
+ * what sending a code for a login challenge does.
+ */
+
+/** A step's heading: focus moves to it when the step appears, so screen-reader users hear where they are. */
+export function stepHeading(id: string, text: string): HTMLHeadingElement {
+  return h('h1', { id, tabindex: -1 }, text);
+}
+
+export interface MessageRegion {
+  readonly element: HTMLElement;
+  error(text: string): void;
+  info(text: string, kind?: 'info' | 'warning'): void;
+  clear(): void;
+}
+
+export function messageRegion(id: string): MessageRegion {
+  const element = h('div', { class: 'form-message', id });
+  return {
+    element,
+    error: (text) => replaceChildren(element, h('p', { class: 'message message-error', role: 'alert' }, text)),
+    info: (text, kind = 'info') =>
+      replaceChildren(element, h('p', { class: `message message-${kind}`, role: 'status' }, text)),
+    clear: () => replaceChildren(element),
+  };
+}
+
+/** The input for a code from an authenticator app: digits, and the browser may offer a code it received. */
+export function oneTimeCodeInput(id: string): HTMLInputElement {
+  return h('input', {
+    id,
+    name: 'code',
+    type: 'text',
+    class: 'code-input',
+    inputmode: 'numeric',
+    autocomplete: 'one-time-code',
+    pattern: '[0-9 ]*',
+    maxlength: 7,
+    spellcheck: 'false',
+    required: true,
+  });
+}
+
+/** The text for an error without a more specific one: too many attempts, the network, or something else. */
+export function fallbackErrorText(error: unknown): string {
+  if (error instanceof ApiError && error.status === 429) {
+    return adminMessages.login.tooManyAttempts;
+  }
+  if (error instanceof ApiError && error.code === 'network_error') {
+    return adminMessages.networkError;
+  }
+  return adminMessages.genericError;
+}
+
+export interface CodeSubmission {
+  readonly form: HTMLFormElement;
+  readonly submit: SubmitButton;
+  readonly messages: MessageRegion;
+  /** The input the code is typed in, asked when the form is sent (the code step switches between two). */
+  readonly input: () => HTMLInputElement;
+  /** What to say when the server answers that the code is wrong. */
+  readonly invalidCodeText: () => string;
+  /** Sends the code; when it resolves, the login has moved on to another view. */
+  readonly send: (code: string) => Promise<void>;
+  /** The login challenge is gone (expired, used, too many wrong codes): the login starts again. */
+  readonly onChallengeExpired: () => void;
+}
+
+/**
+ * Sending a code for a login challenge (the code step, and confirming a new authenticator): an empty or a wrong code
+ * is said in the form's messages and marked on the input, and a wrong one is selected, ready to be typed again.
+ */
+export function onCodeSubmit(submission: CodeSubmission): void {
+  const { form, submit, messages } = submission;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (submit.button.disabled) {
+      return;
+    }
+    const input = submission.input();
+    if (firstMissing([input])) {
+      messages.error(adminMessages.code.missingCode);
+      input.focus();
+      return;
+    }
+    messages.clear();
+    submit.setBusy(form, true);
+    try {
+      await submission.send(input.value.trim());
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'challenge_expired') {
+        submission.onChallengeExpired();
+        return;
+      }
+      const wrong = error instanceof ApiError && error.code === 'invalid_code';
+      setInvalid(input, wrong);
+      messages.error(wrong ? submission.invalidCodeText() : fallbackErrorText(error));
+      submit.setBusy(form, false);
+      input.select();
+      input.focus();
+    }
+  });
+}

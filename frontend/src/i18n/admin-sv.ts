@@ -1,0 +1,107 @@
+/**
+ * Every text of the admin pages (frontend/admin.html), in Swedish. A catalogue of its own, next to the portal's
+ * (./sv.ts), so that the contacts' bundle does not carry the administrators' texts; an English catalogue with the
+ * same shape ({@link AdminMessages}) can be added without touching the views.
+ */
+export const adminSv = {
+  locale: 'sv',
+  productName: 'Företagsportal',
+  areaName: 'Administration',
+  skipToContent: 'Hoppa till innehållet',
+  documentTitle: (page: string, clinic: string | undefined): string =>
+    clinic ? `${page} – Administration – ${clinic}` : `${page} – Företagsportal – Administration`,
+  genericError: 'Något gick fel. Försök igen om en stund.',
+  networkError: 'Det gick inte att nå portalen. Kontrollera din internetanslutning och försök igen.',
+  tryAgain: 'Försök igen',
+  loading: 'Laddar …',
+
+  header: {
+    signedInAs: 'Inloggad som',
+    logout: 'Logga ut',
+    loggingOut: 'Loggar ut …',
+  },
+
+  login: {
+    title: 'Logga in som administratör',
+    intro: 'Logga in med ditt användarnamn och lösenord. Sedan ber vi om en kod från din autentiseringsapp.',
+    username: 'Användarnamn (e-postadress)',
+    password: 'Lösenord',
+    submit: 'Fortsätt',
+    submitting: 'Kontrollerar …',
+    missingFields: 'Fyll i både användarnamn och lösenord.',
+    invalidCredentials: 'Fel användarnamn eller lösenord.',
+    tooManyAttempts: 'För många inloggningsförsök. Vänta en stund och försök sedan igen.',
+    challengeExpired: 'Inloggningen tog för lång tid eller fick för många felaktiga koder. Logga in igen.',
+    sessionExpired: 'Du har loggats ut. Logga in igen.',
+    loggedOut: 'Du är nu utloggad.',
+    passwordSet: 'Ditt lösenord är sparat. Logga in med det.',
+  },
+
+  code: {
+    title: 'Ange kod från appen',
+    intro: 'Öppna autentiseringsappen i din mobil och skriv in den sexsiffriga koden för Företagsportal.',
+    label: 'Kod (6 siffror)',
+    recoveryTitle: 'Ange en reservkod',
+    recoveryIntro: 'Skriv in en av reservkoderna du sparade när du lade till appen. Varje reservkod fungerar en gång.',
+    recoveryLabel: 'Reservkod',
+    useRecoveryCode: 'Använd en reservkod',
+    useApp: 'Använd koden från appen',
+    submit: 'Logga in',
+    submitting: 'Loggar in …',
+    missingCode: 'Skriv in koden.',
+    invalidCode: 'Koden stämmer inte eller har redan använts. Vänta på nästa kod i appen och försök igen.',
+    invalidRecoveryCode: 'Reservkoden stämmer inte eller har redan använts.',
+    back: 'Tillbaka',
+  },
+
+  enrolment: {
+    title: 'Lägg till en autentiseringsapp',
+    intro:
+      'Första gången du loggar in behöver du koppla en autentiseringsapp (till exempel Microsoft Authenticator, Google Authenticator eller Bitwarden) till ditt konto.',
+    stepScan: 'Skanna QR-koden med appen.',
+    qrLabel: 'QR-kod för autentiseringsappen',
+    manualKey: 'Går det inte att skanna? Skriv in den här nyckeln i appen:',
+    manualKeyLabel: 'Nyckel',
+    stepCode: 'Skriv in koden som appen visar, så vet vi att allt fungerar.',
+    label: 'Kod (6 siffror)',
+    submit: 'Lägg till och logga in',
+    submitting: 'Lägger till …',
+  },
+
+  recoveryCodes: {
+    title: 'Spara dina reservkoder',
+    intro:
+      'Om du tappar bort mobilen kan du logga in med en reservkod i stället för en kod från appen. Varje kod fungerar en gång. Koderna visas bara nu: skriv ut dem eller spara dem på ett säkert ställe.',
+    listLabel: 'Reservkoder',
+    confirm: 'Jag har sparat koderna',
+    continue: 'Fortsätt',
+    mustConfirm: 'Bekräfta att du har sparat koderna.',
+  },
+
+  home: {
+    title: 'Administration',
+    signedIn: (name: string, clinic: string): string => `Inloggad som ${name}, ${clinic}`,
+    comingSoon: 'Här kommer du att hantera kundföretag, kontaktpersoner, dokument och inställningar.',
+  },
+
+  setPassword: {
+    title: 'Välj lösenord',
+    intro:
+      'Välj ett lösenord för ditt administratörskonto. Vid första inloggningen lägger du sedan till en autentiseringsapp.',
+    newPassword: 'Nytt lösenord',
+    hint: 'Minst 8 tecken. Ett långt lösenord av flera ord är både säkert och lätt att komma ihåg.',
+    show: 'Visa',
+    hide: 'Dölj',
+    submit: 'Spara lösenordet',
+    submitting: 'Sparar …',
+    missingPassword: 'Skriv ett lösenord.',
+    rejected: 'Lösenordet kan inte användas:',
+    rejectedFallback: 'Välj ett annat lösenord.',
+    linkInvalid: 'Länken har redan använts eller gått ut. Be om en ny inbjudan.',
+    linkMalformed: 'Länken är ofullständig. Öppna den igen från e-postmeddelandet.',
+    tooManyAttempts: 'För många försök. Vänta en stund och försök sedan igen.',
+  },
+};
+
+/** The shape every admin message catalogue has. */
+export type AdminMessages = typeof adminSv;

@@ -1,0 +1,29 @@
+import { PortalError } from '../domain/errors';
+
+/*
+ * What the operator commands (`npm run admin`, `npm run apikey`, `npm run contact`) share as command-line programs.
+ * Each exports its run function (the tests call it) and starts itself with runAsCommand.
+ */
+
+/** A mistake in how the command was called: it is printed with the command's usage. */
+export class UsageError extends Error {}
+
+/**
+ * Runs the command when its module is the process's entry point (`tsx functions/cli/<command>.ts …`), and exits with
+ * its code. A failure exits 2 when it is the caller's to fix (a usage error, or a request the portal refused), 1
+ * otherwise.
+ */
+export function runAsCommand(
+  moduleUrl: string,
+  usage: string,
+  run: (argv: readonly string[]) => Promise<number>,
+): void {
+  if (moduleUrl !== `file://${process.argv[1]}`) return;
+  run(process.argv.slice(2))
+    .then((code) => process.exit(code))
+    .catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(error instanceof UsageError ? `${message}\n\n${usage}` : `Failed: ${message}`);
+      process.exit(error instanceof UsageError || error instanceof PortalError ? 2 : 1);
+    });
+}

@@ -1,0 +1,108 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { type LocalPortal, startLocalPortal } from '../../functions/local/start-local-portal';
+import { launchChromium } from './browser';
+
+const viteConfig = fileURLToPath(new URL('../../frontend/vite.config.ts', import.meta.url));
+
+export interface BrowserPortalOptions {
+  /** Names the suite's temporary folders: `portal-e2e-<name>-…`. */
+  readonly name: string;
+  /**
+   * Where the production build of the frontend goes. By default a temporary folder of the suite's own: the browser
+   * test files run side by side, and a suite must never serve files another one's build is rewriting. At most one
+   * suite builds into frontend/dist (what `npm start` serves).
+   */
+  readonly buildInto?: 'own folder' | 'frontend/dist';
+  /** Added to every new page's browser context (e.g. downloads, a time zone). */
+  readonly contextOptions?: BrowserContextOptions;
+}
+
+export interface BrowserPortal {
+  /** The running local portal; from the suite's beforeAll on. */
+  portal(): LocalPortal;
+  /** The portal's data folder: its mail sink (`mail/`), and what operator commands act on (PORTAL_DATA_DIR). */
+  dataDirectory(): string;
+  /** A fresh browser profile per story: no cookies or storage carried over. */
+  newPage(): Promise<{ context: BrowserContext; page: Page }>;
+}
+
+/**
+ * The local portal with a production build of the frontend, and headless Chromium, for the describe block this is
+ * called in: started before its tests, stopped and removed after them. The site is served under the production
+ * Content-Security-Policy, and no page may trip it: every test fails that leaves a CSP violation in the console.
+ */
+export function useBrowserPortal(options: BrowserPortalOptions): BrowserPortal {
+  let portal: LocalPortal | undefined;
+  let browser: Browser | undefined;
+  let dataDirectory: string | undefined;
+  let frontendDirectory: string | undefined;
+  const cspViolations: string[] = [];
+
+  beforeAll(async () => {
+    const ownBuild = options.buildInto !== 'frontend/dist';
+    const [data, frontend] = await Promise.all([
+      mkdtemp(join(tmpdir(), `portal-e2e-${options.name}-`)),
+      ownBuild ? mkdtemp(join(tmpdir(), `portal-e2e-${options.name}-frontend-`)) : undefined,
+    ]);
+    [dataDirectory, frontendDirectory] = [data, frontend];
+    await build({
+      configFile: viteConfig,
+      mode: 'production',
+      logLevel: 'warn',
+      ...(frontend === undefined ? {} : { build: { outDir: frontend, emptyOutDir: true } }),
+    });
+    [portal, browser] = await Promise.all([
+      startLocalPortal({
+        dataDirectory: data,
+        ...(frontend === undefined ? {} : { frontendDirectory: frontend }),
+        quiet: true,
+      }),
+      launchChromium(),
+    ]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.stop();
+    await Promise.all(
+      [dataDirectory, frontendDirectory].map(
+        (directory) => directory && rm(directory, { recursive: true, force: true }),
+      ),
+    );
+  });
+
+  afterEach(() => {
+    expect(cspViolations).toEqual([]);
+    cspViolations.length = 0;
+  });
+
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`The browser portal's ${what} is there only once its beforeAll has run.`);
+    return value;
+  };
+
+  return {
+    portal: () => started(portal, 'portal'),
+    dataDirectory: () => started(dataDirectory, 'data folder'),
+    async newPage() {
+      const context = await started(browser, 'browser').newContext({
+        locale: 'sv-SE',
+        viewport: { width: 1280, height: 800 },
+        ...options.contextOptions,
+      });
+      const page = await context.newPage();
+      page.on('console', (message) => {
+        if (message.type() === 'error' && message.text().includes('Content Security Policy')) {
+          cspViolations.push(message.text());
+        }
+      });
+      return { context, page };
+    },
+  };
+}

@@ -9,7 +9,7 @@ import {
   findClinicAdmin,
   inviteClinicAdmin,
 } from '../use-cases/manage-clinic-admins';
-import { runAsCommand, UsageError } from './command-line';
+import { type OperatorCommandOptions, runAsCommand, UsageError } from './command-line';
 import {
   clinicOrigin,
   type OperatorData,
@@ -36,14 +36,8 @@ in the audit trail; default: your login), --json (machine-readable output).
 Acts on the running local portal (the mail shows up on its dev mail page), or on AWS when TABLE_NAME, AWS_REGION and
 DOCUMENTS_BUCKET are set (and MAIL_FROM_ADDRESS for the sender).`;
 
-export interface AdminCliOptions {
-  readonly print?: (line: string) => void;
-  /** Where to act; by default the running local portal or the AWS deployment named by the environment. */
-  readonly data?: OperatorData;
-}
-
 /** The `npm run admin` command; returns the process exit code. */
-export async function runAdminCli(argv: readonly string[], options: AdminCliOptions = {}): Promise<number> {
+export async function runAdminCli(argv: readonly string[], options: OperatorCommandOptions = {}): Promise<number> {
   const print = options.print ?? console.log;
   const { positionals, values } = parseArgs({
     args: [...argv],

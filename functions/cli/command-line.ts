@@ -1,9 +1,17 @@
 import { PortalError } from '../domain/errors';
+import type { OperatorData } from './operator-scope';
 
 /*
  * What the operator commands (`npm run admin`, `npm run apikey`, `npm run contact`) share as command-line programs.
  * Each exports its run function (the tests call it) and starts itself with runAsCommand.
  */
+
+/** What a test (or another program) may hand an operator command instead of its defaults. */
+export interface OperatorCommandOptions {
+  readonly print?: (line: string) => void;
+  /** Where to act; by default the running local portal or the AWS deployment named by the environment. */
+  readonly data?: OperatorData;
+}
 
 /** A mistake in how the command was called: it is printed with the command's usage. */
 export class UsageError extends Error {}

@@ -1,17 +1,20 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { TenantScope } from '../domain/ports';
+import { deactivateContact } from '../use-cases/deactivate-contact';
 import { inviteContact } from '../use-cases/invite-contact';
-import { runAsCommand, UsageError } from './command-line';
+import { type OperatorCommandOptions, runAsCommand, UsageError } from './command-line';
 import { clinicOrigin, operatorClock, operatorData, operatorIds, tenantScope } from './operator-scope';
 
 const USAGE = `Contact persons of a clinic.
 
   npm run contact -- invite --tenant <clinic host or id> --email <address>
   npm run contact -- invite --tenant <clinic host or id> --contact <contact id>
+  npm run contact -- deactivate --tenant <clinic host or id> --email <address> | --contact <contact id>
 
-Mails the contact a single-use link (valid 60 minutes) with which they set their password. --email finds a contact
-who already logs in with a password under that address; a contact without one is named by --contact.
+invite mails the contact a single-use link (valid 60 minutes) with which they set their password. deactivate ends
+the contact's access at once: no login with password or BankID, every session ended. --email finds a contact who
+logs in with a password under that address; a contact without one is named by --contact.
 
 Options: --by <your name> (recorded in the audit trail; default: your login), --origin <https://host> (where the
 link points; default: https://<host> for a host name, the local portal's address locally).
@@ -19,7 +22,8 @@ Acts on the running local portal (the mail shows up on its dev mail page), or on
 DOCUMENTS_BUCKET are set (and MAIL_FROM_ADDRESS for the sender).`;
 
 /** The `npm run contact` command; returns the process exit code. */
-export async function runContactCli(argv: readonly string[], print = console.log): Promise<number> {
+export async function runContactCli(argv: readonly string[], options: OperatorCommandOptions = {}): Promise<number> {
+  const print = options.print ?? console.log;
   const { positionals, values } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -37,14 +41,23 @@ export async function runContactCli(argv: readonly string[], print = console.log
     print(USAGE);
     return values.help ? 0 : 2;
   }
-  if (command !== 'invite') throw new UsageError(`Unknown command "${command}".`);
+  if (command !== 'invite' && command !== 'deactivate') throw new UsageError(`Unknown command "${command}".`);
   const tenant = values.tenant;
-  if (!tenant) throw new UsageError('invite needs --tenant.');
-  if (!values.email === !values.contact) throw new UsageError('invite needs either --email or --contact.');
+  if (!tenant) throw new UsageError(`${command} needs --tenant.`);
+  if (!values.email === !values.contact) throw new UsageError(`${command} needs either --email or --contact.`);
 
-  const data = operatorData();
+  const data = options.data ?? operatorData();
   const scope = await tenantScope(data, tenant);
   const contactId = values.contact ?? (await contactIdByEmail(scope, values.email ?? ''));
+  const by = { type: 'operator', id: values.by ?? userInfo().username } as const;
+  if (command === 'deactivate') {
+    const { contact, revokedSessions } = await deactivateContact(
+      { scope, clock: operatorClock, ids: operatorIds },
+      { contactId, by },
+    );
+    print(`Deactivated ${contact.name} <${contact.email}>; ended ${revokedSessions} session(s).`);
+    return 0;
+  }
   const sent = await inviteContact(
     {
       scope,
@@ -54,7 +67,7 @@ export async function runContactCli(argv: readonly string[], print = console.log
     },
     {
       contactId,
-      actor: { type: 'operator', id: values.by ?? userInfo().username },
+      actor: by,
       origin: clinicOrigin(data, tenant, values.origin),
     },
   );

@@ -4,16 +4,21 @@
  */
 
 import type {
+  ArchiveLinkResponse,
   BankIdMessage,
   BankIdProgressResponse,
   BankIdStartResponse,
   DocumentPageResponse,
   DocumentSummary,
+  DocumentYearsResponse,
   DownloadLinkResponse,
   DownloadReceiptSummary,
   PasswordResetRequestedResponse,
   PasswordSetResponse,
+  PreferencesResponse,
   ProfileResponse,
+  SessionListResponse,
+  SessionsRevokedResponse,
   TenantResponse,
 } from '../../functions/http/api-contract';
 
@@ -28,7 +33,9 @@ export type CustomerSummary = ProfileResponse['customers'][number];
 export type DownloadReceipt = DownloadReceiptSummary;
 export type { DocumentSummary };
 export type DocumentPage = DocumentPageResponse;
+export type DocumentYears = DocumentYearsResponse;
 export type DownloadLink = DownloadLinkResponse;
+export type ArchiveLink = ArchiveLinkResponse;
 /** How a BankID login is started: a QR code for the app on another device, or the app on this device. */
 export type BankIdMethod = 'qr' | 'autostart';
 export type BankIdStart = BankIdStartResponse;
@@ -36,6 +43,8 @@ export type BankIdProgress = BankIdProgressResponse;
 export type { BankIdMessage };
 export type PasswordResetRequested = PasswordResetRequestedResponse;
 export type PasswordSet = PasswordSetResponse;
+export type Preferences = PreferencesResponse;
+export type SessionSummary = SessionListResponse['sessions'][number];
 
 /** Error codes the UI reacts to; the server may send others. */
 export type KnownErrorCode =
@@ -75,6 +84,14 @@ export interface RequestOptions {
 export interface ListDocumentsOptions {
   readonly limit?: number;
   readonly cursor?: string;
+  /** Invoice year, e.g. 2024. */
+  readonly year?: number;
+  /** Invoice month, YYYY-MM. */
+  readonly period?: string;
+  readonly status?: 'new' | 'downloaded';
+  readonly sort?: 'newest' | 'oldest';
+  /** Exact invoice number. */
+  readonly invoiceNumber?: string;
 }
 
 export const api = {
@@ -105,6 +122,25 @@ export const api = {
   setPassword: (token: string, newPassword: string): Promise<PasswordSet> =>
     request<PasswordSet>('POST', '/api/auth/set-password', { token, newPassword }),
 
+  /** The logged-in contact's own account: the profile page. */
+  me: {
+    /** 400 `wrong_current_password` or `password_rejected` (with every reason); 409 `no_password` for BankID only. */
+    changePassword: (currentPassword: string, newPassword: string): Promise<void> =>
+      request<void>('POST', '/api/me/password', { currentPassword, newPassword }),
+    /** Only the fields given change. */
+    updatePreferences: (change: Partial<Preferences>): Promise<Preferences> =>
+      request<Preferences>('PATCH', '/api/me/preferences', change),
+    listSessions: async (): Promise<readonly SessionSummary[]> =>
+      (await request<SessionListResponse>('GET', '/api/me/sessions')).sessions,
+    endSession: (sessionId: string): Promise<void> =>
+      request<void>('DELETE', `/api/me/sessions/${encodeURIComponent(sessionId)}`),
+    endOtherSessions: (): Promise<SessionsRevokedResponse> =>
+      request<SessionsRevokedResponse>('POST', '/api/me/sessions/revoke-others'),
+    /** Ends this session too (the cookie is deleted): afterwards only the login page is left. */
+    endAllSessions: (): Promise<SessionsRevokedResponse> =>
+      request<SessionsRevokedResponse>('POST', '/api/me/sessions/revoke-all'),
+  },
+
   /** BankID login: start an order, poll it every `pollAfterMs` while pending, or cancel it. */
   bankId: {
     start: (method: BankIdMethod): Promise<BankIdStart> => request<BankIdStart>('POST', '/api/auth/bankid', { method }),
@@ -122,22 +158,43 @@ export const api = {
 
   listDocuments(customerId: string, options: ListDocumentsOptions = {}): Promise<DocumentPage> {
     const query = new URLSearchParams({ limit: String(options.limit ?? 50) });
-    if (options.cursor !== undefined) {
-      query.set('cursor', options.cursor);
+    for (const name of ['cursor', 'year', 'period', 'status', 'sort', 'invoiceNumber'] as const) {
+      const value = options[name];
+      if (value !== undefined) {
+        query.set(name, String(value));
+      }
     }
     return request<DocumentPage>('GET', `/api/customers/${encodeURIComponent(customerId)}/documents?${query}`);
   },
 
-  requestDownload: (customerId: string, documentId: string): Promise<DownloadLink> =>
+  /** The invoice years that have documents, newest first. */
+  listDocumentYears: (customerId: string): Promise<DocumentYears> =>
+    request<DocumentYears>('GET', `/api/customers/${encodeURIComponent(customerId)}/document-years`),
+
+  /** `inline` opens the PDF in the browser's viewer instead of saving it; both count as a download. */
+  requestDownload: (
+    customerId: string,
+    documentId: string,
+    disposition: 'attachment' | 'inline' = 'attachment',
+  ): Promise<DownloadLink> =>
     request<DownloadLink>(
       'POST',
-      `/api/customers/${encodeURIComponent(customerId)}/documents/${encodeURIComponent(documentId)}/download`,
+      `/api/customers/${encodeURIComponent(customerId)}/documents/${encodeURIComponent(documentId)}/download${
+        disposition === 'inline' ? '?disposition=inline' : ''
+      }`,
     ),
+
+  /** A ZIP of a year's or a selection's documents, built on the server; answers with a link valid ≤ 60 s. */
+  requestArchive: (
+    customerId: string,
+    selection: { readonly year: number } | { readonly documentIds: readonly string[] },
+  ): Promise<ArchiveLink> =>
+    request<ArchiveLink>('POST', `/api/customers/${encodeURIComponent(customerId)}/document-archives`, selection),
 };
 
 /** One JSON call to the API on this origin; the admin pages' client (frontend/src/admin/api.ts) uses it too. */
 export async function request<T>(
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
   options: RequestOptions = {},

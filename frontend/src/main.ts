@@ -2,13 +2,15 @@ import { BANKID_RETURN_PATH } from '../../functions/http/api-contract';
 import { ApiError, api, type Session, type Tenant } from './api';
 import { chosenCompany, rememberChosenCompany } from './chosen-company';
 import { h, replaceChildren } from './dom';
-import { messages } from './i18n';
+import { currentLanguage, type Language, messages } from './i18n';
+import { applyLanguage, rememberedLanguage } from './language-choice';
 import { type BankIdReturn, parseBankIdReturn } from './views/bankid-login';
 import { companyChoiceView } from './views/company-choice';
 import { documentsView } from './views/documents';
 import { errorView } from './views/error';
 import { forgotPasswordView } from './views/forgot-password';
 import { loginView } from './views/login';
+import { profileView } from './views/profile';
 import { setPasswordView } from './views/set-password';
 import type { Notice, View } from './views/view';
 
@@ -33,6 +35,10 @@ const footer = requiredElement('footer');
 const skipLink = requiredElement('skip-link');
 
 let tenant: Tenant | undefined;
+/** Who is logged in, as far as the shell knows (undefined on the pages for people who are not). */
+let currentSession: Session | undefined;
+/** Shows the current view again: after a language switch, every text must be read anew from the catalogue. */
+let renderAgain: () => void = () => void start();
 let firstView = true;
 /** The address the current view was shown at. */
 let shownAtPath = window.location.pathname;
@@ -41,6 +47,10 @@ let shownAtPath = window.location.pathname;
 const SET_PASSWORD_PATH = '/satt-losenord';
 /** "Glömt lösenordet?": its own address, so that the back button returns to the login page. */
 const FORGOT_PASSWORD_PATH = '/glomt-losenord';
+/** "Min profil". */
+const PROFILE_PATH = '/profil';
+/** Where "Back to the list" returns to: the list's address as last seen, its filters (query) included. */
+let listAddress = '/';
 
 function show(view: View): void {
   shownAtPath = window.location.pathname;
@@ -54,8 +64,14 @@ function show(view: View): void {
   view.onMount?.();
 }
 
+/**
+ * The login page. It keeps the address it was shown at: a session that ended mid-use leaves the user on the login
+ * page at the address of the view they were on (the list with its filters, the profile), and after logging in again
+ * {@link showStart} routes by that address, so they are back where they were. Deliberate logouts go to "/" first.
+ */
 function showLogin(notice?: Notice, bankIdReturn?: BankIdReturn, username?: string): void {
   renderAccount(undefined);
+  renderAgain = () => showLogin(undefined, undefined, username);
   show(
     loginView({
       ...(notice ? { notice } : {}),
@@ -67,16 +83,20 @@ function showLogin(notice?: Notice, bankIdReturn?: BankIdReturn, username?: stri
   );
 }
 
-/** Puts `path` in the address bar as a new history entry (so the back button works), unless it is there already. */
-function goTo(path: string): void {
-  if (window.location.pathname !== path) {
-    window.history.pushState(null, '', path);
+/**
+ * Puts `address` (a path, perhaps with a query) in the address bar as a new history entry (so the back button
+ * works), unless it is there already.
+ */
+function goTo(address: string): void {
+  if (`${window.location.pathname}${window.location.search}` !== address) {
+    window.history.pushState(null, '', address);
   }
 }
 
 function showForgotPassword(email?: string): void {
   renderAccount(undefined);
   goTo(FORGOT_PASSWORD_PATH);
+  renderAgain = () => showForgotPassword(email);
   show(
     forgotPasswordView({
       ...(email ? { email } : {}),
@@ -90,6 +110,7 @@ function showForgotPassword(email?: string): void {
 
 function showSetPassword(token: string): void {
   renderAccount(undefined);
+  renderAgain = () => showSetPassword(token);
   show(
     setPasswordView({
       token,
@@ -133,8 +154,14 @@ function takeBankIdReturn(): BankIdReturn | undefined {
  * already chose in this tab; everybody else goes straight to the list.
  */
 function showStart(session: Session): void {
+  adoptServerLanguage(session);
+  if (window.location.pathname === PROFILE_PATH) {
+    showProfile(session);
+    return;
+  }
   if (session.customers.length > 1 && !chosenCompany(session.customers)) {
     renderAccount(session);
+    renderAgain = () => showStart(session);
     show(
       companyChoiceView({
         session,
@@ -151,6 +178,7 @@ function showStart(session: Session): void {
 
 function showDocuments(session: Session): void {
   renderAccount(session);
+  renderAgain = () => showDocuments(session);
   show(
     documentsView({
       session,
@@ -160,27 +188,122 @@ function showDocuments(session: Session): void {
   );
 }
 
+function showProfile(session: Session): void {
+  if (window.location.pathname !== PROFILE_PATH) {
+    listAddress = `${window.location.pathname}${window.location.search}`;
+    goTo(PROFILE_PATH);
+  }
+  renderAccount(session);
+  renderAgain = () => showProfile(session);
+  show(
+    profileView({
+      session,
+      onBackToList: () => {
+        goTo(listAddress);
+        showStart(session);
+      },
+      onSessionEnded: () => showLogin({ kind: 'warning', text: messages.login.sessionExpired }),
+      onLoggedOut: (notice) => {
+        goTo('/');
+        showLogin(notice);
+      },
+      onLogout: () => void logOut(),
+      onPreferencesChanged: (preferences) => {
+        currentSession = { ...session, preferences };
+      },
+    }),
+  );
+}
+
+/** Logs out this session; the next login starts at the list, not where this user was. */
+async function logOut(button?: HTMLButtonElement): Promise<void> {
+  if (button) {
+    button.disabled = true;
+    button.textContent = messages.header.loggingOut;
+  }
+  try {
+    await api.logout();
+  } catch (error) {
+    if (!(error instanceof ApiError && error.isUnauthenticated)) {
+      if (button) {
+        button.disabled = false;
+        button.textContent = messages.header.logout;
+      }
+      show(errorView(messages.genericError, () => void start()));
+      return;
+    }
+  }
+  goTo('/');
+  showLogin({ kind: 'info', text: messages.login.loggedOut });
+}
+
+/**
+ * With nothing chosen in this browser, the language the contact chose elsewhere (kept on the server) applies. A
+ * choice made in this browser wins: it is the newer one here, and on a shared computer it is this person's.
+ */
+function adoptServerLanguage(session: Session): void {
+  const language = session.preferences.language;
+  if (rememberedLanguage() === undefined && language !== currentLanguage()) {
+    applyLanguage(language, { remember: false });
+    renderStaticTexts();
+  }
+}
+
+/** The header's language switch: shows everything again in the other language, remembered here and on the server. */
+function switchLanguage(language: Language): void {
+  applyLanguage(language, { remember: true });
+  renderStaticTexts();
+  renderAgain();
+  // The switch was re-rendered with the header: keep the keyboard where the user was.
+  account.querySelector<HTMLButtonElement>('.language-switch')?.focus();
+  const session = currentSession;
+  if (session) {
+    // Best effort: the page has switched already; the server's copy is for mails, which a later choice corrects.
+    api.me.updatePreferences({ language }).then(
+      (preferences) => {
+        if (currentSession === session) {
+          currentSession = { ...session, preferences };
+        }
+      },
+      () => undefined,
+    );
+  }
+}
+
+function languageSwitch(): HTMLButtonElement {
+  const other = messages.header.otherLanguage;
+  const button = h(
+    'button',
+    { type: 'button', class: 'button button-ghost language-switch', lang: other.code },
+    other.name,
+  );
+  button.addEventListener('click', () => switchLanguage(other.code));
+  return button;
+}
+
+/**
+ * The account area: the language switch for everybody; for a logged-in contact also their name, "Min profil" and
+ * logout.
+ */
 function renderAccount(session: Session | undefined): void {
+  currentSession = session && currentSession?.contact.id === session.contact.id ? currentSession : session;
   if (!session) {
-    replaceChildren(account);
+    replaceChildren(account, languageSwitch());
     return;
   }
   const logout = h('button', { type: 'button', class: 'button button-ghost' }, messages.header.logout);
-  logout.addEventListener('click', async () => {
-    logout.disabled = true;
-    logout.textContent = messages.header.loggingOut;
-    try {
-      await api.logout();
-      showLogin({ kind: 'info', text: messages.login.loggedOut });
-    } catch (error) {
-      if (error instanceof ApiError && error.isUnauthenticated) {
-        showLogin({ kind: 'info', text: messages.login.loggedOut });
-        return;
-      }
-      logout.disabled = false;
-      logout.textContent = messages.header.logout;
-      show(errorView(messages.genericError, () => void start()));
+  logout.addEventListener('click', () => void logOut(logout));
+  const profile = h('a', { class: 'button button-ghost', href: PROFILE_PATH }, messages.header.profile);
+  if (window.location.pathname === PROFILE_PATH) {
+    profile.setAttribute('aria-current', 'page');
+  }
+  profile.addEventListener('click', (event) => {
+    // A real link (open in a new tab works); a plain click stays in this page.
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+      return;
     }
+    event.preventDefault();
+    showProfile(currentSession ?? session);
   });
   replaceChildren(
     account,
@@ -190,8 +313,17 @@ function renderAccount(session: Session | undefined): void {
       h('span', { class: 'visually-hidden' }, `${messages.header.signedInAs} `),
       session.contact.name,
     ),
+    languageSwitch(),
+    profile,
     logout,
   );
+}
+
+/** The texts outside the views: the document's language, the product name, the skip link. */
+function renderStaticTexts(): void {
+  document.documentElement.lang = messages.locale;
+  productName.textContent = messages.productName;
+  skipLink.textContent = messages.skipToContent;
 }
 
 function renderTenant(): void {
@@ -200,9 +332,11 @@ function renderTenant(): void {
 }
 
 async function start(): Promise<void> {
-  document.documentElement.lang = messages.locale;
-  productName.textContent = messages.productName;
-  skipLink.textContent = messages.skipToContent;
+  const remembered = rememberedLanguage();
+  if (remembered) {
+    applyLanguage(remembered, { remember: false });
+  }
+  renderStaticTexts();
 
   const bankIdReturn = takeBankIdReturn();
   const setPasswordToken = takeSetPasswordToken();
@@ -224,6 +358,7 @@ async function start(): Promise<void> {
     const error: unknown = sessionResult.reason;
     const text =
       error instanceof ApiError && error.code === 'network_error' ? messages.networkError : messages.genericError;
+    renderAgain = () => void start();
     show(errorView(text, () => void start()));
   } else if (sessionResult.value) {
     showStart(sessionResult.value);

@@ -21,8 +21,9 @@ export interface SetPasswordTexts {
   readonly rejected: string;
   /** Said when the server rejected the password without a reason in the page's language. */
   readonly rejectedFallback: string;
-  readonly linkInvalid: string;
-  readonly linkMalformed: string;
+  /** Only for forms sent with a mailed link (not the profile's change of password). */
+  readonly linkInvalid?: string;
+  readonly linkMalformed?: string;
 }
 
 export interface SetPasswordFormOptions {
@@ -31,14 +32,18 @@ export interface SetPasswordFormOptions {
   /** The server's minimum for this kind of account; only a hint here, the server decides. */
   readonly minLength: number;
   readonly texts: SetPasswordTexts;
+  /** Fields shown before the new password (the profile's current password). */
+  readonly leadingFields?: readonly HTMLElement[];
+  /** Checks the leading fields before anything is sent; false keeps the form from being sent. */
+  readonly checkLeadingFields?: () => boolean;
   /** The page's language, for the server's reasons (functions/domain/password-policy.ts words them in each). */
   readonly locale: string;
   readonly showError: (text: string) => void;
   readonly clearMessage: () => void;
-  /** Sends the new password; when it resolves, the page has moved on to another view. */
+  /** Sends the new password; when it resolves, the form is emptied for the page to say what happened or move on. */
   readonly send: (newPassword: string) => Promise<void>;
   /** The link has been used, has expired or is cut off: the page says so (`text`) and offers what it can. */
-  readonly onLinkUnusable: (text: string) => void;
+  readonly onLinkUnusable?: (text: string) => void;
   /** What to say about any other failure. */
   readonly errorText: (error: unknown) => string;
 }
@@ -47,11 +52,20 @@ export function setPasswordForm(options: SetPasswordFormOptions): HTMLFormElemen
   const { texts: t } = options;
   const password = newPasswordField(options.id, options.minLength, t);
   const submit = submitButton(t.submit, t.submitting);
-  const form = h('form', { class: 'login-form', novalidate: true }, password.element, submit.button);
+  const form = h(
+    'form',
+    { class: 'login-form', novalidate: true },
+    ...(options.leadingFields ?? []),
+    password.element,
+    submit.button,
+  );
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (submit.button.disabled) {
+      return;
+    }
+    if (options.checkLeadingFields && !options.checkLeadingFields()) {
       return;
     }
     if (password.input.value === '') {
@@ -63,15 +77,19 @@ export function setPasswordForm(options: SetPasswordFormOptions): HTMLFormElemen
     submit.setBusy(form, true);
     try {
       await options.send(password.input.value);
+      // Passwords are not left in a form that stays on the page.
+      form.reset();
+      submit.setBusy(form, false);
       return;
     } catch (error) {
+      const { onLinkUnusable } = options;
       if (error instanceof ApiError && error.code === 'password_rejected') {
         const reasons = rejectionTexts(error.details, options.locale);
         password.showProblems(reasons.length > 0 ? reasons : [t.rejectedFallback], t.rejected);
-      } else if (error instanceof ApiError && error.code === 'link_invalid') {
-        options.onLinkUnusable(t.linkInvalid);
-      } else if (error instanceof ApiError && error.code === 'link_malformed') {
-        options.onLinkUnusable(t.linkMalformed);
+      } else if (error instanceof ApiError && error.code === 'link_invalid' && onLinkUnusable && t.linkInvalid) {
+        onLinkUnusable(t.linkInvalid);
+      } else if (error instanceof ApiError && error.code === 'link_malformed' && onLinkUnusable && t.linkMalformed) {
+        onLinkUnusable(t.linkMalformed);
       } else {
         options.showError(options.errorText(error));
       }
@@ -103,17 +121,6 @@ function newPasswordField(id: string, minLength: number, texts: SetPasswordTexts
     required: true,
     'aria-describedby': hintId,
   });
-  const toggle = h(
-    'button',
-    { type: 'button', class: 'button button-ghost', 'aria-controls': id, 'aria-pressed': 'false' },
-    texts.show,
-  );
-  toggle.addEventListener('click', () => {
-    const showing = input.type === 'text';
-    input.type = showing ? 'password' : 'text';
-    toggle.textContent = showing ? texts.show : texts.hide;
-    toggle.setAttribute('aria-pressed', String(!showing));
-  });
   const problems = h('div', { class: 'field-problems', id: problemsId, role: 'alert' });
 
   return {
@@ -122,7 +129,7 @@ function newPasswordField(id: string, minLength: number, texts: SetPasswordTexts
       'div',
       { class: 'field' },
       h('label', { for: id }, texts.newPassword),
-      h('div', { class: 'password-input' }, input, toggle),
+      passwordWithToggle(input, texts),
       h('p', { class: 'hint', id: hintId }, texts.hint),
       problems,
     ),
@@ -138,4 +145,27 @@ function newPasswordField(id: string, minLength: number, texts: SetPasswordTexts
       input.setAttribute('aria-describedby', hintId);
     },
   };
+}
+
+/** A password input with its show/hide button (paste and checking what one typed both help people choose long ones). */
+export function passwordWithToggle(
+  input: HTMLInputElement,
+  texts: Pick<SetPasswordTexts, 'show' | 'hide'>,
+): HTMLElement {
+  return h('div', { class: 'password-input' }, input, showHideButton(input, texts));
+}
+
+function showHideButton(input: HTMLInputElement, texts: Pick<SetPasswordTexts, 'show' | 'hide'>): HTMLButtonElement {
+  const toggle = h(
+    'button',
+    { type: 'button', class: 'button button-ghost', 'aria-controls': input.id, 'aria-pressed': 'false' },
+    texts.show,
+  );
+  toggle.addEventListener('click', () => {
+    const showing = input.type === 'text';
+    input.type = showing ? 'password' : 'text';
+    toggle.textContent = showing ? texts.show : texts.hide;
+    toggle.setAttribute('aria-pressed', String(!showing));
+  });
+  return toggle;
 }

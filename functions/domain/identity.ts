@@ -36,6 +36,37 @@ export interface Contact {
   readonly name: string;
   readonly email: string;
   readonly status: ContactStatus;
+  /** Absent until the contact first changes a preference: {@link contactPreferences} supplies the defaults. */
+  readonly notifyOnNewDocument?: boolean;
+  readonly language?: Language;
+}
+
+/** The languages of the portal (and, later, of the mails it sends). */
+export const LANGUAGES = ['sv', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** What a contact chooses for themselves. */
+export interface ContactPreferences {
+  /** An e-mail (a link, never the document) when a new invoice basis is published for one of their companies. */
+  readonly notifyOnNewDocument: boolean;
+  readonly language: Language;
+}
+
+/**
+ * The defaults. Notifications are on: the portal replaces invoice bases sent by post, and a contact the clinic set up
+ * to receive them would otherwise never learn that one arrived; the mail is a service message with a link only, and
+ * one click in the profile turns it off. Swedish is the portal's first language.
+ */
+export const DEFAULT_CONTACT_PREFERENCES: ContactPreferences = { notifyOnNewDocument: true, language: 'sv' };
+
+/** A change of some preferences; the ones left out (or undefined) stay as they are. */
+export type PreferencesChange = { readonly [K in keyof ContactPreferences]?: ContactPreferences[K] | undefined };
+
+export function contactPreferences(contact: Contact): ContactPreferences {
+  return {
+    notifyOnNewDocument: contact.notifyOnNewDocument ?? DEFAULT_CONTACT_PREFERENCES.notifyOnNewDocument,
+    language: contact.language ?? DEFAULT_CONTACT_PREFERENCES.language,
+  };
 }
 
 /** The contact's link to a customer company; a contact may belong to several. */
@@ -81,6 +112,12 @@ export interface Session {
   /** The idle timeout in force for this session, fixed when it began (the clinic's setting then). */
   readonly idleTimeoutMs: number;
   readonly revoked: boolean;
+}
+
+/** Whether a session still lets its holder in at `now`: not revoked, within its idle and its absolute timeout. */
+export function isSessionLive(session: Session, now: Date): boolean {
+  const idleFor = now.getTime() - Date.parse(session.lastSeenAt);
+  return !session.revoked && idleFor <= session.idleTimeoutMs && now.getTime() < Date.parse(session.expiresAt);
 }
 
 /** Who did something, for the audit trail. */

@@ -3,8 +3,10 @@
  * wiring in functions/runtime/ picks the adapters. Every tenant-scoped port is bound to ONE tenant when it is
  * created (see {@link TenantScopeFactory}), so use-case code cannot even express a cross-tenant read.
  */
+import type { ArchiveFile } from './archive';
 import type { AdminLoginChallenge, AdminPasswordIdentity, AdminStatus, ClinicAdmin } from './clinic-admin';
 import type { DocumentStatus, DownloadReceipt, InvoiceDocument, Withdrawal } from './document';
+import type { DocumentListFilter, ListOrder } from './document-list';
 import type {
   ApiKey,
   AuditEvent,
@@ -13,6 +15,7 @@ import type {
   Customer,
   Membership,
   PasswordIdentity,
+  PreferencesChange,
   Session,
   SessionKind,
   Tenant,
@@ -36,6 +39,10 @@ export interface PageRequest {
   readonly cursor?: string | undefined;
 }
 
+export interface VisibleDocumentsQuery extends PageRequest, DocumentListFilter {
+  readonly order?: ListOrder;
+}
+
 export interface Page<T> {
   readonly items: readonly T[];
   readonly nextCursor?: string;
@@ -56,6 +63,11 @@ export interface CustomerRepository {
 export interface ContactRepository {
   get(contactId: string): Promise<Contact | undefined>;
   put(contact: Contact): Promise<void>;
+  /**
+   * Changes only the given preferences, leaving the rest of the record as it is (an admin's concurrent change of the
+   * name is not lost); returns the contact as changed. NotFoundError if there is no such contact.
+   */
+  updatePreferences(contactId: string, change: PreferencesChange): Promise<Contact>;
   /** The contact a BankID login resolves to, by the keyed hash of the personal number (never the number itself). */
   findBankIdIdentity(personalNumberKey: string): Promise<BankIdIdentity | undefined>;
   /** Links a personal number (by its keyed hash) to a contact; ConflictError if it belongs to another contact. */
@@ -119,8 +131,15 @@ export interface DocumentRepository {
   completeVersion(customerId: string, documentId: string, pdf: ReadyPdf): Promise<CompletedVersion>;
   /** Hides the document for good and records why. Idempotent for an already withdrawn document. */
   withdraw(customerId: string, documentId: string, withdrawal: Withdrawal): Promise<InvoiceDocument>;
-  /** Documents contacts may see, newest invoice date first. Served by a sparse index: invisible ones are not in it. */
-  listVisible(customerId: string, page: PageRequest): Promise<Page<InvoiceDocument>>;
+  /**
+   * Documents contacts may see, by invoice date (newest first unless asked otherwise), narrowed by the filter. Served
+   * by a sparse index: invisible ones are not in it. The cursor is bound to the customer, filter and order
+   * (ValidationError for one from another list). A filtered page may hold fewer than `limit` documents and still
+   * have a next cursor: one request reads a bounded number of index entries, however few of them match.
+   */
+  listVisible(customerId: string, query: VisibleDocumentsQuery): Promise<Page<InvoiceDocument>>;
+  /** The invoice years that have visible documents, newest first. */
+  visibleYears(customerId: string): Promise<readonly number[]>;
   /** The current (ready, newest) version with this invoice number. */
   findByInvoiceNumber(customerId: string, invoiceNumber: string): Promise<InvoiceDocument | undefined>;
   recordDownload(customerId: string, documentId: string, receipt: DownloadReceipt): Promise<void>;
@@ -136,13 +155,34 @@ export interface PresignOptions {
   readonly fileName: string;
   /** At most 60 s (SECURITY.md); adapters refuse more. */
   readonly expiresInSeconds: number;
+  /** `attachment` (the default) saves the file; `inline` opens it in the browser's own viewer, same file name. */
+  readonly disposition?: 'attachment' | 'inline';
 }
 
 export interface DocumentStore {
   put(customerId: string, documentId: string, pdf: Uint8Array): Promise<StoredObject>;
   get(customerId: string, documentId: string): Promise<Uint8Array | undefined>;
-  /** A URL that downloads exactly this one object as an attachment, valid for `expiresInSeconds`. */
+  /** A URL that downloads exactly this one object (as an attachment unless asked inline), for `expiresInSeconds`. */
   presignDownload(customerId: string, documentId: string, options: PresignOptions): Promise<string>;
+}
+
+/**
+ * Temporary ZIP archives of published PDFs ("download many"), under the tenant's archive prefix, deleted by an S3
+ * lifecycle rule after a day. Built by streaming: no archive is ever held in memory.
+ */
+export interface ArchiveStore {
+  /**
+   * Streams the PDFs (in order) and a `manifest.json` into one ZIP object, checking each PDF against its recorded
+   * SHA-256 and size as it passes: ArchiveIntegrityError (and no archive) if one differs or is missing.
+   */
+  create(
+    customerId: string,
+    archiveId: string,
+    files: readonly ArchiveFile[],
+    options: { readonly createdAt: Date },
+  ): Promise<{ readonly sizeBytes: number }>;
+  /** A URL that downloads exactly this archive as an attachment, valid for `expiresInSeconds`. */
+  presignDownload(customerId: string, archiveId: string, options: PresignOptions): Promise<string>;
 }
 
 /** A presigned upload the practice system PUTs a ready-made PDF to. */
@@ -228,6 +268,11 @@ export interface SessionRepository {
   get(subjectId: string, sessionId: string): Promise<Session | undefined>;
   touch(subjectId: string, sessionId: string, at: Date): Promise<void>;
   revoke(subjectId: string, sessionId: string): Promise<void>;
+  /**
+   * The subject's sessions that are live at `now` (see isSessionLive: not revoked, within both timeouts), oldest first.
+   * Expired records linger until TTL removes them; they are left out here.
+   */
+  listLive(subjectId: string, now: Date): Promise<readonly Session[]>;
   /**
    * Revokes every live session of the subject except `keepSessionId` (after a password change: other devices must
    * log in again). Returns how many it revoked; already revoked ones are left alone and not counted.
@@ -429,6 +474,7 @@ export interface TenantScope {
   readonly contacts: ContactRepository;
   readonly documents: DocumentRepository;
   readonly documentStore: DocumentStore;
+  readonly archiveStore: ArchiveStore;
   readonly sessions: SessionRepository;
   readonly audit: AuditLog;
   readonly bankIdOrders: BankIdLoginOrderRepository;

@@ -30,6 +30,45 @@ export interface CustomerSummary {
 export interface ProfileResponse {
   readonly contact: ContactSummary;
   readonly customers: readonly CustomerSummary[];
+  readonly preferences: PreferencesResponse;
+}
+
+/** The portal's languages; also the language mails to the contact will use. */
+export type LanguageCode = 'sv' | 'en';
+
+/**
+ * A contact's own choices; in `GET /api/me`, and the answer of `PATCH /api/me/preferences`, which takes any of the
+ * fields (at least one) and leaves the others as they are.
+ */
+export interface PreferencesResponse {
+  /** An e-mail with a link when a new invoice basis is published for one of the contact's companies. */
+  readonly notifyOnNewDocument: boolean;
+  readonly language: LanguageCode;
+}
+
+/** One live session of the logged-in contact. Devices and addresses are not recorded, so none are shown. */
+export interface SessionSummary {
+  /** Opaque; only for `DELETE /api/me/sessions/{sessionId}`. */
+  readonly id: string;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  /** When it ends at the latest, however active it is. */
+  readonly expiresAt: string;
+  /** The session this request came through ("this device"). */
+  readonly current: boolean;
+}
+
+/** `GET /api/me/sessions`: the current session first, then the others, most recently active first. */
+export interface SessionListResponse {
+  readonly sessions: readonly SessionSummary[];
+}
+
+/**
+ * `POST /api/me/sessions/revoke-others` and `POST /api/me/sessions/revoke-all`: how many sessions ended. After
+ * `revoke-all` the session cookie is deleted too.
+ */
+export interface SessionsRevokedResponse {
+  readonly revokedSessions: number;
 }
 
 /** Who in the company fetched the document last (by name; other contacts' ids are not shown). */
@@ -58,10 +97,25 @@ export interface DocumentSummary {
   readonly lastDownload?: DownloadReceiptSummary;
 }
 
+/**
+ * `GET /api/customers/{customerId}/documents`, query (all optional): `year` (YYYY) and/or `period` (YYYY-MM, the
+ * invoice month) by invoice date; `status` (`new` | `downloaded`); `invoiceNumber` (exact; the one current
+ * version, across all years unless other filters are given); `sort` (`newest` | `oldest`, by invoice date);
+ * `limit` (1–100, default 50); `cursor`. A bad value is a 400 naming the parameter in `details.fields`.
+ */
 export interface DocumentPageResponse {
   readonly items: readonly DocumentSummary[];
-  /** Pass back as `cursor` for the next page; absent on the last page. */
+  /**
+   * Pass back as `cursor`, with the same filters and sort, for the next page (a cursor of another filter is a
+   * 400); absent on the last page. With `status`, a page may hold fewer than `limit` rows (even none) and still
+   * have a next cursor: one request reads a bounded part of the list.
+   */
   readonly nextCursor?: string;
+}
+
+/** `GET /api/customers/{customerId}/document-years`: the invoice years that have documents, newest first. */
+export interface DocumentYearsResponse {
+  readonly years: readonly number[];
 }
 
 /** `POST /api/customers/{customerId}/documents/{documentId}/download`: a link valid ≤ 60 s. */
@@ -69,6 +123,15 @@ export interface DownloadLinkResponse {
   readonly url: string;
   readonly fileName: string;
   readonly expiresAt: string;
+}
+
+/**
+ * `POST /api/customers/{customerId}/document-archives` with `{ "year": 2024 }` or `{ "documentIds": [...] }`: a
+ * ZIP of the documents plus `manifest.json` (name, size and SHA-256 of every file), behind a link valid ≤ 60 s.
+ */
+export interface ArchiveLinkResponse extends DownloadLinkResponse {
+  readonly documentCount: number;
+  readonly sizeBytes: number;
 }
 
 /** A BankID message as BankID recommends it (RFA1…RFA23), in both languages; the frontend shows one. */

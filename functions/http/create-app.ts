@@ -9,10 +9,14 @@ import { securityHeaders } from './middleware/security-headers';
 import { adminAuthRoutes } from './routes/admin-auth-routes';
 import { authRoutes } from './routes/auth-routes';
 import { documentRoutes } from './routes/document-routes';
+import { profileRoutes } from './routes/profile-routes';
 import { publicTenantRoutes } from './routes/public-routes';
 
-/** Contact-facing request bodies are small (a login form); anything bigger is refused before it is read. */
-const MAX_API_BODY_BYTES = 16 * 1024;
+/**
+ * Contact-facing request bodies are small; anything bigger is refused before it is read. The largest is a ZIP of a
+ * selection: ARCHIVE_LIMITS.maxDocuments (500) ids of 39 JSON bytes each, about 20 KB.
+ */
+const MAX_API_BODY_BYTES = 32 * 1024;
 
 /**
  * Builds the portal's HTTP app from its dependencies. The same app runs in Lambda (functions/lambda/api.ts),
@@ -32,6 +36,7 @@ export function createApp(deps: AppDeps) {
     .use(sameOriginWrites())
     .route('/', publicTenantRoutes())
     .route('/', authRoutes(deps))
+    .route('/', profileRoutes(deps))
     .route('/', adminAuthRoutes(deps))
     .route('/', documentRoutes(deps));
 

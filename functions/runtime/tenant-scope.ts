@@ -19,6 +19,7 @@ import {
 import { dynamoDbLoginThrottle } from '../adapters/dynamodb/dynamodb-login-throttle';
 import { dynamoDbPasswordLinkRepository } from '../adapters/dynamodb/dynamodb-password-link-repository';
 import { DynamoDbTable } from '../adapters/dynamodb/dynamodb-table';
+import { s3ArchiveStore } from '../adapters/s3/s3-archive-store';
 import { s3DocumentStore } from '../adapters/s3/s3-document-store';
 import { s3IngestStore } from '../adapters/s3/s3-ingest-store';
 import type { Clock, TenantDirectory, TenantScopeFactory } from '../domain/ports';
@@ -47,6 +48,7 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
   const bankIdOrders = dynamoDbBankIdLoginOrderRepository(table);
   const bucket = { client: services.s3, bucket: services.documentsBucket, clock: services.clock };
   const documentStore = s3DocumentStore(bucket);
+  const archiveStore = s3ArchiveStore(bucket);
   const ingestStore = s3IngestStore(bucket);
   const apiKeys = dynamoDbApiKeyRepository(table);
   const idempotency = dynamoDbIdempotencyStore(table);
@@ -64,6 +66,7 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
       contacts: contacts(tenantId),
       documents: documents(tenantId),
       documentStore: documentStore(tenantId),
+      archiveStore: archiveStore(tenantId),
       sessions: sessions(tenantId),
       audit: audit(tenantId),
       bankIdOrders: bankIdOrders(tenantId),

@@ -1,5 +1,5 @@
 import { UnauthenticatedError } from '../domain/errors';
-import type { SessionKind } from '../domain/identity';
+import { isSessionLive, type SessionKind } from '../domain/identity';
 import type { Clock, SessionClaims, SessionTokens, TenantScope } from '../domain/ports';
 import type { ContactPrincipal } from './contact-principal';
 import { sessionsOf } from './start-session';
@@ -33,12 +33,12 @@ export async function authenticateSession(
   const session = await sessions.get(claims.subjectId, claims.sessionId);
   const now = clock.now();
   if (!session || session.revoked) throw new UnauthenticatedError();
-  const idleFor = now.getTime() - Date.parse(session.lastSeenAt);
-  if (idleFor > session.idleTimeoutMs || now.getTime() >= Date.parse(session.expiresAt)) {
+  if (!isSessionLive(session, now)) {
     await sessions.revoke(claims.subjectId, claims.sessionId);
     throw new UnauthenticatedError('Your session has ended. Please log in again.');
   }
-  if (idleFor > SESSION_TOUCH_INTERVAL_MS) await sessions.touch(claims.subjectId, claims.sessionId, now);
+  if (now.getTime() - Date.parse(session.lastSeenAt) > SESSION_TOUCH_INTERVAL_MS)
+    await sessions.touch(claims.subjectId, claims.sessionId, now);
   return claims;
 }
 

@@ -1,5 +1,6 @@
-import { downloadFileName, isVisibleToContacts } from '../domain/document';
+import { downloadFileName, type InvoiceDocument, isVisibleToContacts } from '../domain/document';
 import { NotFoundError } from '../domain/errors';
+import type { Contact, Membership } from '../domain/identity';
 import type { Clock, IdGenerator, TenantScope } from '../domain/ports';
 import { authorizeCustomerAccess } from './authorize-customer-access';
 import { type ContactPrincipal, DOWNLOAD_LINK_SECONDS } from './contact-principal';
@@ -16,43 +17,102 @@ export interface DocumentDownload {
   readonly expiresAt: Date;
 }
 
+/** Save the file (`attachment`), or open it in the browser's own PDF viewer (`inline`); both are downloads. */
+export type DownloadDisposition = 'attachment' | 'inline';
+
 /**
  * SECURITY.md "Downloads": authorize → write the audit event → presign, in that order, so no link exists that
- * the audit trail does not know about. The link is short-lived and names a server-chosen file name.
+ * the audit trail does not know about. The link is short-lived and names a server-chosen file name, also when the
+ * PDF opens in the browser: a contact who views it there has received it just as much.
  */
 export async function requestDocumentDownload(
   deps: RequestDocumentDownloadDeps,
   principal: ContactPrincipal,
-  input: { readonly customerId: string; readonly documentId: string; readonly sourceIp: string },
+  input: {
+    readonly customerId: string;
+    readonly documentId: string;
+    readonly sourceIp: string;
+    readonly disposition?: DownloadDisposition;
+  },
 ): Promise<DocumentDownload> {
   const { scope, clock, ids } = deps;
-  await authorizeCustomerAccess(scope, principal, input.customerId);
-  const [document, contact] = await Promise.all([
+  const disposition = input.disposition ?? 'attachment';
+  const [{ contact }, document] = await Promise.all([
+    authorizedContact(scope, principal, input.customerId),
     scope.documents.get(input.customerId, input.documentId),
-    scope.contacts.get(principal.contactId),
   ]);
-  if (!document || !isVisibleToContacts(document) || !contact) throw new NotFoundError('The document');
+  if (!document || !isVisibleToContacts(document)) throw new NotFoundError('The document');
 
   const now = clock.now();
-  await scope.audit.append({
-    id: ids.newId(),
-    at: now.toISOString(),
-    action: 'document.downloaded',
-    actor: { type: 'contact', id: contact.id },
-    customerId: document.customerId,
-    documentId: document.id,
+  await recordDownload({ scope, ids }, contact, document, {
+    at: now,
     sourceIp: input.sourceIp,
-    outcome: 'success',
-  });
-  await scope.documents.recordDownload(document.customerId, document.id, {
-    at: now.toISOString(),
-    contactId: contact.id,
-    contactName: contact.name,
+    details: { disposition },
   });
   const fileName = downloadFileName(document);
   const url = await scope.documentStore.presignDownload(document.customerId, document.id, {
     fileName,
     expiresInSeconds: DOWNLOAD_LINK_SECONDS,
+    disposition,
   });
   return { url, fileName, expiresAt: new Date(now.getTime() + DOWNLOAD_LINK_SECONDS * 1000) };
+}
+
+/**
+ * The contact behind the request, once they are known to act for the customer: the gate every download passes.
+ * A caller without access gets the same 404 whatever else exists.
+ */
+export async function authorizedContact(
+  scope: TenantScope,
+  principal: ContactPrincipal,
+  customerId: string,
+): Promise<{ readonly contact: Contact; readonly membership: Membership }> {
+  // The caller's own profile reveals nothing, so it is read alongside the check instead of after it.
+  const [membership, contact] = await Promise.all([
+    authorizeCustomerAccess(scope, principal, customerId),
+    scope.contacts.get(principal.contactId),
+  ]);
+  if (!contact) throw new NotFoundError('The customer');
+  return { contact, membership };
+}
+
+/**
+ * Everything a download leaves behind, one document at a time, before any link exists: the audit event
+ * `document.downloaded` (with how it was fetched in `details`) and the receipt. The two writes are independent.
+ */
+export async function recordDownload(
+  deps: { readonly scope: TenantScope; readonly ids: IdGenerator },
+  contact: Contact,
+  document: Pick<InvoiceDocument, 'id' | 'customerId'>,
+  download: { readonly at: Date; readonly sourceIp: string; readonly details: Readonly<Record<string, string>> },
+): Promise<void> {
+  const { scope, ids } = deps;
+  await Promise.all([
+    scope.audit.append({
+      id: ids.newId(),
+      at: download.at.toISOString(),
+      action: 'document.downloaded',
+      actor: { type: 'contact', id: contact.id },
+      customerId: document.customerId,
+      documentId: document.id,
+      sourceIp: download.sourceIp,
+      outcome: 'success',
+      details: download.details,
+    }),
+    recordReceipt(scope, contact, document, download.at),
+  ]);
+}
+
+/** The download receipt: who fetched the document when; it also clears the document's "new" badge for everyone. */
+function recordReceipt(
+  scope: TenantScope,
+  contact: Contact,
+  document: Pick<InvoiceDocument, 'id' | 'customerId'>,
+  at: Date,
+): Promise<void> {
+  return scope.documents.recordDownload(document.customerId, document.id, {
+    at: at.toISOString(),
+    contactId: contact.id,
+    contactName: contact.name,
+  });
 }

@@ -74,6 +74,9 @@ export class ApiStack extends Stack {
         MAIL_FROM_ADDRESS: props.mail.fromAddress,
         MAIL_CONFIGURATION_SET: props.mail.configurationSet.configurationSetName,
       },
+      // "Download many" streams up to ARCHIVE_LIMITS (functions/domain/archive.ts) of PDFs into a ZIP within one
+      // request; the HTTP API gives up after 30 s, so the function may use all but the last second of that.
+      timeout: Duration.seconds(29),
       logRetention: config.logRetention,
       logRemovalPolicy: config.logRemovalPolicy,
     });

@@ -38,6 +38,17 @@ export const BANKID_SECRET_PLACEHOLDER = JSON.stringify({ pkcs12Base64: '', pass
 export const DOCUMENTS_PREFIX = 'tenants/';
 
 /**
+ * The tag that marks temporary objects ("download many" ZIPs under tenants/<t>/archives/), which the documents bucket
+ * deletes a day after they were written. A lifecycle filter matches only a literal key prefix, and the archives sit
+ * below each tenant's prefix, so the rule filters on this tag instead. Repeated from functions/adapters/s3/keys.ts
+ * (lib/ must not import functions/); test/infra/data-stack.test.ts proves the two agree.
+ */
+export const TEMPORARY_OBJECT_TAG = { key: 'portal-retention', value: 'temporary' } as const;
+
+/** Object keys of the temporary archives, below every tenant's prefix. */
+export const ARCHIVES_PATTERN = `${DOCUMENTS_PREFIX}*/archives/*`;
+
+/**
  * Item-level DynamoDB actions the API may use. No Scan: every access path is a key or index query, so a bug cannot
  * read across tenants by scanning. Transactions need no action of their own: IAM authorizes TransactWriteItems by
  * the Put/Update/Delete/ConditionCheck actions inside it.
@@ -147,6 +158,13 @@ export class DataStack extends Stack {
           noncurrentVersionExpiration: config.documentVersionRetention,
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
+        {
+          // An archive's link lives 60 s; a day leaves room for a retried download and is S3's shortest expiry.
+          id: 'ExpireTemporaryArchives',
+          tagFilters: { [TEMPORARY_OBJECT_TAG.key]: TEMPORARY_OBJECT_TAG.value },
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -204,7 +222,13 @@ export class DataStack extends Stack {
     this.apiDataAccess = this.dataAccessPolicy('ApiDataAccess', 'the Företagsportal API function', [
       tableItems(),
       indexQueries(),
-      documents('s3:GetObject', 's3:PutObject'),
+      // The API only reads documents; the one thing it writes is a temporary ZIP ("download many"), streamed as a
+      // multipart upload (PutObject covers its parts) and tagged for the 1-day expiry.
+      documents('s3:GetObject'),
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
+        resources: [this.documentsBucket.arnForObjects(ARCHIVES_PATTERN)],
+      }),
       new PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
         resources: [
@@ -234,6 +258,11 @@ export class DataStack extends Stack {
       }),
     ]);
 
+    Validations.of(this.apiDataAccess).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.documentsBucket)}.Arn>/${ARCHIVES_PATTERN}]`,
+      reason:
+        'Temporary ZIP archives are keyed per tenant under tenants/<tenantId>/archives/; the API serves every tenant and writes nothing else.',
+    });
     Validations.of(this.sessionSigningSeed).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:

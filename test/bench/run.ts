@@ -3,9 +3,13 @@
  * here asserts on time.
  */
 import { runBundleSizeBench } from './bundle-size';
+import { runDocumentListBench } from './document-list-bench';
+import { runDownloadBench } from './download-bench';
 import { runIngestBench } from './ingest-bench';
 import { runRenderBench } from './render-bench';
 
 await runBundleSizeBench();
 runRenderBench();
 await runIngestBench();
+await runDocumentListBench();
+await runDownloadBench();

@@ -52,6 +52,24 @@ describe('document store (S3 emulator)', () => {
     expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('60');
   });
 
+  it("presigns an inline link (the browser's PDF viewer) with the same file name when asked", async () => {
+    const documentId = randomUUID();
+    await clinic.scope.documentStore.put(clinic.customer.id, documentId, tinyPdf());
+
+    const url = await clinic.scope.documentStore.presignDownload(clinic.customer.id, documentId, {
+      fileName: 'Fakturaunderlag_2024-01_Årsavgift.pdf',
+      expiresInSeconds: 60,
+      disposition: 'inline',
+    });
+    const response = await fetch(url);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    expect(response.headers.get('content-disposition')).toBe(
+      `inline; filename="Fakturaunderlag_2024-01_Arsavgift.pdf"; filename*=UTF-8''Fakturaunderlag_2024-01_%C3%85rsavgift.pdf`,
+    );
+  });
+
   it('refuses a link whose object key was changed to another document', async () => {
     const [first, second] = [randomUUID(), randomUUID()];
     await clinic.scope.documentStore.put(clinic.customer.id, first, tinyPdf());

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../functions/domain/identity';
 import { type ClinicFixture, createClinic, createTestPortal } from '../support/test-portal';
 
-/** The SessionRepository port's contract (revoking all other sessions), against DynamoDB Local. */
+/** The SessionRepository port's contract (listing live sessions, revoking them), against DynamoDB Local. */
 describe('session repository (DynamoDB Local)', () => {
   const portal = createTestPortal();
   let clinic: ClinicFixture;
@@ -62,6 +62,23 @@ describe('session repository (DynamoDB Local)', () => {
       revoked: false,
     });
     await expect(sessions.revokeAll(contactId)).resolves.toBe(0);
+  });
+
+  it('lists the live sessions of the contact only, oldest first: no revoked, idle or expired ones', async () => {
+    const contactId = clinic.contact.contact.id;
+    const sessions = clinic.scope.sessions;
+    const now = new Date('2024-05-01T12:00:00.000Z');
+    const older = session(contactId, { createdAt: '2024-05-01T09:00:00.000Z', lastSeenAt: '2024-05-01T11:50:00.000Z' });
+    const newer = session(contactId, { createdAt: '2024-05-01T11:00:00.000Z', lastSeenAt: '2024-05-01T11:59:00.000Z' });
+    const revoked = session(contactId, { lastSeenAt: now.toISOString(), revoked: true });
+    const idle = session(contactId, { lastSeenAt: '2024-05-01T11:29:00.000Z' });
+    const expired = session(contactId, { lastSeenAt: now.toISOString(), expiresAt: now.toISOString() });
+    const otherContacts = session(clinic.otherCustomersContact.contact.id, { lastSeenAt: now.toISOString() });
+    for (const each of [newer, revoked, idle, expired, older, otherContacts]) await sessions.create(each);
+    await clinic.scope.adminSessions.create(session(contactId, { lastSeenAt: now.toISOString() }));
+
+    await expect(sessions.listLive(contactId, now)).resolves.toEqual([older, newer]);
+    await expect(sessions.listLive(randomUUID(), now)).resolves.toEqual([]);
   });
 
   it('touches only this clinic’s sessions, and copes with a contact without any', async () => {

@@ -121,6 +121,88 @@ describe('the portal in a browser', () => {
     await context.close();
   });
 
+  it('a contact narrows the list by year, month and status, searches an invoice number and sorts, with the keyboard and the address bar', async () => {
+    const { context, page } = await newPage();
+    await logIn(page);
+    let table = await documentTable(page);
+    const dates = async () =>
+      (await (await column(table, 'Fakturadatum')).allTextContents()).map((text) => text.trim());
+    const statuses = async () => (await (await column(table, 'Status')).allTextContents()).map((text) => text.trim());
+
+    // The latest year with documents is chosen by default and stays out of the address.
+    await expect(page.getByLabel('År', { exact: true }).inputValue()).resolves.toBe('2024');
+    await expect(page.getByLabel('År', { exact: true }).locator('option').allTextContents()).resolves.toEqual([
+      'Alla år',
+      '2024',
+    ]);
+    await page
+      .locator('[aria-live="polite"]')
+      .getByText(/23 fakturaunderlag visas/)
+      .waitFor({ state: 'attached' });
+    expect(new URL(page.url()).search).toBe('');
+
+    // One invoice month; the address keeps it, and back returns to the whole year.
+    await page.getByLabel('Fakturamånad').selectOption('2024-03');
+    await expect.poll(async () => (await dates()).length).toBe(2);
+    expect((await dates()).every((date) => date.startsWith('2024-03'))).toBe(true);
+    expect(new URL(page.url()).searchParams.get('period')).toBe('2024-03');
+    await page.goBack();
+    await expect.poll(async () => (await dates()).length).toBe(23);
+    await expect(page.getByLabel('Fakturamånad').inputValue()).resolves.toBe('');
+
+    // Status: download one, then only the downloaded ones, then only the new ones.
+    const downloadedNumber = ((await (await column(table, 'Fakturanummer')).first().textContent()) ?? '').trim();
+    await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: `Ladda ner fakturaunderlag ${downloadedNumber}` }).click(),
+    ]);
+    await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Hämtade' });
+    await expect.poll(async () => (await statuses()).every((status) => status.startsWith('Hämtad'))).toBe(true);
+    expect((await (await column(table, 'Fakturanummer')).allTextContents()).map((text) => text.trim())).toContain(
+      downloadedNumber,
+    );
+    await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Nya' });
+    await expect.poll(async () => (await statuses()).every((status) => status === 'Ny')).toBe(true);
+    await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Alla' });
+    await expect.poll(async () => (await dates()).length).toBe(23);
+
+    // Sorting with the keyboard: the header button, its aria-sort, and focus stays on it.
+    const sortButton = page.getByRole('button', { name: 'Sortera på fakturadatum, äldsta först' });
+    await sortButton.focus();
+    await page.keyboard.press('Enter');
+    table = page.getByRole('table', { name: `Fakturaunderlag för ${company}, äldsta först` });
+    await table.waitFor();
+    await expect(table.locator('th[aria-sort]').getAttribute('aria-sort')).resolves.toBe('ascending');
+    expect((await dates())[0]).toBe('2024-01-01');
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '')).resolves.toBe(
+      'Sortera på fakturadatum, nyaste först',
+    );
+    await page.reload();
+    await table.waitFor();
+    expect((await dates())[0]).toBe('2024-01-01');
+
+    // Search by invoice number (submitted with Enter), then clear it.
+    const searched = ((await (await column(table, 'Fakturanummer')).nth(4).textContent()) ?? '').trim();
+    await page.getByLabel('Sök fakturanummer').fill(searched);
+    await page.getByLabel('Sök fakturanummer').press('Enter');
+    await page.getByText(`Sökresultat för fakturanummer ${searched}.`).waitFor();
+    await expect.poll(async () => (await dates()).length).toBe(1);
+    await expect((await column(table, 'Fakturanummer')).first().textContent()).resolves.toBe(searched);
+    await page.getByRole('button', { name: 'Rensa sökningen' }).click();
+    await expect.poll(async () => (await dates()).length).toBe(23);
+
+    // Selecting every row shown, and one again.
+    await page.getByRole('checkbox', { name: 'Välj alla fakturaunderlag som visas' }).check();
+    await expect(table.getByRole('checkbox', { checked: true }).count()).resolves.toBe(24);
+    await page.getByRole('checkbox', { name: `Välj fakturaunderlag ${searched}` }).uncheck();
+    await expect(
+      page
+        .getByRole('checkbox', { name: 'Välj alla fakturaunderlag som visas' })
+        .evaluate((box) => (box as HTMLInputElement).indeterminate),
+    ).resolves.toBe(true);
+    await context.close();
+  });
+
   it('when the session has ended, the next action leads back to the login page with an explanation', async () => {
     const { context, page } = await newPage();
     await logIn(page);

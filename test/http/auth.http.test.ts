@@ -41,6 +41,7 @@ describe('password login', () => {
         email: clinic.contact.contact.email,
       },
       customers: [{ id: clinic.customer.id, name: clinic.customer.name }],
+      preferences: { notifyOnNewDocument: true, language: 'sv' },
     });
   });
 
@@ -139,11 +140,11 @@ describe('bad login requests get a JSON error naming the problem, never a 500', 
       /JSON/u,
     ],
     [
-      'a body over 16 KiB',
-      { body: JSON.stringify({ username: 'a', password: 'x'.repeat(20_000) }), type: 'application/json' },
+      'a body over 32 KiB',
+      { body: JSON.stringify({ username: 'a', password: 'x'.repeat(40_000) }), type: 'application/json' },
       413,
       'payload_too_large',
-      /16384 bytes/u,
+      /32768 bytes/u,
     ],
   ])('%s', async (_case, { body, type }, status, code, message) => {
     const response = await clientFor(portal, clinic).request('/api/auth/login', {

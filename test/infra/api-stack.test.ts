@@ -40,7 +40,7 @@ describe('the API stack', () => {
     expect(Number(/^nodejs(\d+)\.x$/.exec(props.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
     expect(props.Handler).toBe('index.handler');
     expect(props.MemorySize).toBe(1024);
-    expect(props.Timeout).toBe(10);
+    expect(props.Timeout).toBe(29);
   });
 
   it.each(['ApiFunction', 'IngestFunction', 'RenderWorker'])(
@@ -84,16 +84,19 @@ describe('the API stack', () => {
     });
   });
 
-  it('lets the function read and write documents only under tenants/, and nothing else in S3', () => {
+  it('lets the function read documents under tenants/ and write only temporary archives, nothing else in S3', () => {
     // Act
     const s3Statements = statementsOfPolicy(data, 'AWS::IAM::ManagedPolicy', 'ApiDataAccess').filter((statement) =>
       actionsOf(statement).some((action) => action.startsWith('s3:')),
     );
 
     // Assert
-    expect(s3Statements).toHaveLength(1);
-    expect(actionsOf(s3Statements[0] as Statement).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
-    expect(JSON.stringify(s3Statements[0]?.Resource)).toMatch(/\/tenants\/\*"/);
+    expect(s3Statements).toHaveLength(2);
+    const [read, write] = s3Statements as [Statement, Statement];
+    expect(actionsOf(read)).toEqual(['s3:GetObject']);
+    expect(JSON.stringify(read.Resource)).toMatch(/\/tenants\/\*"/);
+    expect(actionsOf(write).sort()).toEqual(['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging']);
+    expect(JSON.stringify(write.Resource)).toMatch(/\/tenants\/\*\/archives\/\*"/);
   });
 
   it('gives the API function no queue access: only ingest enqueues renders', () => {

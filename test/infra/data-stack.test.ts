@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_SCHEMA } from '../../functions/adapters/dynamodb/table-schema';
+import { TEMPORARY_OBJECT_TAG } from '../../functions/adapters/s3/keys';
 import { buildPortalApp, SYNTH_TIMEOUT_MS, templatesOf } from './support/portal-app';
 
 describe('the data stack', () => {
@@ -86,6 +87,22 @@ describe('the data stack', () => {
       VersioningConfiguration: { Status: 'Enabled' },
       LifecycleConfiguration: {
         Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 365 } })]),
+      },
+    });
+  });
+
+  it('deletes temporary archives a day after they were written, by the tag the archive store writes', () => {
+    data.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Status: 'Enabled',
+            TagFilters: [{ Key: TEMPORARY_OBJECT_TAG.key, Value: TEMPORARY_OBJECT_TAG.value }],
+            ExpirationInDays: 1,
+            NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+          }),
+        ]),
       },
     });
   });

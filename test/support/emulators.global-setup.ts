@@ -16,6 +16,11 @@ export interface Emulators {
   readonly s3Endpoint: string;
   readonly tableName: string;
   readonly bucket: string;
+  /**
+   * Where the S3 emulator keeps objects (`<dir>/<bucket>/<key>._S3rver_object`): listing a bucket fails the
+   * emulator's signature check, so tests that must prove nothing was written look here.
+   */
+  readonly s3Directory: string;
 }
 
 declare module 'vitest' {
@@ -40,7 +45,13 @@ export default async function setup(project: TestProject) {
   });
   await ensureTable(client, tableName);
   client.destroy();
-  project.provide('emulators', { dynamoEndpoint: dynamo.endpoint, s3Endpoint: s3.endpoint, tableName, bucket });
+  project.provide('emulators', {
+    dynamoEndpoint: dynamo.endpoint,
+    s3Endpoint: s3.endpoint,
+    tableName,
+    bucket,
+    s3Directory,
+  });
   return async () => {
     await Promise.all([dynamo.stop(), s3.stop()]);
     rmSync(s3Directory, { recursive: true, force: true });

@@ -14,13 +14,23 @@ export interface DocumentRow {
 
 export interface DocumentsTable {
   readonly element: HTMLElement;
-  /** Adds rows at the end (the list is newest first, so older pages go below). */
+  /** The invoice-date column's sort button (focus returns to it after the list is sorted again). */
+  readonly sortButton: HTMLButtonElement;
+  /** Adds rows at the end (in the list's order, so later pages go below). */
   append(documents: readonly DocumentSummary[]): DocumentRow[];
+  /** The ids of the rows whose checkbox is ticked, in list order. */
+  selectedIds(): string[];
 }
 
 export interface DocumentsTableOptions {
   readonly caption: string;
+  /** The order the rows come in (by invoice date); the column header shows it and offers the other. */
+  readonly sort: 'newest' | 'oldest';
+  readonly onSort: () => void;
   readonly onDownload: (row: DocumentRow) => void;
+  /** A further action beside "Ladda ner" in each row ("Öppna": frontend/src/views/zip-download.ts). */
+  readonly rowAction?: (document: DocumentSummary) => HTMLElement;
+  readonly onSelectionChange?: () => void;
 }
 
 type Column = keyof typeof messages.documents.columns;
@@ -38,6 +48,51 @@ export function documentsTable(options: DocumentsTableOptions): DocumentsTable {
       hidden ? h('span', { class: 'visually-hidden' }, columns[column]) : columns[column],
     );
 
+  const list = messages.documentList;
+  const nextOrder = options.sort === 'newest' ? 'oldest' : 'newest';
+  const sortButton = h(
+    'button',
+    { type: 'button', class: 'sort-button', 'aria-label': list.sortByInvoiceDate(nextOrder) },
+    // The arrow is drawn by CSS from the header's aria-sort, so the header's text stays the column's name.
+    columns.invoiceDate,
+  );
+  sortButton.addEventListener('click', () => options.onSort());
+  const sortHeader = h(
+    'th',
+    {
+      scope: 'col',
+      role: 'columnheader',
+      class: 'col-invoiceDate',
+      'aria-sort': options.sort === 'newest' ? 'descending' : 'ascending',
+    },
+    sortButton,
+  );
+
+  // Selection covers the rows shown: "all" means every loaded row, and rows loaded later start unticked.
+  const selected = new Set<string>();
+  const rowBoxes: HTMLInputElement[] = [];
+  const selectAll = h('input', { type: 'checkbox', class: 'select-box', 'aria-label': list.selectAll });
+  const syncSelectAll = () => {
+    selectAll.checked = rowBoxes.length > 0 && selected.size === rowBoxes.length;
+    selectAll.indeterminate = selected.size > 0 && selected.size < rowBoxes.length;
+  };
+  const selectionChanged = () => {
+    syncSelectAll();
+    options.onSelectionChange?.();
+  };
+  selectAll.addEventListener('change', () => {
+    for (const box of rowBoxes) {
+      box.checked = selectAll.checked;
+      const id = box.value;
+      if (selectAll.checked) {
+        selected.add(id);
+      } else {
+        selected.delete(id);
+      }
+    }
+    selectionChanged();
+  });
+
   const tbody = h('tbody', { role: 'rowgroup' });
   const table = h(
     'table',
@@ -49,7 +104,8 @@ export function documentsTable(options: DocumentsTableOptions): DocumentsTable {
       h(
         'tr',
         { role: 'row' },
-        headerCell('invoiceDate'),
+        h('th', { scope: 'col', role: 'columnheader', class: 'col-select' }, selectAll),
+        sortHeader,
         headerCell('period'),
         headerCell('description'),
         headerCell('invoiceNumber'),
@@ -64,19 +120,39 @@ export function documentsTable(options: DocumentsTableOptions): DocumentsTable {
 
   return {
     element: h('div', { class: 'table-wrap' }, table),
+    sortButton,
     append(documents) {
-      const rows = documents.map((document) => documentRow(document, options.onDownload));
+      const rows = documents.map((document) => documentRow(document, options.onDownload, options.rowAction));
       for (const row of rows) {
+        const box = h('input', {
+          type: 'checkbox',
+          class: 'select-box',
+          value: row.document.id,
+          'aria-label': list.selectRow(row.document.invoiceNumber),
+        });
+        box.addEventListener('change', () => {
+          if (box.checked) {
+            selected.add(row.document.id);
+          } else {
+            selected.delete(row.document.id);
+          }
+          selectionChanged();
+        });
+        rowBoxes.push(box);
+        row.element.prepend(h('td', { role: 'cell', class: 'col-select' }, box));
         tbody.append(row.element);
       }
+      syncSelectAll();
       return rows;
     },
+    selectedIds: () => rowBoxes.filter((box) => box.checked).map((box) => box.value),
   };
 }
 
 function documentRow(
   document: DocumentSummary,
   onDownload: (row: DocumentRow) => void,
+  rowAction?: (document: DocumentSummary) => HTMLElement,
 ): DocumentRow & {
   element: HTMLTableRowElement;
 } {
@@ -98,7 +174,7 @@ function documentRow(
     h('span', {}, t.download),
   );
   const errorSlot = h('span', { class: 'row-error', 'aria-live': 'assertive' });
-  const actionsCell = h('td', { role: 'cell', class: 'col-actions' }, downloadButton, errorSlot);
+  const actionsCell = h('td', { role: 'cell', class: 'col-actions' }, downloadButton, rowAction?.(document), errorSlot);
 
   const element = h(
     'tr',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type DocumentStatus,
   type DocumentVisibility,
@@ -6,7 +7,7 @@ import {
   isVisibleToContacts,
 } from '../../domain/document';
 import { ConflictError, ValidationError } from '../../domain/errors';
-import type { CompletedVersion, DocumentRepository, Page, PageRequest, ReadyPdf } from '../../domain/ports';
+import type { CompletedVersion, DocumentRepository, ReadyPdf, VisibleDocumentsQuery } from '../../domain/ports';
 import {
   allOf,
   ConcurrentWriteError,
@@ -19,8 +20,20 @@ import {
 } from './dynamodb-table';
 import { keys, visibleDocumentsPartition } from './keys';
 
-/** A cursor is the index sort key of the last item: `<invoice date>#<document id>`, base64url-encoded. */
+/** The position part of a cursor: the index sort key `<invoice date>#<document id>` (see {@link listCursor}). */
 const CURSOR_SORT_KEY = /^\d{4}-\d{2}-\d{2}#[0-9a-f-]{36}$/u;
+const CURSOR_TAG_LENGTH = 16;
+
+/**
+ * A filtered page reads index entries in batches of this many until it is full; at most MAX_READ_PER_PAGE per
+ * request (about 1 MB of items), so a filter that matches little never makes one request read the whole list. The
+ * client continues with the cursor.
+ */
+const FILTERED_BATCH = 200;
+const MAX_READ_PER_PAGE = 1000;
+
+/** A bound on the years query (one read per year); a clinic's archive never spans this many. */
+const MAX_YEARS = 100;
 
 /** The statuses a document may become ready from; `failed` is final. */
 const COMPLETABLE: readonly DocumentStatus[] = ['received', 'rendering', 'awaiting_upload'];
@@ -53,6 +66,21 @@ function ensureConditionFailed(error: unknown): asserts error is ConflictError {
 }
 
 /**
+ * The stored item of a document: its key, the admin index entry, and the contacts' sparse index entry while it is
+ * visible. Exported for seeding large lists directly (benchmarks), so those items are exactly what ingest writes.
+ */
+export function documentItem(tenantId: string, document: InvoiceDocument): Item {
+  return {
+    ...document,
+    ...keys.document(tenantId, document.customerId, document.id),
+    ...keys.allDocumentsIndex(tenantId, document.customerId, document.invoiceDate, document.id),
+    ...(isVisibleToContacts(document)
+      ? keys.visibleDocumentsIndex(tenantId, document.customerId, document.invoiceDate, document.id)
+      : {}),
+  };
+}
+
+/**
  * Documents of one tenant. Contacts' lists are read from the sparse GSI1 that holds only visible documents, so
  * a held, hidden, withdrawn or superseded document cannot leak into a list through a forgotten filter. Every
  * transition is an UpdateItem conditional on the state it starts from (never a Put), so download receipts written
@@ -65,12 +93,7 @@ export const dynamoDbDocumentRepository =
     const visibleIndex = (document: InvoiceDocument) =>
       keys.visibleDocumentsIndex(tenantId, document.customerId, document.invoiceDate, document.id);
 
-    const toItem = (document: InvoiceDocument): Item => ({
-      ...document,
-      ...documentKey(document.customerId, document.id),
-      ...keys.allDocumentsIndex(tenantId, document.customerId, document.invoiceDate, document.id),
-      ...(isVisibleToContacts(document) ? visibleIndex(document) : {}),
-    });
+    const toItem = (document: InvoiceDocument): Item => documentItem(tenantId, document);
 
     const read = async (customerId: string, documentId: string) => {
       const item = await table.get(documentKey(customerId, documentId), { consistent: true });
@@ -308,23 +331,90 @@ export const dynamoDbDocumentRepository =
         return pointer ? read(customerId, pointer.documentId) : undefined;
       },
 
-      async listVisible(customerId, page: PageRequest): Promise<Page<InvoiceDocument>> {
-        const partition = visibleDocumentsPartition(tenantId, customerId);
-        const result = await table.query(
-          {
-            IndexName: 'GSI1',
-            KeyConditionExpression: 'GSI1PK = :partition',
-            ExpressionAttributeValues: { ':partition': { S: partition } },
-            ScanIndexForward: false,
-            Limit: page.limit,
+      async listVisible(customerId, query) {
+        const limit = query.limit;
+        const range = query.invoiceDates;
+        const cursor = listCursor(tenantId, customerId, query);
+        const filtered = query.downloadState !== undefined;
+        const input = {
+          IndexName: 'GSI1',
+          KeyConditionExpression: range
+            ? 'GSI1PK = :partition AND GSI1SK BETWEEN :from AND :to'
+            : 'GSI1PK = :partition',
+          ExpressionAttributeValues: {
+            ':partition': { S: visibleDocumentsPartition(tenantId, customerId) },
+            // `#` sorts below the UUID's characters and `~` above them: the whole of both end days is inside.
+            ...(range ? { ':from': { S: `${range.from}#` }, ':to': { S: `${range.to}#~` } } : {}),
           },
-          page.cursor === undefined ? undefined : startKeyFromCursor(tenantId, customerId, page.cursor),
-        );
-        const last = result.lastEvaluatedKey;
-        return {
-          items: result.items.map((item) => withoutKeys<InvoiceDocument>(item)),
-          ...(last ? { nextCursor: Buffer.from(String(last.GSI1SK)).toString('base64url') } : {}),
+          ...(filtered
+            ? {
+                FilterExpression:
+                  query.downloadState === 'downloaded'
+                    ? 'attribute_exists(firstDownload)'
+                    : 'attribute_not_exists(firstDownload)',
+              }
+            : {}),
+          ScanIndexForward: query.order === 'oldest',
         };
+        const items: Item[] = [];
+        let startKey = query.cursor === undefined ? undefined : cursor.startKey(query.cursor);
+        let read = 0;
+        let next: string | undefined;
+        // Unfiltered, one Query of `limit` entries is the page. Filtered, DynamoDB's Limit counts entries read, not
+        // matches, so batches are read until the page is full, the list ends or the read budget is spent.
+        while (true) {
+          const batch = filtered ? Math.min(FILTERED_BATCH, MAX_READ_PER_PAGE - read) : limit - items.length;
+          const result = await table.query({ ...input, Limit: batch }, startKey);
+          read += batch;
+          const room = limit - items.length;
+          items.push(...result.items.slice(0, room));
+          startKey = result.lastEvaluatedKey;
+          if (result.items.length > room) {
+            // The batch matched more than the page holds: continue right after the last one shown.
+            next = String(items.at(-1)?.GSI1SK);
+            break;
+          }
+          if (!startKey) break;
+          if (items.length === limit || read >= MAX_READ_PER_PAGE) {
+            next = String(startKey.GSI1SK);
+            break;
+          }
+        }
+        return {
+          items: items.map((item) => withoutKeys<InvoiceDocument>(item)),
+          ...(next === undefined ? {} : { nextCursor: cursor.encode(next) }),
+        };
+      },
+
+      async visibleYears(customerId) {
+        // Each Query reads one index entry: the newest below the previous year found. So the cost is one tiny read
+        // per year that has documents, however many documents there are, and nothing has to be kept in step on
+        // publish, supersede and withdraw (per-year counters would need a write in each of those transactions, and
+        // counts are all they would add). Years without documents never appear.
+        const partition = visibleDocumentsPartition(tenantId, customerId);
+        const years: number[] = [];
+        let below: string | undefined;
+        while (years.length < MAX_YEARS) {
+          const result = await table.query({
+            IndexName: 'GSI1',
+            KeyConditionExpression:
+              below === undefined ? 'GSI1PK = :partition' : 'GSI1PK = :partition AND GSI1SK < :below',
+            ExpressionAttributeValues: {
+              ':partition': { S: partition },
+              ...(below === undefined ? {} : { ':below': { S: below } }),
+            },
+            ProjectionExpression: 'GSI1SK',
+            ScanIndexForward: false,
+            Limit: 1,
+          });
+          const sortKey = result.items[0]?.GSI1SK;
+          if (typeof sortKey !== 'string') break;
+          const year = sortKey.slice(0, 4);
+          years.push(Number(year));
+          // `<year>-` sorts below every date of that year and above every date of the years before.
+          below = `${year}-`;
+        }
+        return years;
       },
 
       async recordDownload(customerId, documentId, receipt: DownloadReceipt) {
@@ -370,15 +460,37 @@ function alreadyWithdrawn(current: InvoiceDocument | undefined, cause: unknown):
 }
 
 /**
- * Rebuilds DynamoDB's ExclusiveStartKey from a cursor. Only the position comes from the client: the partition
- * is always the caller's own, so a forged cursor can at worst skip within the caller's own list.
+ * A cursor is `<tag>.<index sort key of the last entry read>`, base64url-encoded. The tag is a hash of the tenant,
+ * customer, filter and order, so a cursor only continues the list it came from: one from another filter or
+ * customer is refused instead of silently continuing a different list. Only the position comes from the client,
+ * and it must lie inside the filter's range; the partition is always the caller's own, so a forged cursor can at
+ * worst skip within the caller's own list.
  */
-function startKeyFromCursor(tenantId: string, customerId: string, cursor: string): Item {
-  const sortKey = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!CURSOR_SORT_KEY.test(sortKey)) throw new ValidationError('The paging cursor is invalid.', { cursor: 'invalid' });
-  const [invoiceDate = '', documentId = ''] = sortKey.split('#');
+function listCursor(tenantId: string, customerId: string, query: VisibleDocumentsQuery) {
+  const range = query.invoiceDates;
+  const tag = createHash('sha256')
+    .update(
+      JSON.stringify([tenantId, customerId, range?.from, range?.to, query.downloadState, query.order ?? 'newest']),
+    )
+    .digest('base64url')
+    .slice(0, CURSOR_TAG_LENGTH);
+  const invalid = () =>
+    new ValidationError('Invalid query: cursor.', {
+      fields: { cursor: 'is not a cursor of this list (another filter, order or customer, or altered)' },
+    });
   return {
-    ...keys.document(tenantId, customerId, documentId),
-    ...keys.visibleDocumentsIndex(tenantId, customerId, invoiceDate, documentId),
+    encode: (sortKey: string) => Buffer.from(`${tag}.${sortKey}`).toString('base64url'),
+    startKey(cursor: string): Item {
+      const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+      const sortKey = decoded.slice(CURSOR_TAG_LENGTH + 1);
+      if (decoded.slice(0, CURSOR_TAG_LENGTH + 1) !== `${tag}.` || !CURSOR_SORT_KEY.test(sortKey)) throw invalid();
+      const [invoiceDate = '', documentId = ''] = sortKey.split('#');
+      // DynamoDB refuses a start key outside the key condition; that must be a 400, not a 500.
+      if (range && (invoiceDate < range.from || invoiceDate > range.to)) throw invalid();
+      return {
+        ...keys.document(tenantId, customerId, documentId),
+        ...keys.visibleDocumentsIndex(tenantId, customerId, invoiceDate, documentId),
+      };
+    },
   };
 }

@@ -1,13 +1,14 @@
-import { ConflictError } from '../../domain/errors';
-import type {
-  BankIdIdentity,
-  Contact,
-  Customer,
-  Membership,
-  PasswordIdentity,
-  Session,
-  SessionKind,
-  Tenant,
+import { ConflictError, NotFoundError } from '../../domain/errors';
+import {
+  type BankIdIdentity,
+  type Contact,
+  type Customer,
+  isSessionLive,
+  type Membership,
+  type PasswordIdentity,
+  type Session,
+  type SessionKind,
+  type Tenant,
 } from '../../domain/identity';
 import type {
   AuditLog,
@@ -19,7 +20,7 @@ import type {
   TenantDirectory,
   TenantRepository,
 } from '../../domain/ports';
-import { type DynamoDbTable, withoutKeys } from './dynamodb-table';
+import { type DynamoDbTable, updateExpression, withoutKeys } from './dynamodb-table';
 import { type ItemKey, keys } from './keys';
 
 /**
@@ -76,6 +77,18 @@ export const dynamoDbContactRepository =
     },
     async put(contact) {
       await table.put({ ...contact, ...keys.contact(tenantId, contact.id) });
+    },
+    async updatePreferences(contactId, change) {
+      const item = await table
+        .updateAndGet(keys.contact(tenantId, contactId), updateExpression({ set: { ...change } }), {
+          expression: 'attribute_exists(PK)',
+        })
+        .catch((error: unknown) => {
+          // The condition failed: no such contact (an update must never create a half contact).
+          if (error instanceof ConflictError) throw new NotFoundError('The contact');
+          throw error;
+        });
+      return withoutKeys<Contact>(item);
     },
     async findPasswordIdentity(username) {
       const item = await table.get(keys.passwordIdentity(tenantId, username), { consistent: true });
@@ -163,10 +176,10 @@ export const dynamoDbSessionRepository =
         : keys.session(tenantId, subjectId, sessionId);
     const subjectKey = (subjectId: string) =>
       kind === 'admin' ? keys.admin(tenantId, subjectId) : keys.contact(tenantId, subjectId);
-    /** Revokes the subject's live sessions, all of them or all but one; returns how many it revoked. */
-    async function revokeLiveSessions(subjectId: string, keepSessionId: string | undefined): Promise<number> {
+    /** Every session record of the subject that is not revoked (expired ones included: TTL removes them late). */
+    async function unrevokedSessions(subjectId: string): Promise<Session[]> {
       const { PK } = subjectKey(subjectId);
-      const live: Session[] = [];
+      const found: Session[] = [];
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await table.query(
@@ -177,9 +190,14 @@ export const dynamoDbSessionRepository =
           },
           startKey,
         );
-        live.push(...page.items.map((item) => withoutKeys<Session>(item)).filter((session) => !session.revoked));
+        found.push(...page.items.map((item) => withoutKeys<Session>(item)).filter((session) => !session.revoked));
         startKey = page.lastEvaluatedKey;
       } while (startKey);
+      return found;
+    }
+    /** Revokes the subject's live sessions, all of them or all but one; returns how many it revoked. */
+    async function revokeLiveSessions(subjectId: string, keepSessionId: string | undefined): Promise<number> {
+      const live = await unrevokedSessions(subjectId);
       const revoked = live.filter((session) => session.id !== keepSessionId);
       await Promise.all(revoked.map((session) => revokeSession(table, sessionKey(subjectId, session.id))));
       return revoked.length;
@@ -213,6 +231,12 @@ export const dynamoDbSessionRepository =
       },
       async revoke(subjectId, sessionId) {
         await revokeSession(table, sessionKey(subjectId, sessionId));
+      },
+      async listLive(subjectId, now) {
+        const sessions = await unrevokedSessions(subjectId);
+        return sessions
+          .filter((session) => isSessionLive(session, now))
+          .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       },
       revokeAll(subjectId) {
         return revokeLiveSessions(subjectId, undefined);

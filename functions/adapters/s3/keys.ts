@@ -15,6 +15,12 @@ export const objectKeys = {
   tenantPrefix: (tenantId: string) => `tenants/${id('tenant id', tenantId)}/`,
   documentPdf: (tenantId: string, customerId: string, documentId: string) =>
     `tenants/${id('tenant id', tenantId)}/customers/${id('customer id', customerId)}/documents/${id('document id', documentId)}.pdf`,
+  /**
+   * A temporary "download many" ZIP. Tagged {@link TEMPORARY_OBJECT_TAG} when written: S3 lifecycle filters match
+   * only a literal key prefix, and this one has the tenant in front, so the 1-day expiry matches the tag instead.
+   */
+  archive: (tenantId: string, customerId: string, archiveId: string) =>
+    `tenants/${id('tenant id', tenantId)}/archives/${id('customer id', customerId)}/${id('archive id', archiveId)}.zip`,
   /** The canonical JSON of a received invoice basis, read by the render worker. */
   ingestPayload: (tenantId: string, documentId: string) =>
     `${ingestPrefix(tenantId)}${id('document id', documentId)}.json`,
@@ -27,3 +33,9 @@ export const objectKeys = {
 function ingestPrefix(tenantId: string): string {
   return `tenants/${id('tenant id', tenantId)}/ingest/`;
 }
+
+/**
+ * The object tag that marks a temporary object for the bucket's 1-day expiry rule (lib/stacks/data-stack.ts repeats
+ * it, and test/infra checks that the two agree).
+ */
+export const TEMPORARY_OBJECT_TAG = { key: 'portal-retention', value: 'temporary' } as const;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { Clock, DocumentStore } from '../../domain/ports';
-import { attachmentDisposition } from './content-disposition';
+import type { Clock, DocumentStore, PresignOptions } from '../../domain/ports';
+import { contentDisposition } from './content-disposition';
 import { objectKeys } from './keys';
 
 /** SECURITY.md: presigned links live at most 60 s. */
@@ -48,20 +48,36 @@ export const s3DocumentStore =
       }
     },
 
-    async presignDownload(customerId, documentId, { fileName, expiresInSeconds }) {
-      if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_PRESIGN_SECONDS) {
-        throw new RangeError(`A download link may live 1 to ${MAX_PRESIGN_SECONDS} seconds, not ${expiresInSeconds}.`);
-      }
-      return getSignedUrl(
-        client,
-        new GetObjectCommand({
-          Bucket: bucket,
-          Key: objectKeys.documentPdf(tenantId, customerId, documentId),
-          ResponseContentDisposition: attachmentDisposition(fileName),
-          ResponseContentType: 'application/pdf',
-          ResponseCacheControl: 'private, no-store',
-        }),
-        { expiresIn: expiresInSeconds, signingDate: clock.now() },
+    presignDownload(customerId, documentId, options) {
+      return presignGet(
+        { client, clock },
+        { bucket, key: objectKeys.documentPdf(tenantId, customerId, documentId), contentType: 'application/pdf' },
+        options,
       );
     },
   });
+
+/**
+ * A GET link for exactly one object key, with the server-chosen file name and type signed into the response
+ * headers (changing any of them breaks the signature). Shared by single PDFs and ZIP archives.
+ */
+export async function presignGet(
+  { client, clock }: { readonly client: S3Client; readonly clock: Clock },
+  object: { readonly bucket: string; readonly key: string; readonly contentType: string },
+  { fileName, expiresInSeconds, disposition = 'attachment' }: PresignOptions,
+): Promise<string> {
+  if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_PRESIGN_SECONDS) {
+    throw new RangeError(`A download link may live 1 to ${MAX_PRESIGN_SECONDS} seconds, not ${expiresInSeconds}.`);
+  }
+  return getSignedUrl(
+    client,
+    new GetObjectCommand({
+      Bucket: object.bucket,
+      Key: object.key,
+      ResponseContentDisposition: contentDisposition(disposition, fileName),
+      ResponseContentType: object.contentType,
+      ResponseCacheControl: 'private, no-store',
+    }),
+    { expiresIn: expiresInSeconds, signingDate: clock.now() },
+  );
+}

@@ -1,7 +1,7 @@
 import { type Context, Hono } from 'hono';
 import * as z from 'zod/mini';
 import { BankIdUnavailableError } from '../../domain/bankid';
-import type { Contact, Membership } from '../../domain/identity';
+import { type Contact, contactPreferences, type Membership } from '../../domain/identity';
 import { isUuid } from '../../domain/ids';
 import { logout } from '../../use-cases/authenticate-session';
 import { cancelBankIdLogin, pollBankIdLogin, startBankIdLogin } from '../../use-cases/bankid-login';
@@ -27,6 +27,7 @@ function profileResponse(contact: Contact, customers: readonly Membership[]): Pr
   return {
     contact: { id: contact.id, name: contact.name, email: contact.email },
     customers: customers.map((membership) => ({ id: membership.customerId, name: membership.customerName })),
+    preferences: contactPreferences(contact),
   };
 }
 

@@ -25,10 +25,36 @@ export async function authenticateSession(
   kind: SessionKind,
   token: string | undefined,
 ): Promise<SessionClaims> {
-  const { tokens, clock, scope } = deps;
-  const claims = token ? await tokens.verify(kind, token) : undefined;
-  if (!claims || claims.tenantId !== scope.tenantId) throw new UnauthenticatedError();
+  const claims = await verifySessionToken(deps, kind, token);
+  await confirmSessionAlive(deps, kind, claims);
+  return claims;
+}
 
+/**
+ * The first half of {@link authenticateSession}, without I/O: the token's signature, audience, times and clinic.
+ * What it returns is NOT yet proof of a live session — {@link confirmSessionAlive} must succeed before anything
+ * that depends on the caller is answered or written.
+ */
+export async function verifySessionToken(
+  deps: Pick<AuthenticateSessionDeps, 'tokens' | 'scope'>,
+  kind: SessionKind,
+  token: string | undefined,
+): Promise<SessionClaims> {
+  const claims = token ? await deps.tokens.verify(kind, token) : undefined;
+  if (!claims || claims.tenantId !== deps.scope.tenantId) throw new UnauthenticatedError();
+  return claims;
+}
+
+/**
+ * The second half of {@link authenticateSession}: the session record exists, is not revoked and is within its idle
+ * and absolute timeouts (an expired one is revoked here); its last-seen time is moved on at most once a minute.
+ */
+export async function confirmSessionAlive(
+  deps: AuthenticateSessionDeps,
+  kind: SessionKind,
+  claims: SessionClaims,
+): Promise<void> {
+  const { clock, scope } = deps;
   const sessions = sessionsOf(scope, kind);
   const session = await sessions.get(claims.subjectId, claims.sessionId);
   const now = clock.now();
@@ -39,16 +65,18 @@ export async function authenticateSession(
   }
   if (now.getTime() - Date.parse(session.lastSeenAt) > SESSION_TOUCH_INTERVAL_MS)
     await sessions.touch(claims.subjectId, claims.sessionId, now);
-  return claims;
 }
 
-/** A contact's session (a token of the administrators' audience is no contact session). */
+/** The contact a contact session's claims name (a token of the administrators' audience is no contact session). */
+export function contactPrincipalOf(claims: SessionClaims): ContactPrincipal {
+  return { tenantId: claims.tenantId, contactId: claims.subjectId, sessionId: claims.sessionId };
+}
+
 export async function authenticateContact(
   deps: AuthenticateSessionDeps,
   token: string | undefined,
 ): Promise<ContactPrincipal> {
-  const claims = await authenticateSession(deps, 'contact', token);
-  return { tenantId: claims.tenantId, contactId: claims.subjectId, sessionId: claims.sessionId };
+  return contactPrincipalOf(await authenticateSession(deps, 'contact', token));
 }
 
 export async function logout(scope: TenantScope, principal: ContactPrincipal): Promise<void> {

@@ -220,6 +220,48 @@ describe('sessions', () => {
     expect(afterLogout.status).toBe(401);
   });
 
+  it('answers a revoked session with 401 on every read, whatever the read alone would have answered', async () => {
+    // Reads run while the session record is checked (functions/http/middleware/authenticate.ts); what they found
+    // must never get out for a session that turns out to be dead.
+    const client = clientFor(portal, clinic);
+    await client.login(clinic.contact);
+    await clinic.addDocument(clinic.customer);
+    await clinic.scope.sessions.revokeAll(clinic.contact.contact.id);
+
+    const reads = await Promise.all(
+      [
+        '/api/me',
+        '/api/me/sessions',
+        `/api/customers/${clinic.customer.id}/documents`,
+        `/api/customers/${clinic.customer.id}/document-years`,
+        // A company the contact may not see: the read alone would answer 404.
+        `/api/customers/${clinic.otherCustomer.id}/documents`,
+      ].map(async (path) => {
+        const response = await client.request(path);
+        return { path, status: response.status, body: await response.text() };
+      }),
+    );
+
+    for (const read of reads) {
+      expect(read.status, read.path).toBe(401);
+      expect(JSON.parse(read.body), read.path).toEqual({ error: expect.objectContaining({ code: 'unauthenticated' }) });
+    }
+  });
+
+  it('refuses a revoked session before a write does anything', async () => {
+    const client = clientFor(portal, clinic);
+    await client.login(clinic.contact);
+    const { document } = await clinic.addDocument(clinic.customer);
+    await clinic.scope.sessions.revokeAll(clinic.contact.contact.id);
+
+    const download = await client.request(`/api/customers/${clinic.customer.id}/documents/${document.id}/download`, {
+      method: 'POST',
+    });
+
+    expect(download.status).toBe(401);
+    expect((await clinic.scope.documents.get(clinic.customer.id, document.id))?.firstDownload).toBeUndefined();
+  });
+
   it('ends a session idle for longer than the idle timeout, but keeps an active one alive', async () => {
     const client = clientFor(portal, clinic);
     await client.login(clinic.contact);

@@ -4,6 +4,7 @@ import { chosenCompany, rememberChosenCompany } from './chosen-company';
 import { h, replaceChildren } from './dom';
 import { currentLanguage, type Language, messages } from './i18n';
 import { applyLanguage, rememberedLanguage } from './language-choice';
+import { applyTheme } from './theme';
 import { type BankIdReturn, parseBankIdReturn } from './views/bankid-login';
 import { companyChoiceView } from './views/company-choice';
 import { documentsView } from './views/documents';
@@ -319,16 +320,54 @@ function renderAccount(session: Session | undefined): void {
   );
 }
 
-/** The texts outside the views: the document's language, the product name, the skip link. */
+/** The texts outside the views: the document's language, the product name, the skip link, the footer. */
 function renderStaticTexts(): void {
   document.documentElement.lang = messages.locale;
   productName.textContent = messages.productName;
   skipLink.textContent = messages.skipToContent;
+  renderFooter();
 }
 
+/** The clinic's branding: its theme, its name and logo in the header, its support text and contact details below. */
 function renderTenant(): void {
   clinicName.textContent = tenant?.name ?? '';
-  replaceChildren(footer, tenant?.supportText && h('p', { class: 'support-text' }, tenant.supportText));
+  if (tenant) {
+    applyTheme(tenant.theme);
+  }
+  if (tenant?.logoUrl) {
+    // The logo names the clinic to screen readers; the name beside it stays for sight, heard once.
+    requiredElement('brand-mark').replaceWith(
+      // The mark's size until the logo has loaded, so that the header does not move when it arrives.
+      h('img', {
+        class: 'brand-mark brand-logo',
+        id: 'brand-mark',
+        src: tenant.logoUrl,
+        alt: tenant.name,
+        width: 36,
+        height: 36,
+      }),
+    );
+    clinicName.setAttribute('aria-hidden', 'true');
+  }
+  renderFooter();
+}
+
+function renderFooter(): void {
+  const contact = tenant?.contact;
+  const t = messages.footer;
+  const line = (label: string, value: Node | string) => h('p', {}, `${label}: `, value);
+  replaceChildren(
+    footer,
+    tenant?.supportText && h('p', { class: 'support-text' }, tenant.supportText),
+    contact &&
+      h(
+        'address',
+        { class: 'clinic-contact' },
+        contact.phone && line(t.phone, h('a', { href: `tel:${contact.phone.replace(/[^\d+]/gu, '')}` }, contact.phone)),
+        contact.email && line(t.email, h('a', { href: `mailto:${contact.email}` }, contact.email)),
+        contact.openingHours && line(t.openingHours, contact.openingHours),
+      ),
+  );
 }
 
 async function start(): Promise<void> {

@@ -1,15 +1,18 @@
+import type { TenantBranding } from './branding';
 import type { ImageAsset } from './invoice-basis';
 import type { SessionTimeoutSetting } from './session-policy';
 
-/** A clinic (SaaS tenant). Branding and settings grow with the admin issue. */
+/** A clinic (SaaS tenant). Its settings grow with the admin issue. */
 export interface Tenant {
   readonly id: string;
   readonly name: string;
   readonly orgNumber: string;
   readonly addressLines: readonly string[];
   readonly supportText?: string;
-  /** Printed on rendered documents; uploaded and checked by the admin issue. */
+  /** Printed on rendered documents and shown in the portal's header; uploaded and checked by the admin issue. */
   readonly logo?: ImageAsset;
+  /** Colours and contact details (./branding.ts); the neutral theme applies when absent. */
+  readonly branding?: TenantBranding;
   /** The clinic's own session timeouts, within bounds (./session-policy.ts); the defaults apply when absent. */
   readonly sessionTimeouts?: SessionTimeoutSetting;
 }

@@ -16,6 +16,22 @@ export interface ImageAsset {
   readonly base64: string;
 }
 
+/** The first bytes every file of each image type begins with. */
+const IMAGE_SIGNATURES: Readonly<Record<ImageAsset['mimeType'], readonly number[]>> = {
+  'image/png': [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+  'image/jpeg': [0xff, 0xd8, 0xff],
+};
+
+/**
+ * Whether `bytes` (an image asset's decoded base64) begin as an image of `mimeType` must: checked wherever an asset
+ * leaves for something that interprets it (a PDF, a browser), so a stored asset never passes for what it is not.
+ */
+export function isImageOfType(bytes: Uint8Array, mimeType: ImageAsset['mimeType']): boolean {
+  // Undefined for a type the domain does not know: a type check that was skipped upstream still fails here.
+  const signature: readonly number[] | undefined = IMAGE_SIGNATURES[mimeType];
+  return signature !== undefined && bytes.length > signature.length && signature.every((byte, i) => bytes[i] === byte);
+}
+
 /** The issuing clinic as printed on the document. */
 export interface ClinicParty extends Party {
   readonly logo?: ImageAsset;

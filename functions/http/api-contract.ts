@@ -4,6 +4,8 @@
  * other does not follow fails the typecheck instead of a user's browser.
  */
 
+import type { ClinicContactDetails, Theme } from '../domain/branding';
+
 /** `{ error: { code, message, details? } }`: every error response. */
 export interface ErrorResponse {
   readonly error: { readonly code: string; readonly message: string; readonly details?: Record<string, unknown> };
@@ -13,6 +15,15 @@ export interface ErrorResponse {
 export interface TenantResponse {
   readonly name: string;
   readonly supportText?: string;
+  /**
+   * The colours to draw the portal with (functions/domain/branding.ts): derived from the clinic's own so that every
+   * pair meets WCAG 2.1 AA, never the raw ones; the neutral theme for a clinic without colours.
+   */
+  readonly theme: Theme;
+  /** How to reach the clinic, for the footer; absent when the clinic gave none. */
+  readonly contact?: ClinicContactDetails;
+  /** Same-origin and versioned by a hash of the image (`/api/tenant/logo/<hash>`); absent without a logo. */
+  readonly logoUrl?: string;
 }
 
 export interface ContactSummary {

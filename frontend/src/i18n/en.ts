@@ -23,6 +23,12 @@ export const en: Messages = {
     otherLanguage: { code: 'sv', name: 'Svenska' },
   },
 
+  footer: {
+    phone: 'Phone',
+    email: 'Email',
+    openingHours: 'Opening hours',
+  },
+
   profile: {
     title: 'My profile',
     backToList: 'Back to the invoice bases',

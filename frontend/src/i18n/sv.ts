@@ -22,6 +22,13 @@ export const sv = {
     otherLanguage: { code: 'en' as 'sv' | 'en', name: 'English' },
   },
 
+  /** The footer: how to reach the clinic (from its branding). */
+  footer: {
+    phone: 'Telefon',
+    email: 'E-post',
+    openingHours: 'Öppettider',
+  },
+
   profile: {
     title: 'Min profil',
     backToList: 'Tillbaka till fakturaunderlagen',

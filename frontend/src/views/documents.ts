@@ -102,16 +102,31 @@ export function documentsView(options: DocumentsViewOptions): View {
   // Above the table: the ZIP downloads (./zip-download.ts) of the year shown and of the ticked rows.
   const toolbar = h('div', { class: 'documents-toolbar', role: 'group', 'aria-label': l.toolbar });
   const content = h('div', { class: 'documents-content' });
+  /** The list's place while rows are on their way: from the first frame on, so the page never jumps on load. */
+  const showLoading = (): void => {
+    content.setAttribute('aria-busy', 'true');
+    replaceChildren(
+      content,
+      h('p', { class: 'loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), t.loading),
+    );
+  };
   const more = h('div', { class: 'documents-more' });
 
   const firstCustomer = session.customers[0];
-  if (!firstCustomer) {
+  if (firstCustomer) {
+    showLoading();
+  } else {
     replaceChildren(content, h('p', { class: 'message message-info' }, t.noCustomers));
   }
 
   let customer = chosenCompany(session.customers) ?? firstCustomer;
   let state = stateFromUrl(window.location.search);
   let years: readonly number[] = [];
+  /**
+   * Until the years have arrived, "all years" is only a placeholder: the hint that months need a year waits too, so
+   * it does not flash up and vanish (moving everything below it) on every load.
+   */
+  let yearsKnown = false;
   let table: DocumentsTable | undefined;
   let nextCursor: string | undefined;
   // Responses to an older request (e.g. before switching company or filter) are ignored.
@@ -185,7 +200,7 @@ export function documentsView(options: DocumentsViewOptions): View {
         id: 'filter-period',
         name: 'period',
         disabled: chosenYear === undefined,
-        ...(chosenYear === undefined ? { 'aria-describedby': 'filter-period-hint' } : {}),
+        ...(chosenYear === undefined && yearsKnown ? { 'aria-describedby': 'filter-period-hint' } : {}),
       },
       h('option', { value: '', selected: state.period === undefined }, l.allPeriods),
       ...(chosenYear === undefined
@@ -226,7 +241,7 @@ export function documentsView(options: DocumentsViewOptions): View {
         'filter-period',
         l.period,
         periodSelect,
-        chosenYear === undefined
+        chosenYear === undefined && yearsKnown
           ? h('p', { id: 'filter-period-hint', class: 'field-hint' }, l.periodNeedsYear)
           : undefined,
       ),
@@ -287,6 +302,10 @@ export function documentsView(options: DocumentsViewOptions): View {
   /** The years, then the state's default year (the latest with documents), then the first page. */
   const loadYearsAndList = async (selected: CustomerSummary): Promise<void> => {
     const request = ++currentRequest;
+    yearsKnown = false;
+    // The filters take their place at once (their year choices follow), so that nothing below them jumps down when
+    // the years arrive: a layout shift is disorienting, and Lighthouse counts it.
+    renderControls();
     try {
       years = (await api.listDocumentYears(selected.id)).years;
     } catch (error) {
@@ -299,6 +318,7 @@ export function documentsView(options: DocumentsViewOptions): View {
     if (request !== currentRequest) {
       return;
     }
+    yearsKnown = true;
     if (typeof state.year === 'number' && !years.includes(state.year)) {
       // A year from an old address that has no documents (any more): back to the default.
       state = { ...state, year: undefined, period: undefined };
@@ -314,11 +334,7 @@ export function documentsView(options: DocumentsViewOptions): View {
     table = undefined;
     nextCursor = undefined;
     replaceChildren(more);
-    content.setAttribute('aria-busy', 'true');
-    replaceChildren(
-      content,
-      h('p', { class: 'loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), t.loading),
-    );
+    showLoading();
     try {
       let page = await api.listDocuments(selected.id, { ...listOptions(shown, years), limit: PAGE_SIZE });
       for (let round = 1; page.items.length === 0 && page.nextCursor && round < MAX_EMPTY_PAGES; round += 1) {
@@ -340,7 +356,6 @@ export function documentsView(options: DocumentsViewOptions): View {
             : filtered || years.length > 0
               ? [l.noMatches, l.noMatchesHint]
               : [t.empty, t.emptyHint];
-        replaceChildren(toolbar);
         replaceChildren(
           content,
           h('div', { class: 'empty-state' }, h('p', { class: 'empty-state-title' }, title), hint && h('p', {}, hint)),
@@ -378,7 +393,9 @@ export function documentsView(options: DocumentsViewOptions): View {
             onSessionEnded: options.onSessionEnded,
           }),
         );
-        replaceChildren(content, table.element);
+        // The toolbar belongs to the table it acts on: it comes and goes with it, inside the content, so that its
+        // arrival never pushes down what was already on the screen (a layout shift, which Lighthouse counts too).
+        replaceChildren(content, toolbar, table.element);
         announcer.textContent = [
           focusAfter === 'sort' ? l.sorted(shown.sort) : '',
           t.loaded(page.items.length, selected.name),
@@ -475,7 +492,6 @@ export function documentsView(options: DocumentsViewOptions): View {
     customer && controls,
     searchStatus,
     announcer,
-    customer && toolbar,
     content,
     more,
   );

@@ -16,6 +16,7 @@ import {
   type ImageAsset,
   type InvoiceBasis,
   type InvoiceLine,
+  isImageOfType,
   summarizeInvoiceBasis,
   type VatRow,
 } from '../../domain/invoice-basis';
@@ -170,11 +171,6 @@ function invoiceDocumentDefinition(
   };
 }
 
-const IMAGE_SIGNATURES: Readonly<Record<ImageAsset['mimeType'], readonly number[]>> = {
-  'image/png': [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
-  'image/jpeg': [0xff, 0xd8, 0xff],
-};
-
 /**
  * The logo as a `data:` URL built here from its decoded bytes. pdfmake decodes a data URL in memory — its URL
  * policy (which denies everything) only governs http(s) and its file policy skips `data:` — so the logo needs no
@@ -183,9 +179,7 @@ const IMAGE_SIGNATURES: Readonly<Record<ImageAsset['mimeType'], readonly number[
  */
 function logoDataUrl(logo: ImageAsset): string {
   const bytes = Buffer.from(logo.base64, 'base64');
-  // Undefined for a type the domain does not know: a type check that was skipped upstream still fails here.
-  const signature: readonly number[] | undefined = IMAGE_SIGNATURES[logo.mimeType];
-  if (!signature?.every((byte, index) => bytes[index] === byte)) {
+  if (!isImageOfType(bytes, logo.mimeType)) {
     throw new UnprocessableError('invalid_logo', `The clinic logo is not the ${logo.mimeType} image it claims to be.`);
   }
   return `data:${logo.mimeType};base64,${bytes.toString('base64')}`;

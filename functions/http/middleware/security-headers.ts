@@ -2,13 +2,14 @@ import type { MiddlewareHandler } from 'hono';
 
 /**
  * Headers for every API response (SECURITY.md "Sessions and tokens"): API responses carry personal data, so
- * nothing is cached; a JSON API needs no content policy beyond "nothing", and presigned links in responses must
- * never leak through a Referer.
+ * nothing is cached — unless a route set its own Cache-Control for something public and versioned (the clinic's
+ * logo); a JSON API needs no content policy beyond "nothing", and presigned links in responses must never leak
+ * through a Referer.
  */
 export function securityHeaders(): MiddlewareHandler {
   return async function securityHeaders(c, next) {
     await next();
-    c.header('Cache-Control', 'no-store');
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');
     c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');

@@ -7,8 +7,16 @@
  * reseeding is idempotent and tests can pin what a newcomer sees. Names, numbers and addresses are made up; e-mail
  * addresses use the reserved `.example` domain.
  */
+import { checkBranding } from '../../domain/branding';
 import type { Customer, Tenant } from '../../domain/identity';
-import type { InvoiceBasis, InvoiceCustomer, InvoiceLine, IsoDate, Party } from '../../domain/invoice-basis';
+import type {
+  ImageAsset,
+  InvoiceBasis,
+  InvoiceCustomer,
+  InvoiceLine,
+  IsoDate,
+  Party,
+} from '../../domain/invoice-basis';
 
 export interface DemoContact {
   readonly name: string;
@@ -49,12 +57,30 @@ export interface DemoSeed {
   readonly invoiceBases: readonly InvoiceBasis[];
 }
 
+/** The demo clinic's logo: a 64×64 PNG, a white cross on the clinic's green. */
+const DEMO_LOGO: ImageAsset = {
+  mimeType: 'image/png',
+  base64:
+    'iVBORw0KGgoAAAANSUhEUgAAAEAAAABACAYAAACqaXHeAAAAo0lEQVR42u3bwQmAMBAEwFRghdZg/z8tQBSDJpx3s5B32PkFsq11ZtnWPfJpXyd64WEgfy/+CiJb+S6ErOUfIWQvf4tQpfwlQmmAauVPCAAAFAaYdVlvpiEAAAAAAAAAAAAAAAAAAIABRWYHAAAAAAAAAAAAAAAAHkMAAAAAAAAAAAAAAAAAACDCX0E/RQEAsBmwGLEbshyzHbQetSG2Jg9T+ADS+PVncbTAEgAAAABJRU5ErkJggg==',
+};
+
 const CLINIC: Omit<Tenant, 'id'> = {
   name: 'Demo Företagshälsa AB',
   orgNumber: '556812-3458',
   addressLines: ['Sveavägen 44', '111 34 Stockholm'],
   supportText:
     'Frågor om fakturaunderlag? Skriv till faktura@demo-foretagshalsa.example så svarar vi inom en arbetsdag.',
+  logo: DEMO_LOGO,
+  // Checked like any clinic's: the seed is one of the places branding enters.
+  branding: checkBranding({
+    primaryColor: '#0e6e5c',
+    accentColor: '#c2410c',
+    contact: {
+      phone: '08-123 456 78',
+      email: 'faktura@demo-foretagshalsa.example',
+      openingHours: 'Vardagar 8–16',
+    },
+  }),
 };
 
 const NORRLANDSBYGG: Omit<Customer, 'id'> = {

@@ -3,6 +3,7 @@
  * the HTTP status and the stable error code from the `{ error: { code, message } }` body.
  */
 
+import type { ExtractSchema } from 'hono/types';
 import type {
   ArchiveLinkResponse,
   BankIdMessage,
@@ -21,6 +22,7 @@ import type {
   SessionsRevokedResponse,
   TenantResponse,
 } from '../../functions/http/api-contract';
+import type { PortalApp } from '../../functions/http/create-app';
 
 /*
  * The response shapes come from the server's own contract (type-only imports: nothing of the server is bundled),
@@ -95,12 +97,12 @@ export interface ListDocumentsOptions {
 }
 
 export const api = {
-  getTenant: (): Promise<Tenant> => request<Tenant>('GET', '/api/tenant'),
+  getTenant: (): Promise<Tenant> => call('GET', '/api/tenant'),
 
   /** The current session, or `null` when nobody is logged in. */
   async getSession(): Promise<Session | null> {
     try {
-      return await request<Session>('GET', '/api/me');
+      return await call('GET', '/api/me');
     } catch (error) {
       if (error instanceof ApiError && error.isUnauthenticated) {
         return null;
@@ -110,66 +112,62 @@ export const api = {
   },
 
   login: (username: string, password: string): Promise<Session> =>
-    request<Session>('POST', '/api/auth/login', { username, password }),
+    call('POST', '/api/auth/login', { body: { username, password } }),
 
-  logout: (): Promise<void> => request<void>('POST', '/api/auth/logout'),
+  logout: (): Promise<void> => noContent(call('POST', '/api/auth/logout')),
 
   /** Mails a reset link if the address has an account; the answer is the same either way. */
   requestPasswordReset: (email: string): Promise<PasswordResetRequested> =>
-    request<PasswordResetRequested>('POST', '/api/auth/password-reset', { email }),
+    call('POST', '/api/auth/password-reset', { body: { email } }),
 
   /** Sets the password with the token from a mailed link; answers with the username to log in with. */
   setPassword: (token: string, newPassword: string): Promise<PasswordSet> =>
-    request<PasswordSet>('POST', '/api/auth/set-password', { token, newPassword }),
+    call('POST', '/api/auth/set-password', { body: { token, newPassword } }),
 
   /** The logged-in contact's own account: the profile page. */
   me: {
     /** 400 `wrong_current_password` or `password_rejected` (with every reason); 409 `no_password` for BankID only. */
     changePassword: (currentPassword: string, newPassword: string): Promise<void> =>
-      request<void>('POST', '/api/me/password', { currentPassword, newPassword }),
+      noContent(call('POST', '/api/me/password', { body: { currentPassword, newPassword } })),
     /** Only the fields given change. */
     updatePreferences: (change: Partial<Preferences>): Promise<Preferences> =>
-      request<Preferences>('PATCH', '/api/me/preferences', change),
-    listSessions: async (): Promise<readonly SessionSummary[]> =>
-      (await request<SessionListResponse>('GET', '/api/me/sessions')).sessions,
+      call('PATCH', '/api/me/preferences', { body: change }),
+    listSessions: async (): Promise<readonly SessionSummary[]> => (await call('GET', '/api/me/sessions')).sessions,
     endSession: (sessionId: string): Promise<void> =>
-      request<void>('DELETE', `/api/me/sessions/${encodeURIComponent(sessionId)}`),
-    endOtherSessions: (): Promise<SessionsRevokedResponse> =>
-      request<SessionsRevokedResponse>('POST', '/api/me/sessions/revoke-others'),
+      noContent(call('DELETE', '/api/me/sessions/:sessionId', { params: { sessionId } })),
+    endOtherSessions: (): Promise<SessionsRevokedResponse> => call('POST', '/api/me/sessions/revoke-others'),
     /** Ends this session too (the cookie is deleted): afterwards only the login page is left. */
-    endAllSessions: (): Promise<SessionsRevokedResponse> =>
-      request<SessionsRevokedResponse>('POST', '/api/me/sessions/revoke-all'),
+    endAllSessions: (): Promise<SessionsRevokedResponse> => call('POST', '/api/me/sessions/revoke-all'),
   },
 
   /** BankID login: start an order, poll it every `pollAfterMs` while pending, or cancel it. */
   bankId: {
-    start: (method: BankIdMethod): Promise<BankIdStart> => request<BankIdStart>('POST', '/api/auth/bankid', { method }),
+    start: (method: BankIdMethod): Promise<BankIdStart> => call('POST', '/api/auth/bankid', { body: { method } }),
     /** On `complete` the server has set the session cookie; `profile` is what the password login answers. */
     /** `returnNonce`: only on the page the BankID app sent the user back to (it completes a login on this device). */
     collect: (loginId: string, returnNonce?: string): Promise<BankIdProgress> =>
-      request<BankIdProgress>(
-        'POST',
-        `/api/auth/bankid/${encodeURIComponent(loginId)}/collect`,
-        returnNonce === undefined ? undefined : { returnNonce },
-      ),
+      call('POST', '/api/auth/bankid/:loginId/collect', {
+        params: { loginId },
+        ...(returnNonce === undefined ? {} : { body: { returnNonce } }),
+      }),
     cancel: (loginId: string, options: RequestOptions = {}): Promise<void> =>
-      request<void>('POST', `/api/auth/bankid/${encodeURIComponent(loginId)}/cancel`, undefined, options),
+      noContent(call('POST', '/api/auth/bankid/:loginId/cancel', { params: { loginId } }, options)),
   },
 
   listDocuments(customerId: string, options: ListDocumentsOptions = {}): Promise<DocumentPage> {
-    const query = new URLSearchParams({ limit: String(options.limit ?? 50) });
+    const query: Record<string, string> = { limit: String(options.limit ?? 50) };
     for (const name of ['cursor', 'year', 'period', 'status', 'sort', 'invoiceNumber'] as const) {
       const value = options[name];
       if (value !== undefined) {
-        query.set(name, String(value));
+        query[name] = String(value);
       }
     }
-    return request<DocumentPage>('GET', `/api/customers/${encodeURIComponent(customerId)}/documents?${query}`);
+    return call('GET', '/api/customers/:customerId/documents', { params: { customerId }, query });
   },
 
   /** The invoice years that have documents, newest first. */
   listDocumentYears: (customerId: string): Promise<DocumentYears> =>
-    request<DocumentYears>('GET', `/api/customers/${encodeURIComponent(customerId)}/document-years`),
+    call('GET', '/api/customers/:customerId/document-years', { params: { customerId } }),
 
   /** `inline` opens the PDF in the browser's viewer instead of saving it; both count as a download. */
   requestDownload: (
@@ -177,28 +175,81 @@ export const api = {
     documentId: string,
     disposition: 'attachment' | 'inline' = 'attachment',
   ): Promise<DownloadLink> =>
-    request<DownloadLink>(
-      'POST',
-      `/api/customers/${encodeURIComponent(customerId)}/documents/${encodeURIComponent(documentId)}/download${
-        disposition === 'inline' ? '?disposition=inline' : ''
-      }`,
-    ),
+    call('POST', '/api/customers/:customerId/documents/:documentId/download', {
+      params: { customerId, documentId },
+      ...(disposition === 'inline' ? { query: { disposition } } : {}),
+    }),
 
   /** A ZIP of a year's or a selection's documents, built on the server; answers with a link valid ≤ 60 s. */
   requestArchive: (
     customerId: string,
     selection: { readonly year: number } | { readonly documentIds: readonly string[] },
   ): Promise<ArchiveLink> =>
-    request<ArchiveLink>('POST', `/api/customers/${encodeURIComponent(customerId)}/document-archives`, selection),
+    call('POST', '/api/customers/:customerId/document-archives', { params: { customerId }, body: selection }),
 };
 
-/** One JSON call to the API on this origin; the admin pages' client (frontend/src/admin/api.ts) uses it too. */
-export async function request<T>(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-  path: string,
-  body?: unknown,
-  options: RequestOptions = {},
-): Promise<T> {
+/*
+ * The routes, read from the server's own Hono app type (functions/http/create-app.ts): every path template, its
+ * methods, its path parameters and what it answers. A call to a path or method the server does not serve, a
+ * parameter it does not take or a response read as something it is not fails the typecheck, not a user's browser.
+ */
+type Routes = ExtractSchema<PortalApp>;
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+/** A path template of the API and a method it serves, e.g. `'/api/me/sessions/:sessionId'` and `'DELETE'`. */
+type RoutePath<M extends Method> = {
+  [P in keyof Routes & string]: `$${Lowercase<M>}` extends keyof Routes[P] ? P : never;
+}[keyof Routes & string];
+type Endpoint<M extends Method, P extends RoutePath<M>> = Routes[P][`$${Lowercase<M>}` & keyof Routes[P]];
+/** The route's answer as the client receives it (`null` for 204); errors arrive as {@link ApiError} instead. */
+type ResponseOf<M extends Method, P extends RoutePath<M>> =
+  Endpoint<M, P> extends { readonly output: infer O } ? O : never;
+type ParamsOf<M extends Method, P extends RoutePath<M>> =
+  Endpoint<M, P> extends {
+    readonly input: { readonly param: infer Params };
+  }
+    ? { readonly params: Params }
+    : { readonly params?: never };
+
+/** What goes with a call besides its path: the path's parameters (required where it has some), query and body. */
+type CallInput<M extends Method, P extends RoutePath<M>> = ParamsOf<M, P> & {
+  readonly query?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+};
+
+/** A route with path parameters needs its input; one without may be called with none. */
+type CallArguments<M extends Method, P extends RoutePath<M>> =
+  Endpoint<M, P> extends {
+    readonly input: { readonly param: unknown };
+  }
+    ? [input: CallInput<M, P>, options?: RequestOptions]
+    : [input?: CallInput<M, P>, options?: RequestOptions];
+
+/**
+ * One call to the API on this origin, by the route's path template: `:name` segments are filled from `params`
+ * (URL-encoded). The admin pages' client (frontend/src/admin/api.ts) uses it too.
+ */
+export function call<M extends Method, P extends RoutePath<M>>(
+  method: M,
+  path: P,
+  ...[input, options]: CallArguments<M, P>
+): Promise<ResponseOf<M, P>> {
+  // Path parameters are strings in every route (Hono's own typing of `:name`).
+  const params = (input?.params ?? {}) as Readonly<Record<string, string>>;
+  const filled = path.replace(/:(\w+)/gu, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`No value for the path parameter ${name} of ${path}`);
+    return encodeURIComponent(value);
+  });
+  const query = input?.query && Object.keys(input.query).length > 0 ? `?${new URLSearchParams(input.query)}` : '';
+  return request(method, `${filled}${query}`, input?.body, options);
+}
+
+/** For routes that answer 204: the caller wants to know that it worked, not the `null` body. */
+async function noContent(answer: Promise<null>): Promise<void> {
+  await answer;
+}
+
+async function request<T>(method: Method, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (options.keepalive) {

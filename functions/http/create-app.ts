@@ -40,10 +40,8 @@ export function createApp(deps: AppDeps) {
     .route('/', adminAuthRoutes(deps))
     .route('/', documentRoutes(deps));
 
-  const app = new Hono<AppEnv>();
-  app.use(requestId());
-  app.use('/api/*', securityHeaders());
-  app.route('/api', api);
+  // Chained, so that the app's type carries every route (PortalRoutes, which the frontend's client is typed by).
+  const app = new Hono<AppEnv>().use(requestId()).use('/api/*', securityHeaders()).route('/api', api);
   app.notFound((c) => c.json(errorBody('route_not_found', `There is no ${c.req.method} ${c.req.path}.`), 404));
   app.onError(handleError);
   return app;

@@ -5,8 +5,8 @@
 import { runBundleSizeBench } from './bundle-size';
 import { runDocumentListBench } from './document-list-bench';
 import { runDownloadBench } from './download-bench';
+import { runFrontendBench } from './frontend-bench';
 import { runIngestBench } from './ingest-bench';
-import { runLighthouseBench } from './lighthouse-bench';
 import { runRenderBench } from './render-bench';
 
 await runBundleSizeBench();
@@ -14,4 +14,4 @@ runRenderBench();
 await runIngestBench();
 await runDocumentListBench();
 await runDownloadBench();
-await runLighthouseBench();
+await runFrontendBench();

@@ -8,7 +8,7 @@ import type {
   AdminProfileResponse,
 } from '../../../functions/http/admin-api-contract';
 import type { PasswordSetResponse, TenantResponse } from '../../../functions/http/api-contract';
-import { ApiError, request } from '../api';
+import { ApiError, call } from '../api';
 
 export type AdminProfile = AdminProfileResponse;
 export type PasswordStep = AdminPasswordStepResponse;
@@ -18,12 +18,12 @@ export { ApiError };
 
 export const adminApi = {
   /** The clinic serving this host (its name for the header), before login. */
-  getTenant: (): Promise<TenantResponse> => request<TenantResponse>('GET', '/api/tenant'),
+  getTenant: (): Promise<TenantResponse> => call('GET', '/api/tenant'),
 
   /** The administrator logged in, or `null` when nobody is. */
   async getSession(): Promise<AdminProfile | null> {
     try {
-      return await request<AdminProfile>('GET', '/api/admin/me');
+      return await call('GET', '/api/admin/me');
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
         return null;
@@ -33,19 +33,21 @@ export const adminApi = {
   },
 
   passwordStep: (username: string, password: string): Promise<PasswordStep> =>
-    request<PasswordStep>('POST', '/api/admin/auth/login', { username, password }),
+    call('POST', '/api/admin/auth/login', { body: { username, password } }),
 
   verifyCode: (challengeId: string, code: string): Promise<AdminProfile> =>
-    request<AdminProfile>('POST', '/api/admin/auth/verify', { challengeId, code }),
+    call('POST', '/api/admin/auth/verify', { body: { challengeId, code } }),
 
   verifyRecoveryCode: (challengeId: string, recoveryCode: string): Promise<AdminProfile> =>
-    request<AdminProfile>('POST', '/api/admin/auth/verify', { challengeId, recoveryCode }),
+    call('POST', '/api/admin/auth/verify', { body: { challengeId, recoveryCode } }),
 
   enrol: (challengeId: string, code: string): Promise<EnrolledProfile> =>
-    request<EnrolledProfile>('POST', '/api/admin/auth/enrol', { challengeId, code }),
+    call('POST', '/api/admin/auth/enrol', { body: { challengeId, code } }),
 
   setPassword: (token: string, newPassword: string): Promise<PasswordSetResponse> =>
-    request<PasswordSetResponse>('POST', '/api/admin/auth/set-password', { token, newPassword }),
+    call('POST', '/api/admin/auth/set-password', { body: { token, newPassword } }),
 
-  logout: (): Promise<void> => request<void>('POST', '/api/admin/auth/logout'),
+  logout: async (): Promise<void> => {
+    await call('POST', '/api/admin/auth/logout');
+  },
 };

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
@@ -9,16 +10,49 @@ import { build } from 'vite';
 import { startLocalPortal } from '../../functions/local/start-local-portal';
 import { CHROMIUM_PATH } from '../support/browser';
 
-/** The issue's targets, printed next to the scores (a benchmark reports; it never fails the build). */
+/** The issue's targets, printed next to the figures (a benchmark reports; it never fails the build). */
 const TARGETS = { accessibility: 100, performance: 95 } as const;
+const INITIAL_JS_TARGET_KB = 50;
+
+/** The pages of the production build, and the HTML file each is served from. */
+const PAGES = [
+  ['contact portal', 'index.html'],
+  ['administration', 'admin.html'],
+] as const;
+
+/**
+ * The JavaScript a page loads before it can show anything: its entry script and the chunks it preloads (Vite writes
+ * both into the HTML), gzip-compressed at level 9 as CloudFront would at best.
+ */
+function initialJavaScript(outDir: string, htmlFile: string): { readonly files: string[]; readonly gzipBytes: number } {
+  const html = readFileSync(join(outDir, htmlFile), 'utf8');
+  const files = [
+    ...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="\/([^"]+\.js)"/gu),
+  ].map((match) => match[1] ?? '');
+  const gzipBytes = files.reduce(
+    (sum, file) => sum + gzipSync(readFileSync(join(outDir, file)), { level: 9 }).byteLength,
+    0,
+  );
+  return { files, gzipBytes };
+}
+
+function printInitialJavaScript(outDir: string): void {
+  console.log('\nFrontend: initial JavaScript per page (production build, gzip -9)');
+  for (const [page, htmlFile] of PAGES) {
+    const { files, gzipBytes } = initialJavaScript(outDir, htmlFile);
+    console.log(
+      `  ${page.padEnd(16)} ${(gzipBytes / 1024).toFixed(1).padStart(5)} KB (target ≤ ${INITIAL_JS_TARGET_KB} KB)   ${files.join(' + ')}`,
+    );
+  }
+}
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * Lighthouse (accessibility and performance, desktop and mobile presets) on the production build of the frontend, served by the
+ * The frontend's initial JavaScript, then Lighthouse (accessibility and performance, desktop and mobile presets) on the production build of the frontend, served by the
  * local portal, driving Debian's Chromium: the login page, and the document list of a logged-in demo contact.
  */
-export async function runLighthouseBench(): Promise<void> {
+export async function runFrontendBench(): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), 'bench-lighthouse-frontend-'));
   const dataDirectory = mkdtempSync(join(tmpdir(), 'bench-lighthouse-data-'));
   await build({
@@ -27,6 +61,7 @@ export async function runLighthouseBench(): Promise<void> {
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true },
   });
+  printInitialJavaScript(outDir);
   const portal = await startLocalPortal({ quiet: true, dataDirectory, frontendDirectory: outDir });
   const chrome = await chromeLauncher.launch({
     chromePath: CHROMIUM_PATH,

@@ -1,5 +1,5 @@
 import { ConflictError } from '../domain/errors';
-import type { Contact } from '../domain/identity';
+import { type Contact, contactPreferences } from '../domain/identity';
 import type { TenantScope } from '../domain/ports';
 import {
   type PasswordLinkAccount,
@@ -22,6 +22,8 @@ export function contactLinkAccount(contact: Contact): PasswordLinkAccount {
     username: contact.email,
     active: contact.status === 'active',
     actor: { type: 'contact', id: contact.id },
+    // The language the contact chose in the portal (Swedish until they choose).
+    language: contactPreferences(contact).language,
   };
 }
 

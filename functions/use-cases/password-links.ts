@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PortalError, TooManyRequestsError } from '../domain/errors';
-import type { Actor } from '../domain/identity';
+import type { Actor, Language } from '../domain/identity';
 import { isUuid } from '../domain/ids';
 import {
   ipOverLimitSeconds,
@@ -112,6 +112,8 @@ export interface PasswordLinkAccount {
   readonly actor: Actor;
   /** NIST SP 800-63B: with a second factor a password may be shorter (8 characters instead of 15). */
   readonly secondFactor?: boolean;
+  /** The language the account's mails are written in; Swedish, the portal's first language, when it has none. */
+  readonly language?: Language;
 }
 
 /** How the link use cases find and change one kind of account. */
@@ -170,7 +172,7 @@ export interface MailPasswordLinkDeps {
 export async function mailPasswordLink(
   deps: MailPasswordLinkDeps,
   input: {
-    readonly account: Pick<PasswordLinkAccount, 'subject' | 'name' | 'email'>;
+    readonly account: Pick<PasswordLinkAccount, 'subject' | 'name' | 'email' | 'language'>;
     readonly purpose: PasswordLink['purpose'];
     readonly origin: string;
   },
@@ -187,8 +189,7 @@ export async function mailPasswordLink(
         : 'contact-invitation';
   await sendMail(deps.mailer, {
     to: { name: account.name, address: account.email },
-    // Accounts have no language preference yet; the portal speaks Swedish first.
-    language: 'sv',
+    language: account.language ?? 'sv',
     message: {
       kind,
       recipientName: account.name,

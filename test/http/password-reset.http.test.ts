@@ -139,6 +139,18 @@ describe('POST /api/auth/password-reset and /api/auth/set-password', () => {
     for (const secret of [token, NEW_PASSWORD, who.password, who.contact.email]) expect(trail).not.toContain(secret);
   });
 
+  it('writes the mail in the language the contact chose in the portal', async () => {
+    const who = await clinic.addContact([clinic.customer]);
+    await clinic.scope.contacts.updatePreferences(who.contact.id, { language: 'en' });
+
+    await resetToken(who);
+
+    const [mail] = await mailsTo(who.contact.email);
+    expect(mail?.text).toContain('60 minutes');
+    expect(mail?.text).not.toContain('60 minuter');
+    expect(mail?.html).toContain('<html lang="en">');
+  });
+
   it('takes a link only once', async () => {
     const who = await clinic.addContact([clinic.customer]);
     const token = await resetToken(who);

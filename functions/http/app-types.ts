@@ -58,6 +58,8 @@ export interface AppEnv {
     requestInfo: TrustedRequestInfo;
     scope: TenantScope;
     principal: ContactPrincipal;
+    /** Set by authenticateBeforeWrites (./middleware/authenticate.ts): the session record's check, to await before writing. */
+    sessionConfirmed: Promise<void>;
     adminPrincipal: AdminPrincipal;
   };
 }

@@ -9,7 +9,7 @@ import { mapWithConcurrency } from './map-with-concurrency';
 import {
   authorizedContact,
   type DocumentDownload,
-  type RequestDocumentDownloadDeps,
+  type DocumentHandoutDeps,
   recordDownload,
 } from './request-document-download';
 
@@ -34,7 +34,7 @@ const YEAR_PAGE_SIZE = 100;
  * alone, so "who downloaded document D" needs no second place to look), and only then is the link signed.
  */
 export async function requestDocumentArchive(
-  deps: RequestDocumentDownloadDeps,
+  deps: DocumentHandoutDeps,
   principal: ContactPrincipal,
   input: { readonly customerId: string; readonly selection: ArchiveSelection; readonly sourceIp: string },
 ): Promise<DocumentArchiveDownload> {

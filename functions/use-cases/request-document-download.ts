@@ -5,10 +5,19 @@ import type { Clock, IdGenerator, TenantScope } from '../domain/ports';
 import { authorizeCustomerAccess } from './authorize-customer-access';
 import { type ContactPrincipal, DOWNLOAD_LINK_SECONDS } from './contact-principal';
 
-export interface RequestDocumentDownloadDeps {
+/** What every way of handing out documents needs (one PDF here, a ZIP in ./request-document-archive.ts). */
+export interface DocumentHandoutDeps {
   readonly scope: TenantScope;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+}
+
+export interface RequestDocumentDownloadDeps extends DocumentHandoutDeps {
+  /**
+   * Settles once the caller's session is known to be live (rejects if it is not). Awaited beside the authorization
+   * reads, before anything is written: the session check then costs the download no round trip of its own.
+   */
+  readonly sessionConfirmed: Promise<void>;
 }
 
 export interface DocumentDownload {
@@ -40,6 +49,7 @@ export async function requestDocumentDownload(
   const [{ contact }, document] = await Promise.all([
     authorizedContact(scope, principal, input.customerId),
     scope.documents.get(input.customerId, input.documentId),
+    deps.sessionConfirmed,
   ]);
   if (!document || !isVisibleToContacts(document)) throw new NotFoundError('The document');
 

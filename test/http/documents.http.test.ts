@@ -217,6 +217,26 @@ describe('downloading a document', () => {
     expect((await fixture.scope.documents.get(fixture.otherCustomer.id, document.id))?.firstDownload).toBeUndefined();
   });
 
+  it('gives 401 to a session ended elsewhere, and writes no audit event or receipt (its reads overlap the check, its writes wait)', async () => {
+    const fixture = await createClinic(portal);
+    const { document } = await fixture.addDocument(fixture.customer);
+    const ended = await loggedIn(fixture);
+    const elsewhere = await loggedIn(fixture);
+    expect((await elsewhere.request('/api/me/sessions/revoke-others', { method: 'POST' })).status).toBe(200);
+
+    const response = await ended.request(`/api/customers/${fixture.customer.id}/documents/${document.id}/download`, {
+      method: 'POST',
+    });
+
+    expect(response.status).toBe(401);
+    const body = await response.text();
+    expect(body).not.toContain('X-Amz-Signature');
+    expect(body).not.toContain(document.invoiceNumber);
+    const events = await readAuditEvents(fixture.tenantId, portal.clock.now().toISOString().slice(0, 7));
+    expect(events.filter((event) => event.action === 'document.downloaded')).toEqual([]);
+    expect((await fixture.scope.documents.get(fixture.customer.id, document.id))?.firstDownload).toBeUndefined();
+  });
+
   it('gives 404 for a document of another clinic', async () => {
     const { document } = await otherClinic.addDocument(otherClinic.customer);
     const client = await loggedIn(clinic);

@@ -44,6 +44,27 @@ export function authenticate(deps: Pick<AppDeps, 'tokens' | 'clock'>): Middlewar
   };
 }
 
+/**
+ * Like {@link authenticate}, for a request that changes something but reads first: its handler runs while the
+ * session record is read, and gets `c.var.sessionConfirmed`, which it MUST await before its first write (a download
+ * awaits it beside its authorization reads, before the audit event). Its answer too is released only for a live
+ * session. The reads overlap; no write, audit event or link exists on the strength of the token alone.
+ */
+export function authenticateBeforeWrites(deps: Pick<AppDeps, 'tokens' | 'clock'>): MiddlewareHandler<AppEnv> {
+  return async function authenticateBeforeWrites(c, next) {
+    const sessionDeps = { tokens: deps.tokens, clock: deps.clock, scope: c.var.scope };
+    const token = getCookie(c, SESSION_COOKIE.name, SESSION_COOKIE.prefix);
+    const claims = await verifySessionToken(sessionDeps, 'contact', token);
+    const confirmed = confirmSessionAlive(sessionDeps, 'contact', claims);
+    // The handler's own await reports a refusal; this keeps an unawaited one from going unhandled meanwhile.
+    confirmed.catch(() => {});
+    c.set('principal', contactPrincipalOf(claims));
+    c.set('sessionConfirmed', confirmed);
+    await next();
+    await confirmed;
+  };
+}
+
 /** Requires a live administrator session; sets `c.var.adminPrincipal`. */
 export function authenticateAdministrator(deps: Pick<AppDeps, 'tokens' | 'clock'>): MiddlewareHandler<AppEnv> {
   return async function authenticateAdministrator(c, next) {

@@ -17,7 +17,7 @@ import type {
   DownloadLinkResponse,
 } from '../api-contract';
 import type { AppDeps, AppEnv } from '../app-types';
-import { authenticate } from '../middleware/authenticate';
+import { authenticate, authenticateBeforeWrites } from '../middleware/authenticate';
 import { parseJsonBody, throwValidationError, uuidParam, validate } from '../validation';
 
 const listQuery = z.object({
@@ -95,57 +95,60 @@ function documentResponse(document: InvoiceDocument): DocumentSummary {
 }
 
 export function documentRoutes(deps: AppDeps) {
-  return new Hono<AppEnv>()
-    .use('/customers/*', authenticate(deps))
-    .get('/customers/:customerId/documents', async (c) => {
-      const customerId = uuidParam(c.req.param('customerId'), 'The customer');
-      const query = customerDocumentsQuery(c.req.query());
-      const page = await listCustomerDocuments(c.var.scope, c.var.principal, customerId, query);
-      const body: DocumentPageResponse = {
-        items: page.items.map(documentResponse),
-        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-      };
-      return c.json(body);
-    })
-    .get('/customers/:customerId/document-years', async (c) => {
-      const customerId = uuidParam(c.req.param('customerId'), 'The customer');
-      const years = await listCustomerDocumentYears(c.var.scope, c.var.principal, customerId);
-      const body: DocumentYearsResponse = { years };
-      return c.json(body);
-    })
-    .post('/customers/:customerId/documents/:documentId/download', async (c) => {
-      const download = await requestDocumentDownload(
-        { scope: c.var.scope, clock: deps.clock, ids: deps.ids },
-        c.var.principal,
-        {
-          customerId: uuidParam(c.req.param('customerId'), 'The customer'),
-          documentId: uuidParam(c.req.param('documentId'), 'The document'),
-          sourceIp: c.var.requestInfo.sourceIp,
-          disposition: validate(downloadQuery, c.req.query(), 'query').disposition,
-        },
-      );
-      const body: DownloadLinkResponse = {
-        url: download.url,
-        fileName: download.fileName,
-        expiresAt: download.expiresAt.toISOString(),
-      };
-      return c.json(body);
-    })
-    .post('/customers/:customerId/document-archives', async (c) => {
-      const customerId = uuidParam(c.req.param('customerId'), 'The customer');
-      const selection = await parseJsonBody(c, archiveBody);
-      const archive = await requestDocumentArchive(
-        { scope: c.var.scope, clock: deps.clock, ids: deps.ids },
-        c.var.principal,
-        { customerId, selection, sourceIp: c.var.requestInfo.sourceIp },
-      );
-      const body: ArchiveLinkResponse = {
-        url: archive.url,
-        fileName: archive.fileName,
-        expiresAt: archive.expiresAt.toISOString(),
-        documentCount: archive.documentCount,
-        sizeBytes: archive.sizeBytes,
-      };
-      return c.json(body);
-    });
+  const session = authenticate(deps);
+  return (
+    new Hono<AppEnv>()
+      .get('/customers/:customerId/documents', session, async (c) => {
+        const customerId = uuidParam(c.req.param('customerId'), 'The customer');
+        const query = customerDocumentsQuery(c.req.query());
+        const page = await listCustomerDocuments(c.var.scope, c.var.principal, customerId, query);
+        const body: DocumentPageResponse = {
+          items: page.items.map(documentResponse),
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        };
+        return c.json(body);
+      })
+      .get('/customers/:customerId/document-years', session, async (c) => {
+        const customerId = uuidParam(c.req.param('customerId'), 'The customer');
+        const years = await listCustomerDocumentYears(c.var.scope, c.var.principal, customerId);
+        const body: DocumentYearsResponse = { years };
+        return c.json(body);
+      })
+      // The download's reads overlap the session check; the use case awaits it before the audit event.
+      .post('/customers/:customerId/documents/:documentId/download', authenticateBeforeWrites(deps), async (c) => {
+        const download = await requestDocumentDownload(
+          { scope: c.var.scope, clock: deps.clock, ids: deps.ids, sessionConfirmed: c.var.sessionConfirmed },
+          c.var.principal,
+          {
+            customerId: uuidParam(c.req.param('customerId'), 'The customer'),
+            documentId: uuidParam(c.req.param('documentId'), 'The document'),
+            sourceIp: c.var.requestInfo.sourceIp,
+            disposition: validate(downloadQuery, c.req.query(), 'query').disposition,
+          },
+        );
+        const body: DownloadLinkResponse = {
+          url: download.url,
+          fileName: download.fileName,
+          expiresAt: download.expiresAt.toISOString(),
+        };
+        return c.json(body);
+      })
+      .post('/customers/:customerId/document-archives', session, async (c) => {
+        const customerId = uuidParam(c.req.param('customerId'), 'The customer');
+        const selection = await parseJsonBody(c, archiveBody);
+        const archive = await requestDocumentArchive(
+          { scope: c.var.scope, clock: deps.clock, ids: deps.ids },
+          c.var.principal,
+          { customerId, selection, sourceIp: c.var.requestInfo.sourceIp },
+        );
+        const body: ArchiveLinkResponse = {
+          url: archive.url,
+          fileName: archive.fileName,
+          expiresAt: archive.expiresAt.toISOString(),
+          documentCount: archive.documentCount,
+          sizeBytes: archive.sizeBytes,
+        };
+        return c.json(body);
+      })
+  );
 }

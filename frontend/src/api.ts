@@ -194,7 +194,7 @@ export const api = {
  * parameter it does not take or a response read as something it is not fails the typecheck, not a user's browser.
  */
 type Routes = ExtractSchema<PortalApp>;
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** A path template of the API and a method it serves, e.g. `'/api/me/sessions/:sessionId'` and `'DELETE'`. */
 type RoutePath<M extends Method> = {
   [P in keyof Routes & string]: `$${Lowercase<M>}` extends keyof Routes[P] ? P : never;

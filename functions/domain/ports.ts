@@ -58,6 +58,13 @@ export interface CustomerRepository {
   findByCustomerNumber(customerNumber: string): Promise<Customer | undefined>;
   /** Creates or replaces the customer; the customer number stays unique within the clinic. */
   put(customer: Customer): Promise<void>;
+  /** Every customer of the clinic, by name (the clinic's admin pages). */
+  list(): Promise<readonly Customer[]>;
+  /**
+   * Turns the customer's portal access on or off, leaving the rest of the record as it is (the practice system's
+   * concurrent update of the facts is not lost); returns the customer as changed. NotFoundError if there is none.
+   */
+  setPortalAccess(customerId: string, portalAccess: boolean): Promise<Customer>;
 }
 
 export interface ContactRepository {
@@ -143,6 +150,16 @@ export interface DocumentRepository {
   /** The current (ready, newest) version with this invoice number. */
   findByInvoiceNumber(customerId: string, invoiceNumber: string): Promise<InvoiceDocument | undefined>;
   recordDownload(customerId: string, documentId: string, receipt: DownloadReceipt): Promise<void>;
+  /** Every document of the customer in any state and visibility, newest invoice date first (the admin's view). */
+  listAll(customerId: string, page: PageRequest): Promise<Page<InvoiceDocument>>;
+  /**
+   * The clinic's choice: show the document to contacts (`published`) or not (`hidden`; a `held` one waits for
+   * approval). Contacts' list follows at once (the sparse index entry is written or removed with it). Withdrawn and
+   * superseded documents are final: ConflictError. NotFoundError if there is no such document.
+   */
+  setVisibility(customerId: string, documentId: string, visibility: 'published' | 'hidden'): Promise<InvoiceDocument>;
+  /** Who downloaded the document and when, newest first (the newest 100). */
+  listDownloads(customerId: string, documentId: string): Promise<readonly DownloadReceipt[]>;
 }
 
 export interface StoredObject {

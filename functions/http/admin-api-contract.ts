@@ -36,3 +36,57 @@ export interface AdminEnrolmentResponse extends AdminProfileResponse {
 export interface AdminRecoveryCodesResponse {
   readonly recoveryCodes: readonly string[];
 }
+
+/** One customer company in the clinic's list (`GET /api/admin/customers`, by name). */
+export interface AdminCustomerSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly customerNumber: string;
+  readonly orgNumber: string;
+  /** Whether the company's contacts can log in to see its documents. */
+  readonly portalAccess: boolean;
+}
+
+export interface AdminCustomerListResponse {
+  readonly customers: readonly AdminCustomerSummary[];
+}
+
+/** What contacts see of a document: shown, waiting for the clinic's approval, hidden, or final states. */
+export type AdminDocumentVisibility = 'published' | 'held' | 'hidden' | 'withdrawn' | 'superseded';
+
+/** One document of a customer as the clinic sees it (`GET /api/admin/customers/{customerId}/documents`). */
+export interface AdminDocumentSummary {
+  readonly id: string;
+  readonly invoiceNumber: string;
+  readonly version: number;
+  readonly invoiceDate: string;
+  readonly periodFrom: string;
+  readonly periodTo: string;
+  readonly description: string;
+  /** Total including VAT, in öre. */
+  readonly amount: number;
+  readonly documentType: string;
+  /** received | rendering | awaiting_upload | ready | failed */
+  readonly status: string;
+  readonly visibility: AdminDocumentVisibility;
+  /** Whether contacts see it now: ready and published. */
+  readonly visibleToContacts: boolean;
+  readonly sentAt?: string;
+  /** SHA-256 of the PDF, once it is ready. */
+  readonly contentSha256?: string;
+  readonly firstDownload?: { readonly at: string; readonly contactName: string };
+  readonly lastDownload?: { readonly at: string; readonly contactName: string };
+  readonly withdrawal?: { readonly at: string; readonly reason: string };
+}
+
+/** Newest invoice date first; pass `nextCursor` back as `cursor` for the next page. */
+export interface AdminDocumentPageResponse {
+  readonly customer: AdminCustomerSummary;
+  readonly items: readonly AdminDocumentSummary[];
+  readonly nextCursor?: string;
+}
+
+/** `GET …/documents/{documentId}/downloads`: who in the company fetched it, newest first. */
+export interface AdminDocumentDownloadsResponse {
+  readonly downloads: readonly { readonly at: string; readonly contactName: string }[];
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { InvoiceDocument } from '../../functions/domain/document';
-import { ConflictError, ValidationError } from '../../functions/domain/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../functions/domain/errors';
 import type { ReadyPdf } from '../../functions/domain/ports';
 import { type ClinicFixture, createClinic, createTestPortal } from '../support/test-portal';
 
@@ -425,6 +425,106 @@ describe('document repository (DynamoDB Local)', () => {
         }),
       ).rejects.toBeInstanceOf(ConflictError);
       await expect(clinic.scope.documents.get(clinic.customer.id, missingId)).resolves.toBeUndefined();
+    });
+  });
+
+  describe("the clinic's view and its visibility choices", () => {
+    it('lists every document of the customer in any state, newest first, in cursor pages', async () => {
+      const held = await receive({ invoiceDate: '2024-03-31', visibility: 'held' });
+      await complete(held);
+      const rendering = await receive({ invoiceDate: '2024-02-29' });
+      const published = await receive({ invoiceDate: '2024-01-31' });
+      await complete(published);
+      await receive({ customerId: clinic.otherCustomer.id });
+
+      const first = await clinic.scope.documents.listAll(clinic.customer.id, { limit: 2 });
+      const second = await clinic.scope.documents.listAll(clinic.customer.id, { limit: 2, cursor: first.nextCursor });
+
+      expect(first.items.map((item) => item.id)).toEqual([held.id, rendering.id]);
+      expect(second.items.map((item) => item.id)).toEqual([published.id]);
+      expect(second.nextCursor).toBeUndefined();
+      expect(first.items[0]).toMatchObject({ status: 'ready', visibility: 'held' });
+    });
+
+    it("refuses a cursor of the contacts' list, of another customer, or an altered one", async () => {
+      for (const date of ['2024-01-31', '2024-02-29']) await complete(await receive({ invoiceDate: date }));
+      const visibleCursor = (await clinic.scope.documents.listVisible(clinic.customer.id, { limit: 1 })).nextCursor;
+      const allCursor = (await clinic.scope.documents.listAll(clinic.customer.id, { limit: 1 })).nextCursor;
+
+      for (const cursor of [visibleCursor, `${allCursor}x`]) {
+        await expect(clinic.scope.documents.listAll(clinic.customer.id, { limit: 1, cursor })).rejects.toBeInstanceOf(
+          ValidationError,
+        );
+      }
+      await expect(
+        clinic.scope.documents.listAll(clinic.otherCustomer.id, { limit: 1, cursor: allCursor }),
+      ).rejects.toBeInstanceOf(ValidationError);
+    });
+
+    it("publishing a held document puts it in the contacts' list; hiding takes it out again", async () => {
+      const document = await receive({ visibility: 'held' });
+      await complete(document);
+      expect(await visibleIds()).toEqual([]);
+
+      const published = await clinic.scope.documents.setVisibility(clinic.customer.id, document.id, 'published');
+      const listedAfterPublishing = await visibleIds();
+      const hidden = await clinic.scope.documents.setVisibility(clinic.customer.id, document.id, 'hidden');
+
+      expect(published.visibility).toBe('published');
+      expect(listedAfterPublishing).toEqual([document.id]);
+      expect(hidden.visibility).toBe('hidden');
+      expect(await visibleIds()).toEqual([]);
+      expect(await stored(document)).toMatchObject({ visibility: 'hidden', status: 'ready' });
+    });
+
+    it('publishing a document that is still rendering lists it only once it is ready', async () => {
+      const document = await receive({ visibility: 'held' });
+
+      await clinic.scope.documents.setVisibility(clinic.customer.id, document.id, 'published');
+      const whileRendering = await visibleIds();
+      await complete(document);
+
+      expect(whileRendering).toEqual([]);
+      expect(await visibleIds()).toEqual([document.id]);
+    });
+
+    it('is idempotent, refuses withdrawn and superseded documents, and says so for a missing one', async () => {
+      const withdrawn = await receive();
+      await complete(withdrawn);
+      await clinic.scope.documents.withdraw(clinic.customer.id, withdrawn.id, { at: PDF.sentAt, reason: 'Fel kund' });
+      const v1 = await receive();
+      await complete(v1);
+      await complete(await receive({ invoiceNumber: v1.invoiceNumber, version: 2 }));
+      const shown = await receive();
+      await complete(shown);
+
+      const again = await clinic.scope.documents.setVisibility(clinic.customer.id, shown.id, 'published');
+
+      expect(again.visibility).toBe('published');
+      await expect(
+        clinic.scope.documents.setVisibility(clinic.customer.id, withdrawn.id, 'published'),
+      ).rejects.toMatchObject({ code: 'document_withdrawn' });
+      await expect(clinic.scope.documents.setVisibility(clinic.customer.id, v1.id, 'published')).rejects.toMatchObject({
+        code: 'document_superseded',
+      });
+      await expect(
+        clinic.scope.documents.setVisibility(clinic.customer.id, randomUUID(), 'hidden'),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      expect((await stored(withdrawn))?.visibility).toBe('withdrawn');
+    });
+
+    it('lists who downloaded a document, newest first, and nothing of other documents', async () => {
+      const document = await receive();
+      await complete(document);
+      const other = await receive();
+      await complete(other);
+      const first = { at: '2024-02-01T10:00:00.000Z', contactId: randomUUID(), contactName: 'Anna Åberg' };
+      const second = { at: '2024-02-03T14:12:00.000Z', contactId: randomUUID(), contactName: 'Örjan Ek' };
+      await clinic.scope.documents.recordDownload(clinic.customer.id, document.id, first);
+      await clinic.scope.documents.recordDownload(clinic.customer.id, document.id, second);
+      await clinic.scope.documents.recordDownload(clinic.customer.id, other.id, first);
+
+      expect(await clinic.scope.documents.listDownloads(clinic.customer.id, document.id)).toEqual([second, first]);
     });
   });
 });

@@ -3,6 +3,9 @@
  * portal API's request function and error type (../api.ts).
  */
 import type {
+  AdminCustomerSummary,
+  AdminDocumentPageResponse,
+  AdminDocumentSummary,
   AdminEnrolmentResponse,
   AdminPasswordStepResponse,
   AdminProfileResponse,
@@ -14,6 +17,9 @@ export type AdminProfile = AdminProfileResponse;
 export type PasswordStep = AdminPasswordStepResponse;
 export type Enrolment = Extract<PasswordStep, { status: 'enrolment_required' }>['enrolment'];
 export type EnrolledProfile = AdminEnrolmentResponse;
+export type CustomerSummary = AdminCustomerSummary;
+export type DocumentSummary = AdminDocumentSummary;
+export type DocumentPage = AdminDocumentPageResponse;
 export { ApiError };
 
 export const adminApi = {
@@ -46,6 +52,36 @@ export const adminApi = {
 
   setPassword: (token: string, newPassword: string): Promise<PasswordSetResponse> =>
     call('POST', '/api/admin/auth/set-password', { body: { token, newPassword } }),
+
+  /** The clinic's customer companies, by name, with their portal access. */
+  listCustomers: async (): Promise<readonly CustomerSummary[]> => (await call('GET', '/api/admin/customers')).customers,
+
+  setPortalAccess: (customerId: string, portalAccess: boolean): Promise<CustomerSummary> =>
+    call('PATCH', '/api/admin/customers/:customerId', { params: { customerId }, body: { portalAccess } }),
+
+  /** The customer and a page of its documents in every state, newest first. */
+  listDocuments: (customerId: string, cursor?: string): Promise<DocumentPage> =>
+    call('GET', '/api/admin/customers/:customerId/documents', {
+      params: { customerId },
+      ...(cursor === undefined ? {} : { query: { cursor } }),
+    }),
+
+  setVisibility: (
+    customerId: string,
+    documentId: string,
+    visibility: 'published' | 'hidden',
+  ): Promise<DocumentSummary> =>
+    call('PUT', '/api/admin/customers/:customerId/documents/:documentId/visibility', {
+      params: { customerId, documentId },
+      body: { visibility },
+    }),
+
+  listDownloads: async (customerId: string, documentId: string) =>
+    (
+      await call('GET', '/api/admin/customers/:customerId/documents/:documentId/downloads', {
+        params: { customerId, documentId },
+      })
+    ).downloads,
 
   logout: async (): Promise<void> => {
     await call('POST', '/api/admin/auth/logout');

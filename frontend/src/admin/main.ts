@@ -3,9 +3,10 @@ import { adminMessages } from '../i18n/admin';
 import type { Notice, View } from '../views/view';
 import { type AdminProfile, ApiError, adminApi, type PasswordStep } from './api';
 import { codeStepView } from './views/code-step';
+import { customerDocumentsView } from './views/customer-documents';
+import { customersView } from './views/customers';
 import { enrolmentView } from './views/enrolment';
 import { errorView } from './views/error';
-import { homeView } from './views/home';
 import { passwordStepView } from './views/password-step';
 import { recoveryCodesView } from './views/recovery-codes';
 import { setPasswordView } from './views/set-password';
@@ -34,6 +35,8 @@ const t = adminMessages;
 /** The page an invitation link opens (PASSWORD_LINK.adminPath in functions/use-cases/password-links.ts). */
 const SET_PASSWORD_PATH = '/admin/satt-losenord';
 const HOME_PATH = '/admin';
+/** One customer company's documents: `/admin/kunder/<customer id>`. */
+const CUSTOMER_PATH = /^\/admin\/kunder\/([0-9a-f-]{36})\/?$/u;
 
 let clinic: string | undefined;
 let firstView = true;
@@ -86,11 +89,45 @@ function showSecondStep(step: PasswordStep): void {
   );
 }
 
+/** Puts `path` in the address bar as a new history entry (so back works), unless it is there already. */
+function goTo(path: string): void {
+  if (window.location.pathname !== path) {
+    window.history.pushState(null, '', path);
+  }
+}
+
+const sessionEnded = () => showPasswordStep({ kind: 'warning', text: t.login.sessionExpired });
+
+/** The signed-in pages, by address: a customer's documents, or the customer list (also after logging in). */
 function showHome(profile: AdminProfile): void {
   clinic = profile.clinic.name || clinic;
   clinicName.textContent = clinic ?? '';
   renderAccount(profile);
-  show(homeView(profile));
+  const customerId = CUSTOMER_PATH.exec(window.location.pathname)?.[1];
+  if (customerId) {
+    show(
+      customerDocumentsView({
+        customerId,
+        onBack: () => {
+          goTo(HOME_PATH);
+          showHome(profile);
+        },
+        onSessionEnded: sessionEnded,
+      }),
+    );
+    return;
+  }
+  goTo(HOME_PATH);
+  show(
+    customersView({
+      profile,
+      onOpenCustomer: (customer) => {
+        goTo(`${HOME_PATH}/kunder/${customer.id}`);
+        showHome(profile);
+      },
+      onSessionEnded: sessionEnded,
+    }),
+  );
 }
 
 function renderAccount(profile: AdminProfile | undefined): void {
@@ -167,5 +204,8 @@ async function start(): Promise<void> {
     showPasswordStep();
   }
 }
+
+// Back and forward between the signed-in pages: show what the address names now.
+window.addEventListener('popstate', () => void start());
 
 void start();

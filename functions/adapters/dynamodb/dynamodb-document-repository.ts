@@ -6,7 +6,7 @@ import {
   type InvoiceDocument,
   isVisibleToContacts,
 } from '../../domain/document';
-import { ConflictError, ValidationError } from '../../domain/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
 import type { CompletedVersion, DocumentRepository, ReadyPdf, VisibleDocumentsQuery } from '../../domain/ports';
 import {
   allOf,
@@ -18,7 +18,7 @@ import {
   updateExpression,
   withoutKeys,
 } from './dynamodb-table';
-import { keys, visibleDocumentsPartition } from './keys';
+import { allDocumentsPartition, keys, visibleDocumentsPartition } from './keys';
 
 /** The position part of a cursor: the index sort key `<invoice date>#<document id>` (see {@link listCursor}). */
 const CURSOR_SORT_KEY = /^\d{4}-\d{2}-\d{2}#[0-9a-f-]{36}$/u;
@@ -31,6 +31,9 @@ const CURSOR_TAG_LENGTH = 16;
  */
 const FILTERED_BATCH = 200;
 const MAX_READ_PER_PAGE = 1000;
+
+/** The newest receipts of a document the admin's view lists; a document fetched more often shows these. */
+const MAX_RECEIPTS_LISTED = 100;
 
 /** A bound on the years query (one read per year); a clinic's archive never spans this many. */
 const MAX_YEARS = 100;
@@ -417,6 +420,84 @@ export const dynamoDbDocumentRepository =
         return years;
       },
 
+      async listAll(customerId, page) {
+        const cursor = listCursor(tenantId, customerId, page, 'all');
+        const result = await table.query(
+          {
+            IndexName: 'GSI2',
+            KeyConditionExpression: 'GSI2PK = :partition',
+            ExpressionAttributeValues: { ':partition': { S: allDocumentsPartition(tenantId, customerId) } },
+            ScanIndexForward: false,
+            Limit: page.limit,
+          },
+          page.cursor === undefined ? undefined : cursor.startKey(page.cursor),
+        );
+        const last = result.items.at(-1)?.GSI2SK;
+        return {
+          items: result.items.map((item) => withoutKeys<InvoiceDocument>(item)),
+          ...(result.lastEvaluatedKey && typeof last === 'string' ? { nextCursor: cursor.encode(last) } : {}),
+        };
+      },
+
+      async setVisibility(customerId, documentId, visibility) {
+        // Read, then write on the condition that status and visibility are still what was read: whether the
+        // contacts' index entry is written or removed depends on both, and a render completing meanwhile must not
+        // leave a published document out of the list (or a hidden one in it).
+        for (let attempt = 1; ; attempt += 1) {
+          const current = await read(customerId, documentId);
+          if (!current) throw new NotFoundError('The document');
+          if (current.visibility === 'withdrawn' || current.visibility === 'superseded') {
+            throw new ConflictError(
+              current.visibility === 'withdrawn'
+                ? 'The document was withdrawn by the practice system; it cannot be shown again.'
+                : 'A newer version replaced this document; change the newer one instead.',
+              { code: `document_${current.visibility}` },
+            );
+          }
+          if (current.visibility === visibility) return current;
+          const next = { ...current, visibility };
+          try {
+            const item = await table.updateAndGet(
+              documentKey(customerId, documentId),
+              isVisibleToContacts(next)
+                ? updateExpression({
+                    set: {
+                      visibility,
+                      ...visibleIndex(current),
+                    },
+                  })
+                : updateExpression({ set: { visibility }, remove: GSI1_ATTRIBUTES }),
+              allOf(EXISTS, {
+                expression: '#visibility = :readVisibility AND #status = :readStatus',
+                values: { ':readVisibility': current.visibility, ':readStatus': current.status },
+                names: { '#visibility': 'visibility', '#status': 'status' },
+              }),
+            );
+            return withoutKeys<InvoiceDocument>(item);
+          } catch (error) {
+            ensureConditionFailed(error);
+            if (attempt >= COMPLETE_ATTEMPTS) throw error;
+          }
+        }
+      },
+
+      async listDownloads(customerId, documentId) {
+        const result = await table.query({
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': { S: documentKey(customerId, documentId).PK },
+            ':prefix': { S: keys.downloadReceiptsPrefix(documentId) },
+          },
+          ScanIndexForward: false,
+          Limit: MAX_RECEIPTS_LISTED,
+        });
+        return result.items.map(({ at, contactId, contactName }) => ({
+          at: String(at),
+          contactId: String(contactId),
+          contactName: String(contactName),
+        }));
+      },
+
       async recordDownload(customerId, documentId, receipt: DownloadReceipt) {
         await table
           .transact([
@@ -466,11 +547,29 @@ function alreadyWithdrawn(current: InvoiceDocument | undefined, cause: unknown):
  * and it must lie inside the filter's range; the partition is always the caller's own, so a forged cursor can at
  * worst skip within the caller's own list.
  */
-function listCursor(tenantId: string, customerId: string, query: VisibleDocumentsQuery) {
+/**
+ * The cursor of a list: the last index sort key, tagged with what the list is (clinic, customer, index, filter,
+ * order), so a cursor of another list, or an altered one, is refused. `all` is the admin's index of every document,
+ * `visible` the contacts' sparse one.
+ */
+function listCursor(
+  tenantId: string,
+  customerId: string,
+  query: VisibleDocumentsQuery,
+  index: 'visible' | 'all' = 'visible',
+) {
   const range = query.invoiceDates;
   const tag = createHash('sha256')
     .update(
-      JSON.stringify([tenantId, customerId, range?.from, range?.to, query.downloadState, query.order ?? 'newest']),
+      JSON.stringify([
+        tenantId,
+        customerId,
+        range?.from,
+        range?.to,
+        query.downloadState,
+        query.order ?? 'newest',
+        ...(index === 'all' ? ['all'] : []),
+      ]),
     )
     .digest('base64url')
     .slice(0, CURSOR_TAG_LENGTH);
@@ -489,7 +588,9 @@ function listCursor(tenantId: string, customerId: string, query: VisibleDocument
       if (range && (invoiceDate < range.from || invoiceDate > range.to)) throw invalid();
       return {
         ...keys.document(tenantId, customerId, documentId),
-        ...keys.visibleDocumentsIndex(tenantId, customerId, invoiceDate, documentId),
+        ...(index === 'all'
+          ? keys.allDocumentsIndex(tenantId, customerId, invoiceDate, documentId)
+          : keys.visibleDocumentsIndex(tenantId, customerId, invoiceDate, documentId)),
       };
     },
   };

@@ -20,7 +20,7 @@ import type {
   TenantDirectory,
   TenantRepository,
 } from '../../domain/ports';
-import { type DynamoDbTable, updateExpression, withoutKeys } from './dynamodb-table';
+import { ConcurrentWriteError, type DynamoDbTable, updateExpression, withoutKeys } from './dynamodb-table';
 import { type ItemKey, keys } from './keys';
 
 /**
@@ -65,6 +65,38 @@ export const dynamoDbCustomerRepository =
           { expression: 'attribute_not_exists(PK) OR customerId = :id', values: { ':id': customer.id } },
         ),
       ]);
+    },
+    async list() {
+      const { PK } = keys.tenant(tenantId);
+      const customers: Customer[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      // A clinic has hundreds or a few thousand customers: all of them, a page (≤ 1 MB) at a time.
+      do {
+        const page = await table.query(
+          {
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+            ExpressionAttributeValues: { ':pk': { S: PK }, ':prefix': { S: keys.customerPrefix } },
+          },
+          startKey,
+        );
+        customers.push(...page.items.map((item) => withoutKeys<Customer>(item)));
+        startKey = page.lastEvaluatedKey;
+      } while (startKey);
+      return customers.sort((a, b) => a.name.localeCompare(b.name, 'sv'));
+    },
+    async setPortalAccess(customerId, portalAccess) {
+      try {
+        const item = await table.updateAndGet(
+          keys.customer(tenantId, customerId),
+          updateExpression({ set: { portalAccess } }),
+          { expression: 'attribute_exists(PK)' },
+        );
+        return withoutKeys<Customer>(item);
+      } catch (error) {
+        if (error instanceof ConflictError && !(error instanceof ConcurrentWriteError))
+          throw new NotFoundError('The customer');
+        throw error;
+      }
     },
   });
 

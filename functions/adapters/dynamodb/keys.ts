@@ -169,7 +169,7 @@ export const keys = {
   }),
   /** GSI2 entry: every document of a customer (all states), for the clinic's admin view. */
   allDocumentsIndex: (tenantId: string, customerId: string, invoiceDate: string, documentId: string) => ({
-    GSI2PK: `${customerPartition(tenantId, customerId)}#DOCS`,
+    GSI2PK: allDocumentsPartition(tenantId, customerId),
     GSI2SK: `${part('invoice date', invoiceDate)}#${part('document id', documentId)}`,
   }),
   /** Pointer to the current version of an invoice number (versions and idempotent seeding/ingest). */
@@ -198,8 +198,10 @@ export const keys = {
     contactId: string,
   ): ItemKey => ({
     PK: customerPartition(tenantId, customerId),
-    SK: `RCPT#${part('document id', documentId)}#${part('time', at)}#${part('contact id', contactId)}`,
+    SK: `${keys.downloadReceiptsPrefix(documentId)}${part('time', at)}#${part('contact id', contactId)}`,
   }),
+  /** The sort-key prefix of every receipt of one document (in the customer's partition). */
+  downloadReceiptsPrefix: (documentId: string): string => `RCPT#${part('document id', documentId)}#`,
 
   /** An ingest API key; the key itself is never stored, only its hash. */
   apiKey: (tenantId: string, keyId: string): ItemKey => ({
@@ -253,6 +255,10 @@ export const keys = {
     SK: 'TENANT',
   }),
 } as const;
+
+export function allDocumentsPartition(tenantId: string, customerId: string): string {
+  return `${customerPartition(tenantId, customerId)}#DOCS`;
+}
 
 export function visibleDocumentsPartition(tenantId: string, customerId: string): string {
   return `${customerPartition(tenantId, customerId)}#VISIBLE`;

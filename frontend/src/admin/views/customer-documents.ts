@@ -1,0 +1,256 @@
+import { h, replaceChildren } from '../../dom';
+import { formatAmount, formatDate, formatInstant, PERIOD_SEPARATOR } from '../../format';
+import { adminMessages } from '../../i18n/admin';
+import type { View } from '../../views/view';
+import { ApiError, adminApi, type CustomerSummary, type DocumentSummary } from '../api';
+import { fallbackErrorText, stepHeading } from './form-parts';
+
+export interface CustomerDocumentsViewOptions {
+  readonly customerId: string;
+  readonly onBack: () => void;
+  readonly onSessionEnded: () => void;
+}
+
+/** Visibilities the clinic can still change (withdrawn and superseded are final). */
+const CHANGEABLE = new Set(['published', 'held', 'hidden']);
+
+/**
+ * One customer company's documents as the clinic sees them: every state and visibility, who downloaded each, and
+ * publishing or hiding a document — what the company's contacts see changes at once.
+ */
+export function customerDocumentsView(options: CustomerDocumentsViewOptions): View {
+  const t = adminMessages.documents;
+  const heading = stepHeading('admin-documents-heading', adminMessages.customers.documentsShort);
+  const note = h('div', {});
+  const content = h(
+    'div',
+    { class: 'admin-content', 'aria-busy': 'true' },
+    h('p', { class: 'loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), adminMessages.loading),
+  );
+  const more = h('div', { class: 'documents-more' });
+  const announcer = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
+  let tbody: HTMLTableSectionElement | undefined;
+
+  const failed = (error: unknown): boolean => {
+    if (error instanceof ApiError && error.status === 401) {
+      options.onSessionEnded();
+      return true;
+    }
+    return false;
+  };
+
+  const back = h('a', { href: '/admin', class: 'text-link' }, t.backToCustomers);
+  back.addEventListener('click', (event) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    options.onBack();
+  });
+
+  const stateText = (document: DocumentSummary): string => {
+    if (document.status === 'failed') return t.failed;
+    const visibility = t.visibility[document.visibility] ?? document.visibility;
+    return document.visibility === 'published' && !document.visibleToContacts ? t.notReady : visibility;
+  };
+
+  const row = (initial: DocumentSummary): HTMLTableRowElement => {
+    let document = initial;
+    const state = h('td', {});
+    const downloaded = h('td', {});
+    const actions = h('div', { class: 'row-actions' });
+    const downloads = h('div', { class: 'downloads' });
+    const error = h('span', { class: 'row-error', role: 'alert' });
+
+    const change = async (button: HTMLButtonElement, visibility: 'published' | 'hidden') => {
+      button.disabled = true;
+      replaceChildren(error);
+      try {
+        document = await adminApi.setVisibility(options.customerId, document.id, visibility);
+        render();
+        announcer.textContent =
+          visibility === 'published' ? t.published(document.invoiceNumber) : t.hidden(document.invoiceNumber);
+        actions.querySelector('button')?.focus();
+      } catch (caught) {
+        if (failed(caught)) return;
+        error.textContent =
+          caught instanceof ApiError && caught.status === 409 ? caught.message : fallbackErrorText(caught);
+        button.disabled = false;
+      }
+    };
+
+    const showDownloads = async (button: HTMLButtonElement) => {
+      button.disabled = true;
+      try {
+        const list = await adminApi.listDownloads(options.customerId, document.id);
+        replaceChildren(
+          downloads,
+          h('p', { class: 'downloads-title' }, t.downloadsTitle(document.invoiceNumber)),
+          list.length === 0
+            ? h('p', {}, t.noDownloads)
+            : h('ul', {}, ...list.map((receipt) => h('li', {}, `${formatInstant(receipt.at)} ${receipt.contactName}`))),
+        );
+        button.setAttribute('aria-expanded', 'true');
+      } catch (caught) {
+        if (failed(caught)) return;
+        error.textContent = fallbackErrorText(caught);
+      } finally {
+        button.disabled = false;
+      }
+    };
+
+    const render = () => {
+      replaceChildren(
+        state,
+        h('span', { class: document.visibleToContacts ? 'badge badge-new' : 'badge badge-muted' }, stateText(document)),
+      );
+      replaceChildren(
+        downloaded,
+        document.lastDownload
+          ? h(
+              'span',
+              {},
+              t.downloaded,
+              h(
+                'span',
+                { class: 'download-by' },
+                t.downloadedBy(document.lastDownload.contactName, formatInstant(document.lastDownload.at)),
+              ),
+            )
+          : t.notDownloaded,
+      );
+      const buttons: HTMLButtonElement[] = [];
+      if (CHANGEABLE.has(document.visibility)) {
+        const publishing = document.visibility !== 'published';
+        const button = h(
+          'button',
+          {
+            type: 'button',
+            class: publishing ? 'button button-primary' : 'button button-secondary',
+            'aria-label': publishing ? t.publishLabel(document.invoiceNumber) : t.hideLabel(document.invoiceNumber),
+          },
+          publishing ? t.publish : t.hide,
+        );
+        button.addEventListener('click', () => void change(button, publishing ? 'published' : 'hidden'));
+        buttons.push(button);
+      }
+      const who = h(
+        'button',
+        {
+          type: 'button',
+          class: 'button button-ghost',
+          'aria-label': t.showDownloadsLabel(document.invoiceNumber),
+          'aria-expanded': 'false',
+        },
+        t.showDownloads,
+      );
+      who.addEventListener('click', () => void showDownloads(who));
+      replaceChildren(actions, ...buttons, who, error, downloads);
+    };
+    render();
+
+    const period = `${formatDate(document.periodFrom)}${PERIOD_SEPARATOR}${formatDate(document.periodTo)}`;
+    return h(
+      'tr',
+      {},
+      h('td', {}, formatDate(document.invoiceDate)),
+      h(
+        'th',
+        { scope: 'row' },
+        document.invoiceNumber,
+        document.version > 1 && h('span', { class: 'download-by' }, t.version(document.version)),
+      ),
+      h('td', {}, period),
+      h('td', {}, document.description),
+      h('td', { class: 'col-amount' }, formatAmount(document.amount)),
+      state,
+      downloaded,
+      h('td', {}, actions),
+    );
+  };
+
+  const renderCustomer = (customer: CustomerSummary) => {
+    heading.textContent = customer.name;
+    replaceChildren(note, !customer.portalAccess && h('p', { class: 'message message-warning' }, t.accessOff));
+  };
+
+  const load = async (cursor?: string): Promise<void> => {
+    try {
+      const page = await adminApi.listDocuments(options.customerId, cursor);
+      renderCustomer(page.customer);
+      document.title = adminMessages.documentTitle(page.customer.name, undefined);
+      if (!tbody) {
+        if (page.items.length === 0) {
+          replaceChildren(content, h('div', { class: 'empty-state' }, h('p', { class: 'empty-state-title' }, t.empty)));
+          return;
+        }
+        tbody = h('tbody', {});
+        replaceChildren(
+          content,
+          h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              { class: 'admin-table' },
+              h('caption', {}, t.caption(page.customer.name)),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  ...[t.invoiceDate, t.invoiceNumber, t.period, t.description, t.amount, t.shown, t.downloaded].map(
+                    (label) => h('th', { scope: 'col' }, label),
+                  ),
+                  h('th', { scope: 'col' }, t.actions),
+                ),
+              ),
+              tbody,
+            ),
+          ),
+        );
+      }
+      tbody.append(...page.items.map(row));
+      if (page.nextCursor) {
+        const next = page.nextCursor;
+        const button = h('button', { type: 'button', class: 'button button-secondary' }, t.showMore);
+        button.addEventListener('click', () => void load(next));
+        replaceChildren(more, button);
+      } else {
+        replaceChildren(more);
+      }
+    } catch (error) {
+      if (failed(error)) return;
+      const notFound = error instanceof ApiError && error.status === 404;
+      const retry = h('button', { type: 'button', class: 'button button-secondary' }, adminMessages.tryAgain);
+      retry.addEventListener('click', () => void load(cursor));
+      replaceChildren(
+        content,
+        h(
+          'div',
+          { class: 'error-state', role: 'alert' },
+          h('p', {}, notFound ? t.notFound : fallbackErrorText(error)),
+          !notFound && retry,
+        ),
+      );
+    } finally {
+      content.removeAttribute('aria-busy');
+    }
+  };
+
+  return {
+    title: adminMessages.customers.documentsShort,
+    element: h(
+      'section',
+      { class: 'admin-page', 'aria-labelledby': 'admin-documents-heading' },
+      h('p', { class: 'back-link' }, back),
+      heading,
+      h('p', {}, t.intro),
+      note,
+      announcer,
+      content,
+      more,
+    ),
+    focusTarget: heading,
+    onMount: () => void load(),
+  };
+}

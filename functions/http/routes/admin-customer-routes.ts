@@ -1,0 +1,126 @@
+import { Hono } from 'hono';
+import * as z from 'zod/mini';
+import { type InvoiceDocument, isVisibleToContacts } from '../../domain/document';
+import type { Customer } from '../../domain/identity';
+import {
+  listCustomerDocumentsForClinic,
+  listCustomers,
+  listDocumentDownloads,
+  setCustomerPortalAccess,
+  setDocumentVisibility,
+} from '../../use-cases/manage-customer-visibility';
+import type {
+  AdminCustomerListResponse,
+  AdminCustomerSummary,
+  AdminDocumentDownloadsResponse,
+  AdminDocumentPageResponse,
+  AdminDocumentSummary,
+} from '../admin-api-contract';
+import type { AppDeps, AppEnv } from '../app-types';
+import { authenticateAdministrator } from '../middleware/authenticate';
+import { parseJsonBody, uuidParam, validate } from '../validation';
+
+const portalAccessBody = z.object({ portalAccess: z.boolean() });
+const visibilityBody = z.object({ visibility: z.enum(['published', 'hidden']) });
+const documentsQuery = z.object({
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
+  cursor: z.optional(z.string().check(z.maxLength(200))),
+});
+
+function customerSummary(customer: Customer): AdminCustomerSummary {
+  return {
+    id: customer.id,
+    name: customer.name,
+    customerNumber: customer.customerNumber,
+    orgNumber: customer.orgNumber,
+    portalAccess: customer.portalAccess,
+  };
+}
+
+const receiptSummary = (receipt: { readonly at: string; readonly contactName: string }) => ({
+  at: receipt.at,
+  contactName: receipt.contactName,
+});
+
+function documentSummary(document: InvoiceDocument): AdminDocumentSummary {
+  return {
+    id: document.id,
+    invoiceNumber: document.invoiceNumber,
+    version: document.version,
+    invoiceDate: document.invoiceDate,
+    periodFrom: document.periodFrom,
+    periodTo: document.periodTo,
+    description: document.description,
+    amount: document.amount,
+    documentType: document.documentType,
+    status: document.status,
+    visibility: document.visibility,
+    visibleToContacts: isVisibleToContacts(document),
+    ...(document.sentAt ? { sentAt: document.sentAt } : {}),
+    ...(document.contentSha256 ? { contentSha256: document.contentSha256 } : {}),
+    ...(document.firstDownload ? { firstDownload: receiptSummary(document.firstDownload) } : {}),
+    ...(document.lastDownload ? { lastDownload: receiptSummary(document.lastDownload) } : {}),
+    ...(document.withdrawal ? { withdrawal: document.withdrawal } : {}),
+  };
+}
+
+/**
+ * The clinic's customers and their documents (functions/use-cases/manage-customer-visibility.ts): portal access per
+ * customer, every document with its status, visibility and receipts, and publishing or hiding one. Administrators
+ * only; ids of another clinic are simply not found, since every read is bound to the clinic of the host.
+ */
+export function adminCustomerRoutes(deps: AppDeps) {
+  const requireAdmin = authenticateAdministrator(deps);
+  const changeDeps = (scope: AppEnv['Variables']['scope']) => ({ scope, clock: deps.clock, ids: deps.ids });
+  return new Hono<AppEnv>()
+    .get('/admin/customers', requireAdmin, async (c) => {
+      const body: AdminCustomerListResponse = {
+        customers: (await listCustomers(c.var.scope)).map(customerSummary),
+      };
+      return c.json(body);
+    })
+    .patch('/admin/customers/:customerId', requireAdmin, async (c) => {
+      const customerId = uuidParam(c.req.param('customerId'), 'The customer');
+      const { portalAccess } = await parseJsonBody(c, portalAccessBody);
+      const customer = await setCustomerPortalAccess(changeDeps(c.var.scope), {
+        principal: c.var.adminPrincipal,
+        sourceIp: c.var.requestInfo.sourceIp,
+        customerId,
+        portalAccess,
+      });
+      return c.json(customerSummary(customer));
+    })
+    .get('/admin/customers/:customerId/documents', requireAdmin, async (c) => {
+      const customerId = uuidParam(c.req.param('customerId'), 'The customer');
+      const { limit, cursor } = validate(documentsQuery, c.req.query(), 'query');
+      const { customer, documents } = await listCustomerDocumentsForClinic(c.var.scope, customerId, { limit, cursor });
+      const body: AdminDocumentPageResponse = {
+        customer: customerSummary(customer),
+        items: documents.items.map(documentSummary),
+        ...(documents.nextCursor ? { nextCursor: documents.nextCursor } : {}),
+      };
+      return c.json(body);
+    })
+    .get('/admin/customers/:customerId/documents/:documentId/downloads', requireAdmin, async (c) => {
+      const downloads = await listDocumentDownloads(
+        c.var.scope,
+        uuidParam(c.req.param('customerId'), 'The customer'),
+        uuidParam(c.req.param('documentId'), 'The document'),
+      );
+      const body: AdminDocumentDownloadsResponse = { downloads: downloads.map(receiptSummary) };
+      return c.json(body);
+    })
+    .put('/admin/customers/:customerId/documents/:documentId/visibility', requireAdmin, async (c) => {
+      const customerId = uuidParam(c.req.param('customerId'), 'The customer');
+      const documentId = uuidParam(c.req.param('documentId'), 'The document');
+      const { visibility } = await parseJsonBody(c, visibilityBody);
+      const document = await setDocumentVisibility(changeDeps(c.var.scope), {
+        principal: c.var.adminPrincipal,
+        sourceIp: c.var.requestInfo.sourceIp,
+        customerId,
+        documentId,
+        visibility,
+      });
+      return c.json(documentSummary(document));
+    });
+}

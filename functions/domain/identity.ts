@@ -42,6 +42,8 @@ export interface Contact {
   /** Absent until the contact first changes a preference: {@link contactPreferences} supplies the defaults. */
   readonly notifyOnNewDocument?: boolean;
   readonly language?: Language;
+  /** `YYYYMMDD-****` when the contact logs in with BankID (the number itself is never stored): what admins see. */
+  readonly maskedPersonalNumber?: string;
 }
 
 /** The languages of the portal (and, later, of the mails it sends). */

@@ -85,6 +85,8 @@ export interface ContactRepository {
   getMembership(contactId: string, customerId: string): Promise<Membership | undefined>;
   listMemberships(contactId: string): Promise<readonly Membership[]>;
   putMembership(membership: Membership): Promise<void>;
+  /** The memberships of one customer company: who its contacts are (the clinic's admin pages). */
+  listOfCustomer(customerId: string): Promise<readonly Membership[]>;
 }
 
 /** The PDF facts recorded when a document becomes ready. */

@@ -90,3 +90,24 @@ export interface AdminDocumentPageResponse {
 export interface AdminDocumentDownloadsResponse {
   readonly downloads: readonly { readonly at: string; readonly contactName: string }[];
 }
+
+/** A contact person of a customer company, as the clinic sees them. Never the personal number, only its mask. */
+export interface AdminContactSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+  readonly status: 'active' | 'deactivated';
+  /** `YYYYMMDD-****` when the contact can log in with BankID. */
+  readonly maskedPersonalNumber?: string;
+}
+
+/** `GET /api/admin/customers/{customerId}/contacts`, by name. */
+export interface AdminContactListResponse {
+  readonly contacts: readonly AdminContactSummary[];
+}
+
+/** `POST /api/admin/contacts/{contactId}/invitation`: a single-use set-password link was mailed. */
+export interface AdminInvitationResponse {
+  readonly sentTo: string;
+  readonly expiresAt: string;
+}

@@ -7,6 +7,7 @@ import { resolveTenant } from './middleware/resolve-tenant';
 import { sameOriginWrites } from './middleware/same-origin-writes';
 import { securityHeaders } from './middleware/security-headers';
 import { adminAuthRoutes } from './routes/admin-auth-routes';
+import { adminContactRoutes } from './routes/admin-contact-routes';
 import { adminCustomerRoutes } from './routes/admin-customer-routes';
 import { authRoutes } from './routes/auth-routes';
 import { documentRoutes } from './routes/document-routes';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps) {
     .route('/', profileRoutes(deps))
     .route('/', adminAuthRoutes(deps))
     .route('/', adminCustomerRoutes(deps))
+    .route('/', adminContactRoutes(deps))
     .route('/', documentRoutes(deps));
 
   // Chained, so that the app's type carries every route (PortalRoutes, which the frontend's client is typed by).

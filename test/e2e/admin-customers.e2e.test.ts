@@ -1,6 +1,9 @@
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { fileMailSink } from '../../functions/adapters/mail/file-mail-sink';
 import { totpCodeAt, totpSecretFromBase32 } from '../../functions/adapters/security/otpauth-totp';
+import { randomIds, systemClock } from '../../functions/adapters/system/system-clock-and-ids';
 import { checkPage } from '../support/axe';
 import { useBrowserPortal } from '../support/browser-portal';
 
@@ -9,15 +12,39 @@ import { useBrowserPortal } from '../support/browser-portal';
  * turns a company's portal access off and on — while a contact of that company watches their own list change.
  */
 describe('a clinic administrator deciding who sees what, in a browser', () => {
-  const { portal, newPage } = useBrowserPortal({ name: 'admin-customers' });
+  const usedSteps = new Set<number>();
+  const { portal, dataDirectory, newPage } = useBrowserPortal({ name: 'admin-customers' });
 
+  /** The set-password link of the newest mail to this address in the portal's mail sink. */
+  async function linkMailedTo(address: string): Promise<string> {
+    const mails = fileMailSink({ directory: join(dataDirectory(), 'mail'), clock: systemClock, ids: randomIds });
+    let link: string | undefined;
+    await expect
+      .poll(async () => {
+        const [mail] = (await mails.list()).filter((each) => each.to.address === address);
+        link = mail && /https?:\/\/\S+\/satt-losenord#\S+/u.exec(mail.text)?.[0];
+        return link;
+      })
+      .toBeDefined();
+    return link ?? '';
+  }
+
+  /**
+   * The demo administrator, logged in. Each test uses its own authenticator time step: a TOTP code is accepted once,
+   * so a second login within the same 30 seconds waits for the next code.
+   */
   async function adminLoggedIn(page: Page): Promise<void> {
     const admin = portal().demoAdmin;
     await page.goto(`${portal().url}/admin`);
     await page.getByLabel('Användarnamn (e-postadress)').fill(admin.username);
     await page.getByLabel('Lösenord').fill(admin.password);
     await page.getByRole('button', { name: 'Fortsätt' }).click();
-    await page.getByLabel('Kod (6 siffror)').fill(totpCodeAt(totpSecretFromBase32(admin.totpSecretBase32), new Date()));
+    const secret = totpSecretFromBase32(admin.totpSecretBase32);
+    const step = Math.floor(Date.now() / 30_000);
+    if (usedSteps.has(step)) await new Promise((resolve) => setTimeout(resolve, (step + 1) * 30_000 - Date.now() + 50));
+    const now = new Date();
+    usedSteps.add(Math.floor(now.getTime() / 30_000));
+    await page.getByLabel('Kod (6 siffror)').fill(totpCodeAt(secret, now));
     await page.getByRole('button', { name: 'Logga in' }).click();
     await page.getByRole('heading', { name: 'Kundföretag', level: 1 }).waitFor();
   }
@@ -98,5 +125,57 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
 
     await adminTab.context.close();
     await contactTab.context.close();
+  });
+
+  it('adds a contact person, invites them, they set a password and log in; deactivated, their session ends', async () => {
+    const company = portal().demoLogins.find((login) => login.customers.length === 1)?.customers[0];
+    if (!company) throw new Error('The demo data has no company with one contact.');
+    const adminTab = await newPage();
+    const { page } = adminTab;
+    page.on('dialog', (dialog) => void dialog.accept());
+    await adminLoggedIn(page);
+    await page.getByRole('link', { name: `Fakturaunderlag för ${company}` }).click();
+    await page.getByRole('heading', { name: company, level: 1 }).waitFor();
+    const contacts = page.getByRole('table', { name: `Kontaktpersoner för ${company}` });
+    await contacts.waitFor();
+
+    // A wrong personal number is refused in Swedish, the field marked; then the contact is added without one.
+    const email = 'sara.svensson@norrlandsbygg.example';
+    await page.getByLabel('Namn', { exact: true }).fill('Sara Svensson');
+    await page.getByLabel('E-postadress').fill(email);
+    await page.getByLabel('Personnummer (valfritt, för BankID)').fill('19121212-1213');
+    await page.getByRole('button', { name: 'Lägg till' }).click();
+    await page.getByRole('alert').getByText('Personnumret stämmer inte.', { exact: false }).waitFor();
+    await expect(page.getByLabel('Personnummer (valfritt, för BankID)').getAttribute('aria-invalid')).resolves.toBe(
+      'true',
+    );
+    await checkPage(page, 'admin-contact-refused');
+    await page.getByLabel('Personnummer (valfritt, för BankID)').fill('');
+    await page.getByRole('button', { name: 'Lägg till' }).click();
+    await contacts.getByRole('rowheader', { name: 'Sara Svensson' }).waitFor();
+
+    // The invitation: a mail with a single-use link; Sara sets her password and sees the company's list.
+    await page.getByRole('button', { name: 'Skicka inbjudan till Sara Svensson' }).click();
+    await page.getByText(`En inbjudan har skickats till ${email}.`).waitFor();
+    const sara = await newPage();
+    await sara.page.goto(await linkMailedTo(email));
+    await sara.page.getByRole('heading', { name: 'Välj lösenord', level: 1 }).waitFor();
+    const password = 'lingon-i-skogen-om-hösten';
+    await sara.page.getByLabel('Nytt lösenord').fill(password);
+    await sara.page.getByRole('button', { name: 'Spara lösenord' }).click();
+    await sara.page.getByLabel('Lösenord', { exact: true }).fill(password);
+    await sara.page.getByRole('button', { name: 'Logga in' }).click();
+    const saraList = sara.page.getByRole('table', { name: new RegExp(`^Fakturaunderlag för ${company}, `) });
+    await saraList.locator('tbody tr').first().waitFor();
+
+    // Deactivated: her next action finds her logged out.
+    await page.getByRole('button', { name: 'Avaktivera Sara Svensson' }).click();
+    await contacts.getByRole('row').filter({ hasText: 'Sara Svensson' }).getByText('Avaktiverad').waitFor();
+    await sara.page.reload();
+    await sara.page.getByRole('heading', { name: 'Logga in', level: 1 }).waitFor();
+    await expect(saraList.count()).resolves.toBe(0);
+
+    await adminTab.context.close();
+    await sara.context.close();
   });
 });

@@ -3,6 +3,7 @@
  * portal API's request function and error type (../api.ts).
  */
 import type {
+  AdminContactSummary,
   AdminCustomerSummary,
   AdminDocumentPageResponse,
   AdminDocumentSummary,
@@ -18,6 +19,7 @@ export type PasswordStep = AdminPasswordStepResponse;
 export type Enrolment = Extract<PasswordStep, { status: 'enrolment_required' }>['enrolment'];
 export type EnrolledProfile = AdminEnrolmentResponse;
 export type CustomerSummary = AdminCustomerSummary;
+export type ContactSummary = AdminContactSummary;
 export type DocumentSummary = AdminDocumentSummary;
 export type DocumentPage = AdminDocumentPageResponse;
 export { ApiError };
@@ -82,6 +84,23 @@ export const adminApi = {
         params: { customerId, documentId },
       })
     ).downloads,
+
+  listContacts: async (customerId: string): Promise<readonly ContactSummary[]> =>
+    (await call('GET', '/api/admin/customers/:customerId/contacts', { params: { customerId } })).contacts,
+
+  /** 400 names the offending field; 409 `email_in_use` / `personal_number_in_use`. */
+  addContact: (contact: {
+    readonly customerId: string;
+    readonly name: string;
+    readonly email: string;
+    readonly personalNumber?: string;
+  }): Promise<ContactSummary> => call('POST', '/api/admin/contacts', { body: contact }),
+
+  inviteContact: (contactId: string) =>
+    call('POST', '/api/admin/contacts/:contactId/invitation', { params: { contactId } }),
+
+  deactivateContact: (contactId: string): Promise<ContactSummary> =>
+    call('POST', '/api/admin/contacts/:contactId/deactivate', { params: { contactId } }),
 
   logout: async (): Promise<void> => {
     await call('POST', '/api/admin/auth/logout');

@@ -105,6 +105,47 @@ export const adminSv = {
       on ? `${name} har nu tillgång till portalen.` : `${name} har inte längre tillgång till portalen.`,
   },
 
+  contacts: {
+    title: 'Kontaktpersoner',
+    intro:
+      'De som loggar in för företaget. Med personnummer kan de logga in med BankID; annars skickar du en inbjudan så att de väljer ett lösenord.',
+    caption: (name: string): string => `Kontaktpersoner för ${name}`,
+    name: 'Namn',
+    email: 'E-post',
+    bankId: 'BankID',
+    status: 'Status',
+    actions: 'Åtgärder',
+    active: 'Aktiv',
+    deactivated: 'Avaktiverad',
+    noBankId: 'Inget personnummer',
+    none: 'Företaget har inga kontaktpersoner ännu.',
+    invite: 'Skicka inbjudan',
+    inviteLabel: (name: string): string => `Skicka inbjudan till ${name}`,
+    invited: (email: string): string => `En inbjudan har skickats till ${email}. Länken gäller i 60 minuter.`,
+    deactivate: 'Avaktivera',
+    deactivateLabel: (name: string): string => `Avaktivera ${name}`,
+    confirmDeactivate: (name: string): string =>
+      `Avaktivera ${name}? Personen loggas ut direkt och kan inte logga in igen.`,
+    deactivatedNotice: (name: string): string => `${name} är avaktiverad och utloggad.`,
+    addTitle: 'Lägg till en kontaktperson',
+    addName: 'Namn',
+    addEmail: 'E-postadress',
+    addPersonalNumber: 'Personnummer (valfritt, för BankID)',
+    addPersonalNumberHint: 'ÅÅÅÅMMDD-NNNN. Sparas aldrig i klartext, bara maskerat.',
+    add: 'Lägg till',
+    adding: 'Lägger till …',
+    added: (name: string): string => `${name} är tillagd. Skicka en inbjudan om personen ska logga in med lösenord.`,
+    missingFields: 'Fyll i namn och e-postadress.',
+    errors: {
+      email_in_use: 'En annan kontaktperson loggar redan in med den e-postadressen.',
+      personal_number_in_use: 'Personnumret hör redan till en annan kontaktperson.',
+      bankid_unavailable: 'BankID är inte inställt för portalen. Lägg till personen utan personnummer.',
+      personalNumber: 'Personnumret stämmer inte. Kontrollera siffrorna (ÅÅÅÅMMDD-NNNN).',
+      email: 'Skriv en giltig e-postadress.',
+      name: 'Skriv personens namn.',
+    } as Record<string, string>,
+  },
+
   documents: {
     backToCustomers: 'Tillbaka till kundföretagen',
     intro:

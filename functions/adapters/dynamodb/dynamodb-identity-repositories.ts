@@ -21,7 +21,7 @@ import type {
   TenantRepository,
 } from '../../domain/ports';
 import { ConcurrentWriteError, type DynamoDbTable, updateExpression, withoutKeys } from './dynamodb-table';
-import { type ItemKey, keys } from './keys';
+import { customerContactsPartition, type ItemKey, keys } from './keys';
 
 /**
  * The tenant-level records: clinic profile, customers, contacts with their login identities and memberships,
@@ -172,6 +172,25 @@ export const dynamoDbContactRepository =
         ConsistentRead: true,
       });
       return result.items.map((item) => withoutKeys<Membership>(item));
+    },
+    async listOfCustomer(customerId) {
+      const memberships: Membership[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await table.query(
+          {
+            IndexName: 'GSI1',
+            KeyConditionExpression: 'GSI1PK = :partition',
+            ExpressionAttributeValues: {
+              ':partition': { S: customerContactsPartition(tenantId, customerId) },
+            },
+          },
+          startKey,
+        );
+        memberships.push(...page.items.map((item) => withoutKeys<Membership>(item)));
+        startKey = page.lastEvaluatedKey;
+      } while (startKey);
+      return memberships;
     },
     async putMembership(membership) {
       await table.put({

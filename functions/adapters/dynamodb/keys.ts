@@ -118,7 +118,7 @@ export const keys = {
   membershipPrefix: 'MEMBER#',
   /** GSI1 of a membership: the contacts of one customer. */
   customerContactsIndex: (tenantId: string, customerId: string, contactId: string) => ({
-    GSI1PK: `${customerPartition(tenantId, customerId)}#CONTACTS`,
+    GSI1PK: customerContactsPartition(tenantId, customerId),
     GSI1SK: part('contact id', contactId),
   }),
   passwordIdentity: (tenantId: string, username: string): ItemKey => ({
@@ -255,6 +255,11 @@ export const keys = {
     SK: 'TENANT',
   }),
 } as const;
+
+/** GSI1 partition of a customer's memberships: its contacts. */
+export function customerContactsPartition(tenantId: string, customerId: string): string {
+  return `${customerPartition(tenantId, customerId)}#CONTACTS`;
+}
 
 export function allDocumentsPartition(tenantId: string, customerId: string): string {
   return `${customerPartition(tenantId, customerId)}#DOCS`;

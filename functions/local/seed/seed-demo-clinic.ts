@@ -74,7 +74,14 @@ export async function seedDemoClinic(deps: SeedDeps, seed: DemoSeed, hosts: read
     const existing = await scope.contacts.findPasswordIdentity(contactSeed.username);
     const contactId = existing?.contactId ?? deps.ids.newId();
     if (!existing) {
-      await scope.contacts.put({ id: contactId, name: contactSeed.name, email: contactSeed.email, status: 'active' });
+      await scope.contacts.put({
+        id: contactId,
+        name: contactSeed.name,
+        email: contactSeed.email,
+        status: 'active',
+        // What the admin pages show of the personal number a BankID login is matched by (below).
+        ...(deps.personalNumberKeys ? { maskedPersonalNumber: maskPersonalNumber(contactSeed.personalNumber) } : {}),
+      });
     }
     for (const customerNumber of contactSeed.customerNumbers) {
       const customer = customerNumbered(customerNumber);

@@ -3,6 +3,7 @@ import { formatAmount, formatDate, formatInstant, PERIOD_SEPARATOR } from '../..
 import { adminMessages } from '../../i18n/admin';
 import type { View } from '../../views/view';
 import { ApiError, adminApi, type CustomerSummary, type DocumentSummary } from '../api';
+import { customerContactsSection } from './customer-contacts';
 import { fallbackErrorText, stepHeading } from './form-parts';
 
 export interface CustomerDocumentsViewOptions {
@@ -167,8 +168,20 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
     );
   };
 
+  const contactsPlace = h('div', {});
+  let contactsShown = false;
   const renderCustomer = (customer: CustomerSummary) => {
     heading.textContent = customer.name;
+    if (!contactsShown) {
+      contactsShown = true;
+      const contacts = customerContactsSection({
+        customerId: customer.id,
+        customerName: customer.name,
+        onSessionEnded: options.onSessionEnded,
+      });
+      replaceChildren(contactsPlace, contacts.element);
+      void contacts.load();
+    }
     replaceChildren(note, !customer.portalAccess && h('p', { class: 'message message-warning' }, t.accessOff));
   };
 
@@ -244,11 +257,18 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
       { class: 'admin-page', 'aria-labelledby': 'admin-documents-heading' },
       h('p', { class: 'back-link' }, back),
       heading,
-      h('p', {}, t.intro),
       note,
-      announcer,
-      content,
-      more,
+      // Who can log in first (a short list), then what they see (the long one).
+      contactsPlace,
+      h(
+        'section',
+        { class: 'admin-section', 'aria-labelledby': 'documents-section-heading' },
+        h('h2', { id: 'documents-section-heading' }, adminMessages.customers.documentsShort),
+        h('p', {}, t.intro),
+        announcer,
+        content,
+        more,
+      ),
     ),
     focusTarget: heading,
     onMount: () => void load(),

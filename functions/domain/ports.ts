@@ -3,7 +3,9 @@
  * wiring in functions/runtime/ picks the adapters. Every tenant-scoped port is bound to ONE tenant when it is
  * created (see {@link TenantScopeFactory}), so use-case code cannot even express a cross-tenant read.
  */
+
 import type { ArchiveFile } from './archive';
+import type { AuditQuery, ChainHead, SealedAuditEvent } from './audit-trail';
 import type { AdminLoginChallenge, AdminPasswordIdentity, AdminStatus, ClinicAdmin } from './clinic-admin';
 import type { DocumentStatus, DownloadReceipt, InvoiceDocument, Withdrawal } from './document';
 import type { DocumentListFilter, ListOrder } from './document-list';
@@ -446,9 +448,41 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;
 }
 
+/**
+ * The clinic's audit trail: append-only, and tamper-evident through a hash chain (./audit-trail.ts) that events join
+ * shortly after they are appended (functions/use-cases/seal-audit-trail.ts).
+ */
 export interface AuditLog {
+  /** ConflictError if an event with this id and time exists already: history is never overwritten. */
   append(event: AuditEvent): Promise<void>;
+  /**
+   * Events between `query.from` and `query.to`, newest first, narrowed by the query's other fields, a page at a time.
+   * A filtered page may hold fewer than `limit` events and still have a next cursor (a request reads a bounded
+   * number). ValidationError for a span longer than a year, or a cursor of another query.
+   */
+  list(query: AuditQuery, page: PageRequest): Promise<Page<AuditEvent>>;
+  /** Up to `limit` events that are not in the chain yet, oldest first. */
+  unsealed(limit: number): Promise<readonly AuditEvent[]>;
+  /** Where the chain ends (EMPTY_CHAIN before the first link). */
+  chainHead(): Promise<ChainHead>;
+  /**
+   * Chains the events (links computed after `head`, in order) atomically, and moves the head to the last. ConflictError
+   * and nothing written if the head is no longer `head` or an event is already chained (another sealer won).
+   * At most {@link AUDIT_SEAL_BATCH} links at once.
+   */
+  seal(head: ChainHead, links: readonly SealedAuditEvent[]): Promise<void>;
+  /**
+   * Links in chain order from index `fromIndex`, each with its event as stored now (`event` undefined if the event
+   * is gone); at most `limit`.
+   */
+  chain(
+    fromIndex: number,
+    limit: number,
+  ): Promise<readonly { readonly link: SealedAuditEvent['link']; readonly event: AuditEvent | undefined }[]>;
 }
+
+/** How many events one seal() chains at most (a DynamoDB transaction holds 100 writes: two per event, one head). */
+export const AUDIT_SEAL_BATCH = 49;
 
 /**
  * The counters behind login throttling (the rules are in ./login-throttling.ts): consecutive failures per

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { dynamoDbApiKeyRepository } from '../adapters/dynamodb/dynamodb-api-key-repository';
+import { dynamoDbAuditLog } from '../adapters/dynamodb/dynamodb-audit-log';
 import {
   dynamoDbAdminLoginChallengeRepository,
   dynamoDbClinicAdminRepository,
@@ -8,7 +9,6 @@ import {
 import { dynamoDbDocumentRepository } from '../adapters/dynamodb/dynamodb-document-repository';
 import { dynamoDbIdempotencyStore } from '../adapters/dynamodb/dynamodb-idempotency-store';
 import {
-  dynamoDbAuditLog,
   dynamoDbBankIdLoginOrderRepository,
   dynamoDbContactRepository,
   dynamoDbCustomerRepository,

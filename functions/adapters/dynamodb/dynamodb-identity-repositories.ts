@@ -11,7 +11,6 @@ import {
   type Tenant,
 } from '../../domain/identity';
 import type {
-  AuditLog,
   BankIdLoginOrder,
   BankIdLoginOrderRepository,
   ContactRepository,
@@ -297,18 +296,6 @@ export const dynamoDbSessionRepository =
       },
     };
   };
-
-export const dynamoDbAuditLog =
-  (table: DynamoDbTable) =>
-  (tenantId: string): AuditLog => ({
-    async append(event) {
-      // Append-only: an event id is never written twice, so nothing can overwrite history through this port.
-      await table.put(
-        { ...event, ...keys.auditEvent(tenantId, event.at, event.id) },
-        { expression: 'attribute_not_exists(PK)' },
-      );
-    },
-  });
 
 export const dynamoDbBankIdLoginOrderRepository =
   (table: DynamoDbTable) =>

@@ -26,6 +26,9 @@ function part(name: string, value: string): string {
   return value;
 }
 
+/** Chain indexes are zero-padded so that links sort in chain order (a trillion events per clinic). */
+const AUDIT_INDEX_DIGITS = 12;
+
 /** Versions are zero-padded so that a version's claims sort in version order. */
 const VERSION_DIGITS = 6;
 
@@ -248,6 +251,19 @@ export const keys = {
   auditEvent: (tenantId: string, at: string, eventId: string): ItemKey => ({
     PK: `${tenant(tenantId)}#AUDIT#${part('month', at.slice(0, 7))}`,
     SK: `${part('time', at)}#${part('event id', eventId)}`,
+  }),
+
+  /** Sparse GSI1 entry of an audit event until it is in the hash chain: what the sealer reads, oldest first. */
+  auditUnsealedIndex: (tenantId: string, at: string, eventId: string) => ({
+    GSI1PK: `${tenant(tenantId)}#AUDIT#UNSEALED`,
+    GSI1SK: `${part('time', at)}#${part('event id', eventId)}`,
+  }),
+  /** Where the clinic's audit chain ends (index and hash of the last link). */
+  auditChainHead: (tenantId: string): ItemKey => ({ PK: `${tenant(tenantId)}#AUDIT#CHAIN`, SK: 'HEAD' }),
+  /** One link of the chain, in chain order: points at its event and holds the hashes. */
+  auditChainLink: (tenantId: string, index: number): ItemKey => ({
+    PK: `${tenant(tenantId)}#AUDIT#CHAIN`,
+    SK: `LINK#${String(index).padStart(AUDIT_INDEX_DIGITS, '0')}`,
   }),
 
   directoryHost: (host: string): ItemKey => ({

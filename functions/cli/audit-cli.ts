@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import { sealAuditTrail, verifyAuditTrail } from '../use-cases/audit-trail';
+import { type OperatorCommandOptions, runAsCommand, UsageError } from './command-line';
+import { operatorData, tenantScope } from './operator-scope';
+
+const USAGE = `A clinic's audit trail.
+
+  npm run audit:verify -- --tenant <clinic host or id> [--no-seal]
+
+Chains the events not yet in the clinic's hash chain (unless --no-seal), then recomputes every link from the events
+as stored and checks that the chain ends where its head says. Exits 0 when the whole trail fits, 1 when it was
+tampered with, naming the first event that does not fit.
+Acts on the running local portal, or on AWS when TABLE_NAME, AWS_REGION and DOCUMENTS_BUCKET are set.`;
+
+/** The `npm run audit:verify` command; returns the process exit code. */
+export async function runAuditCli(argv: readonly string[], options: OperatorCommandOptions = {}): Promise<number> {
+  const print = options.print ?? console.log;
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      tenant: { type: 'string' },
+      'no-seal': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    print(USAGE);
+    return 0;
+  }
+  if (!values.tenant) throw new UsageError('audit:verify needs --tenant.');
+  const scope = await tenantScope(options.data ?? operatorData(), values.tenant);
+  const sealed = values['no-seal'] ? 0 : await sealAuditTrail(scope);
+  const result = await verifyAuditTrail(scope);
+  if (sealed > 0) print(`Chained ${sealed} new event(s).`);
+  if (result.broken) {
+    print(
+      `BROKEN at event ${result.broken.index}${result.broken.eventId ? ` (id ${result.broken.eventId})` : ''}: ${result.broken.reason}. ` +
+        `${result.verified} event(s) before it fit; the head says ${result.head.index}.`,
+    );
+    return 1;
+  }
+  print(`The audit trail is intact: ${result.verified} event(s) verified, ending in ${result.head.hash}.`);
+  return 0;
+}
+
+runAsCommand(import.meta.url, USAGE, runAuditCli);

@@ -111,3 +111,38 @@ export interface AdminInvitationResponse {
   readonly sentTo: string;
   readonly expiresAt: string;
 }
+
+/** One event of the clinic's audit trail (`GET /api/admin/audit`). */
+export interface AdminAuditEventSummary {
+  readonly id: string;
+  /** ISO instant, UTC. */
+  readonly at: string;
+  readonly action: string;
+  readonly outcome: 'success' | 'failure';
+  /** Who: its type, its id, and its name where the portal knows it (a contact, an administrator). */
+  readonly actor: { readonly type: string; readonly id?: string; readonly name?: string };
+  readonly customerId?: string;
+  readonly customerName?: string;
+  readonly documentId?: string;
+  readonly sourceIp?: string;
+  readonly details?: Readonly<Record<string, string | number>>;
+}
+
+/**
+ * `GET /api/admin/audit?from=YYYY-MM-DD&to=YYYY-MM-DD` (both days inclusive, at most a year; default the last 30
+ * days) with optional `action`, `actor`, `customer`, `document`, `cursor`; newest first. `GET /api/admin/audit.csv`
+ * takes the same filters and answers the whole span as a CSV file.
+ */
+export interface AdminAuditPageResponse {
+  readonly items: readonly AdminAuditEventSummary[];
+  readonly nextCursor?: string;
+}
+
+/** `POST /api/admin/audit/verification`: new events chained, then the whole chain checked. */
+export interface AdminAuditVerificationResponse {
+  readonly intact: boolean;
+  readonly verified: number;
+  readonly chainedNow: number;
+  /** The first event that does not fit, when the trail was tampered with. */
+  readonly broken?: { readonly index: number; readonly eventId?: string; readonly reason: string };
+}

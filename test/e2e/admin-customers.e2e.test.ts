@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -177,5 +178,38 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
 
     await adminTab.context.close();
     await sara.context.close();
+  });
+
+  it('reads the audit trail: the chain is intact, a filter narrows it, and the CSV export downloads', async () => {
+    const adminTab = await newPage();
+    const { page } = adminTab;
+    await adminLoggedIn(page);
+
+    await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Händelselogg' }).click();
+    await page.getByRole('heading', { name: 'Händelselogg', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin/handelselogg');
+    await page
+      .getByText(/^Loggen är obruten: alla [\d\s\u00a0]+ händelser stämmer med sin kontrollsumma\.$/u)
+      .waitFor();
+    const table = page.getByRole('table', { name: /^Händelser \d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2}, nyaste först$/u });
+    await table.getByRole('rowheader', { name: 'Administratör: inloggning med kod' }).first().waitFor();
+    await checkPage(page, 'admin-audit-trail');
+
+    await page.getByLabel('Händelse', { exact: true }).selectOption({ label: 'Administratör: lösenordssteget' });
+    await page.getByRole('button', { name: 'Visa', exact: true }).click();
+    await expect
+      .poll(async () => [...new Set(await table.getByRole('rowheader').allTextContents())])
+      .toEqual(['Administratör: lösenordssteget']);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Exportera som CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^Handelselogg_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/u);
+    const csv = await readFile(await download.path(), 'utf8');
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toContain('time_utc,action,outcome,actor_type');
+    expect(lines.slice(1).every((line) => line.includes(',admin.login.password,'))).toBe(true);
+    await adminTab.context.close();
   });
 });

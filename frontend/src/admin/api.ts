@@ -3,6 +3,8 @@
  * portal API's request function and error type (../api.ts).
  */
 import type {
+  AdminAuditPageResponse,
+  AdminAuditVerificationResponse,
   AdminContactSummary,
   AdminCustomerSummary,
   AdminDocumentPageResponse,
@@ -20,6 +22,22 @@ export type Enrolment = Extract<PasswordStep, { status: 'enrolment_required' }>[
 export type EnrolledProfile = AdminEnrolmentResponse;
 export type CustomerSummary = AdminCustomerSummary;
 export type ContactSummary = AdminContactSummary;
+export type AuditPage = AdminAuditPageResponse;
+export type AuditEventSummary = AdminAuditPageResponse['items'][number];
+export type AuditVerification = AdminAuditVerificationResponse;
+
+/** The audit trail's filters, as the page and the CSV export take them (all optional). */
+export interface AuditFilter {
+  readonly from?: string;
+  readonly to?: string;
+  readonly action?: string;
+  readonly customer?: string;
+}
+
+/** The filter as query parameters, empty ones left out. */
+export function auditQuery(filter: AuditFilter): Record<string, string> {
+  return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined && value !== ''));
+}
 export type DocumentSummary = AdminDocumentSummary;
 export type DocumentPage = AdminDocumentPageResponse;
 export { ApiError };
@@ -101,6 +119,12 @@ export const adminApi = {
 
   deactivateContact: (contactId: string): Promise<ContactSummary> =>
     call('POST', '/api/admin/contacts/:contactId/deactivate', { params: { contactId } }),
+
+  listAudit: (filter: AuditFilter, cursor?: string): Promise<AuditPage> =>
+    call('GET', '/api/admin/audit', { query: { ...auditQuery(filter), ...(cursor ? { cursor } : {}) } }),
+
+  /** Chains new events, then checks the whole chain. */
+  verifyAudit: (): Promise<AuditVerification> => call('POST', '/api/admin/audit/verification'),
 
   logout: async (): Promise<void> => {
     await call('POST', '/api/admin/auth/logout');

@@ -2,6 +2,7 @@ import { h, replaceChildren } from '../dom';
 import { adminMessages } from '../i18n/admin';
 import type { Notice, View } from '../views/view';
 import { type AdminProfile, ApiError, adminApi, type PasswordStep } from './api';
+import { auditTrailView } from './views/audit-trail';
 import { codeStepView } from './views/code-step';
 import { customerDocumentsView } from './views/customer-documents';
 import { customersView } from './views/customers';
@@ -35,6 +36,7 @@ const t = adminMessages;
 /** The page an invitation link opens (PASSWORD_LINK.adminPath in functions/use-cases/password-links.ts). */
 const SET_PASSWORD_PATH = '/admin/satt-losenord';
 const HOME_PATH = '/admin';
+const AUDIT_PATH = '/admin/handelselogg';
 /** One customer company's documents: `/admin/kunder/<customer id>`. */
 const CUSTOMER_PATH = /^\/admin\/kunder\/([0-9a-f-]{36})\/?$/u;
 
@@ -103,6 +105,10 @@ function showHome(profile: AdminProfile): void {
   clinic = profile.clinic.name || clinic;
   clinicName.textContent = clinic ?? '';
   renderAccount(profile);
+  if (window.location.pathname.replace(/\/+$/u, '') === AUDIT_PATH) {
+    show(auditTrailView({ onSessionEnded: sessionEnded }));
+    return;
+  }
   const customerId = CUSTOMER_PATH.exec(window.location.pathname)?.[1];
   if (customerId) {
     show(
@@ -151,8 +157,25 @@ function renderAccount(profile: AdminProfile | undefined): void {
     }
     showPasswordStep({ kind: 'info', text: t.login.loggedOut });
   });
+  const navLink = (path: string, label: string) => {
+    const link = h('a', { class: 'button button-ghost', href: path }, label);
+    if (window.location.pathname === path) link.setAttribute('aria-current', 'page');
+    link.addEventListener('click', (event) => {
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      goTo(path);
+      showHome(profile);
+    });
+    return link;
+  };
   replaceChildren(
     account,
+    h(
+      'nav',
+      { class: 'admin-nav', 'aria-label': t.nav.label },
+      navLink(HOME_PATH, t.nav.customers),
+      navLink(AUDIT_PATH, t.nav.audit),
+    ),
     h(
       'p',
       { class: 'account-name' },

@@ -1,0 +1,138 @@
+import { Hono } from 'hono';
+import { stream } from 'hono/streaming';
+import * as z from 'zod/mini';
+import type { AuditQuery } from '../../domain/audit-trail';
+import type { AuditEvent } from '../../domain/identity';
+import type { TenantScope } from '../../domain/ports';
+import { auditTrailCsv, readAuditTrail, sealAuditTrail, verifyAuditTrail } from '../../use-cases/audit-trail';
+import type {
+  AdminAuditEventSummary,
+  AdminAuditPageResponse,
+  AdminAuditVerificationResponse,
+} from '../admin-api-contract';
+import type { AppDeps, AppEnv } from '../app-types';
+import { authenticateAdministrator } from '../middleware/authenticate';
+import { throwValidationError, validate } from '../validation';
+
+const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/u;
+const SHORT_TEXT = z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100)));
+const auditQuery = z.object({
+  from: z.optional(z.string().check(z.regex(DAY, 'must be a day, YYYY-MM-DD'))),
+  to: z.optional(z.string().check(z.regex(DAY, 'must be a day, YYYY-MM-DD'))),
+  action: SHORT_TEXT,
+  actor: SHORT_TEXT,
+  customer: SHORT_TEXT,
+  document: SHORT_TEXT,
+  cursor: z.optional(z.string().check(z.maxLength(300))),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
+});
+
+const DEFAULT_DAYS = 30;
+const dayOf = (date: Date) => date.toISOString().slice(0, 10);
+const nextDay = (day: string) => dayOf(new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000));
+
+/** The filter of an audit request: whole UTC days, `to` inclusive (so the span ends at the next midnight). */
+function auditFilter(input: Record<string, string>, now: Date) {
+  const query = validate(auditQuery, input, 'query');
+  const to = query.to ?? dayOf(now);
+  const from = query.from ?? dayOf(new Date(Date.parse(`${to}T00:00:00.000Z`) - (DEFAULT_DAYS - 1) * 86_400_000));
+  if (from > to) throwValidationError([{ path: ['from'], message: 'must not be after to' }], 'query');
+  const filter: AuditQuery = {
+    from: `${from}T00:00:00.000Z`,
+    to: `${nextDay(to)}T00:00:00.000Z`,
+    action: query.action,
+    actorId: query.actor,
+    customerId: query.customer,
+    documentId: query.document,
+  };
+  return { filter, from, to, cursor: query.cursor, limit: query.limit };
+}
+
+/** Names for the ids on a page: customers (one list read), and the contacts and administrators acting. */
+async function namesFor(scope: TenantScope, events: readonly AuditEvent[]) {
+  const customers = new Map((await scope.customers.list()).map((customer) => [customer.id, customer.name]));
+  const actors = new Map<string, string>();
+  const ids = new Set(
+    events.flatMap((event) => ('id' in event.actor ? [`${event.actor.type}:${event.actor.id}`] : [])),
+  );
+  await Promise.all(
+    [...ids].map(async (key) => {
+      const [type, id = ''] = key.split(':');
+      const found =
+        type === 'contact' ? await scope.contacts.get(id) : type === 'admin' ? await scope.admins.get(id) : undefined;
+      if (found) actors.set(key, found.name);
+    }),
+  );
+  return { customers, actors };
+}
+
+function eventSummary(event: AuditEvent, names: Awaited<ReturnType<typeof namesFor>>): AdminAuditEventSummary {
+  const actorId = 'id' in event.actor ? event.actor.id : undefined;
+  const actorName = actorId ? names.actors.get(`${event.actor.type}:${actorId}`) : undefined;
+  const customerName = event.customerId ? names.customers.get(event.customerId) : undefined;
+  return {
+    id: event.id,
+    at: event.at,
+    action: event.action,
+    outcome: event.outcome,
+    actor: { type: event.actor.type, ...(actorId ? { id: actorId } : {}), ...(actorName ? { name: actorName } : {}) },
+    ...(event.customerId ? { customerId: event.customerId } : {}),
+    ...(customerName ? { customerName } : {}),
+    ...(event.documentId ? { documentId: event.documentId } : {}),
+    ...(event.sourceIp ? { sourceIp: event.sourceIp } : {}),
+    ...(event.details ? { details: event.details } : {}),
+  };
+}
+
+/**
+ * The clinic's audit trail for its administrators (functions/use-cases/audit-trail.ts): filtered pages, the CSV
+ * export, and the hash chain's verification. Reading the trail is itself not audited (it changes nothing), but the
+ * export is: it takes personal data out of the portal.
+ */
+export function adminAuditRoutes(deps: AppDeps) {
+  const requireAdmin = authenticateAdministrator(deps);
+  return new Hono<AppEnv>()
+    .get('/admin/audit', requireAdmin, async (c) => {
+      const { filter, cursor, limit } = auditFilter(c.req.query(), deps.clock.now());
+      const page = await readAuditTrail(c.var.scope, filter, { limit, cursor });
+      const names = await namesFor(c.var.scope, page.items);
+      const body: AdminAuditPageResponse = {
+        items: page.items.map((event) => eventSummary(event, names)),
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      };
+      return c.json(body);
+    })
+    .get('/admin/audit.csv', requireAdmin, async (c) => {
+      const { filter, from, to } = auditFilter(c.req.query(), deps.clock.now());
+      const scope = c.var.scope;
+      // First page read before the answer starts, so a bad cursor or span is a clean 400, not a broken download.
+      await scope.audit.list(filter, { limit: 1 });
+      await scope.audit.append({
+        id: deps.ids.newId(),
+        at: deps.clock.now().toISOString(),
+        action: 'audit.exported',
+        actor: { type: 'admin', id: c.var.adminPrincipal.adminId },
+        sourceIp: c.var.requestInfo.sourceIp,
+        outcome: 'success',
+        details: { from, to },
+      });
+      c.header('Content-Type', 'text/csv; charset=utf-8');
+      c.header('Content-Disposition', `attachment; filename="Handelselogg_${from}_${to}.csv"`);
+      return stream(c, async (out) => {
+        // A byte-order mark, so that Excel opens the UTF-8 file with å, ä and ö intact.
+        await out.write('\ufeff');
+        for await (const chunk of auditTrailCsv(scope, filter)) await out.write(chunk);
+      });
+    })
+    .post('/admin/audit/verification', requireAdmin, async (c) => {
+      const chainedNow = await sealAuditTrail(c.var.scope);
+      const result = await verifyAuditTrail(c.var.scope);
+      const body: AdminAuditVerificationResponse = {
+        intact: result.broken === undefined,
+        verified: result.verified,
+        chainedNow,
+        ...(result.broken ? { broken: result.broken } : {}),
+      };
+      return c.json(body);
+    });
+}

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../functions/adapters/dynamodb/keys';
+import type { AdminAuditPageResponse, AdminAuditVerificationResponse } from '../../functions/http/admin-api-contract';
+import { type AdminFixture, addAdmin, adminClientFor } from '../support/admin-fixture';
+import { emulatorTable } from '../support/emulator-table';
+import { type ClinicFixture, clientFor, createClinic, createTestPortal } from '../support/test-portal';
+
+/**
+ * Issue 6, the audit trail: a clinic's administrators read and filter every event of their clinic, export it as CSV,
+ * and verify its hash chain, which names the one event someone altered in the table.
+ */
+const portal = createTestPortal();
+let clinic: ClinicFixture;
+let who: AdminFixture;
+let admin: ReturnType<typeof adminClientFor>;
+const today = () => portal.clock.now().toISOString().slice(0, 10);
+
+beforeAll(async () => {
+  clinic = await createClinic(portal);
+  who = await addAdmin(portal, clinic);
+  admin = adminClientFor(portal, clinic);
+  await admin.login(who);
+  // Some life in the clinic: a contact logs in and downloads a document.
+  const { document } = await clinic.addDocument(clinic.customer);
+  const contact = clientFor(portal, clinic);
+  await contact.login(clinic.contact);
+  await contact.request(`/api/customers/${clinic.customer.id}/documents/${document.id}/download`, { method: 'POST' });
+});
+
+async function page(query = ''): Promise<AdminAuditPageResponse> {
+  const response = await admin.request(`/api/admin/audit${query}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as AdminAuditPageResponse;
+}
+
+describe("the clinic's audit trail", () => {
+  it('lists the events newest first with names, and filters them by type, actor and customer', async () => {
+    const all = await page();
+    const downloads = await page(`?action=document.downloaded&customer=${clinic.customer.id}`);
+    const byAdmin = await page(`?actor=${who.admin.id}`);
+
+    expect(all.items.map((event) => event.action)).toEqual(
+      expect.arrayContaining(['login.password', 'document.downloaded', 'admin.login.password', 'admin.login.totp']),
+    );
+    expect([...all.items].map((event) => event.at)).toEqual(
+      [...all.items]
+        .map((event) => event.at)
+        .sort()
+        .reverse(),
+    );
+    expect(downloads.items).toEqual([
+      expect.objectContaining({
+        action: 'document.downloaded',
+        actor: { type: 'contact', id: clinic.contact.contact.id, name: clinic.contact.contact.name },
+        customerName: clinic.customer.name,
+      }),
+    ]);
+    expect(byAdmin.items.every((event) => event.actor.id === who.admin.id)).toBe(true);
+    expect(byAdmin.items[0]?.actor.name).toBe(who.admin.name);
+  });
+
+  it('names a bad filter, and shows nothing of another clinic', async () => {
+    const other = await createClinic(portal);
+    const otherContact = clientFor(portal, other);
+    await otherContact.login(other.contact);
+
+    const bad = await admin.request('/api/admin/audit?from=2024-13-01');
+    const reversed = await admin.request(`/api/admin/audit?from=${today()}&to=2020-01-01`);
+    const tooLong = await admin.request('/api/admin/audit?from=2020-01-01&to=2024-01-01');
+    const theirs = await page(`?actor=${other.contact.contact.id}`);
+
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { details: { fields: { from: expect.any(String) } } } });
+    expect(reversed.status).toBe(400);
+    expect(tooLong.status).toBe(400);
+    expect(theirs.items).toEqual([]);
+  });
+
+  it('exports the span as a CSV file a spreadsheet opens safely, and records the export', async () => {
+    await clinic.scope.audit.append({
+      id: randomUUID(),
+      at: portal.clock.now().toISOString(),
+      action: 'api_key.created',
+      // An operator's name is whatever they typed after --by: here, a formula.
+      actor: { type: 'operator', id: '=HYPERLINK("http://evil.example")' },
+      outcome: 'success',
+      details: { reason: 'Byte av "nyckel", steg 1' },
+    });
+
+    const response = await admin.request(`/api/admin/audit.csv?from=${today()}&to=${today()}`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    // `ignoreBOM` keeps the byte-order mark in the text, where the test can see it (a plain decode drops it).
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    const [header, ...rows] = text
+      .replace(/^\ufeff/u, '')
+      .trim()
+      .split('\r\n');
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('Content-Disposition')).toBe(
+      `attachment; filename="Handelselogg_${today()}_${today()}.csv"`,
+    );
+    expect(response.headers.get('Cache-Control')).toBe('no-store');
+    expect(text.startsWith('\ufeff')).toBe(true);
+    expect(header).toBe('time_utc,action,outcome,actor_type,actor_id,customer_id,document_id,source_ip,details');
+    expect(
+      rows.some((row) =>
+        row.includes(`,document.downloaded,success,contact,${clinic.contact.contact.id},${clinic.customer.id},`),
+      ),
+    ).toBe(true);
+    // The formula arrives as text: prefixed with an apostrophe, and quoted for its quotes; so are quotes in details.
+    const operatorRow = rows.find((row) => row.includes('api_key.created')) ?? '';
+    expect(operatorRow).toContain(`,operator,"'=HYPERLINK(""http://evil.example"")",`);
+    expect(operatorRow.endsWith(`,"reason=Byte av ""nyckel"", steg 1"`)).toBe(true);
+    const exported = await page('?action=audit.exported');
+    expect(exported.items[0]).toMatchObject({
+      actor: { type: 'admin', id: who.admin.id },
+      details: { from: today(), to: today() },
+    });
+  });
+
+  it('verifies the chain; after one stored event is altered, verification names exactly that event', async () => {
+    const first = await admin.request('/api/admin/audit/verification', { method: 'POST' });
+    const intact = (await first.json()) as AdminAuditVerificationResponse;
+    const [, , third] = await clinic.scope.audit.chain(1, 3);
+    if (!third?.event) throw new Error('The clinic has fewer than three chained events.');
+
+    await emulatorTable().update(keys.auditEvent(clinic.tenantId, third.event.at, third.event.id), {
+      expression: 'SET sourceIp = :ip',
+      values: { ':ip': '203.0.113.66' },
+    });
+    const after = (await (
+      await admin.request('/api/admin/audit/verification', { method: 'POST' })
+    ).json()) as AdminAuditVerificationResponse;
+
+    expect(first.status).toBe(200);
+    expect(intact).toMatchObject({ intact: true });
+    expect(intact.verified).toBeGreaterThanOrEqual(3);
+    expect(after).toMatchObject({
+      intact: false,
+      verified: 2,
+      broken: { index: 3, eventId: third.event.id, reason: 'altered' },
+    });
+  });
+
+  it("refuses a contact's session and no session", async () => {
+    const contact = clientFor(portal, clinic);
+    await contact.login(clinic.contact);
+
+    expect((await contact.request('/api/admin/audit')).status).toBe(401);
+    expect((await clientFor(portal, clinic).request('/api/admin/audit.csv')).status).toBe(401);
+  });
+});

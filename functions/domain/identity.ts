@@ -26,10 +26,20 @@ export interface Customer {
   readonly addressLines: readonly string[];
   readonly reference?: string;
   readonly portalAccess: boolean;
+  /**
+   * Whether a new invoice basis is shown to the company's contacts as soon as it is ready (`automatic`, also when
+   * absent) or waits for the clinic's approval (`approval`: it arrives `held`). The clinic's choice, like access.
+   */
+  readonly publishing?: PublishingRule;
   /** When the practice system created the customer and last changed its facts (ISO instants); absent for customers made otherwise. */
   readonly createdAt?: string;
   readonly updatedAt?: string;
 }
+
+export type PublishingRule = 'automatic' | 'approval';
+
+/** What the clinic decides about a customer (the practice system owns the rest of the record). */
+export type CustomerChoices = Partial<Pick<Customer, 'portalAccess' | 'publishing'>>;
 
 export type ContactStatus = 'active' | 'deactivated';
 

@@ -15,6 +15,7 @@ import type {
   BankIdIdentity,
   Contact,
   Customer,
+  CustomerChoices,
   Membership,
   PasswordIdentity,
   PreferencesChange,
@@ -63,10 +64,11 @@ export interface CustomerRepository {
   /** Every customer of the clinic, by name (the clinic's admin pages). */
   list(): Promise<readonly Customer[]>;
   /**
-   * Turns the customer's portal access on or off, leaving the rest of the record as it is (the practice system's
-   * concurrent update of the facts is not lost); returns the customer as changed. NotFoundError if there is none.
+   * Changes the clinic's choices about the customer (portal access, publishing rule), leaving the rest of the record
+   * as it is (the practice system's concurrent update of the facts is not lost); returns the customer as changed.
+   * NotFoundError if there is none.
    */
-  setPortalAccess(customerId: string, portalAccess: boolean): Promise<Customer>;
+  updateChoices(customerId: string, choices: CustomerChoices): Promise<Customer>;
 }
 
 export interface ContactRepository {

@@ -45,6 +45,8 @@ export interface AdminCustomerSummary {
   readonly orgNumber: string;
   /** Whether the company's contacts can log in to see its documents. */
   readonly portalAccess: boolean;
+  /** New invoice bases are shown when ready (`automatic`) or wait for the clinic's approval (`approval`). */
+  readonly publishing: 'automatic' | 'approval';
 }
 
 export interface AdminCustomerListResponse {
@@ -145,4 +147,9 @@ export interface AdminAuditVerificationResponse {
   readonly chainedNow: number;
   /** The first event that does not fit, when the trail was tampered with. */
   readonly broken?: { readonly index: number; readonly eventId?: string; readonly reason: string };
+}
+
+/** `POST /api/admin/customers/{customerId}/documents/publish-held`: how many held documents were published. */
+export interface AdminPublishHeldResponse {
+  readonly published: number;
 }

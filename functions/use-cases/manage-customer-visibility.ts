@@ -1,6 +1,6 @@
 import type { DownloadReceipt, InvoiceDocument } from '../domain/document';
 import { NotFoundError } from '../domain/errors';
-import type { Customer } from '../domain/identity';
+import type { Customer, CustomerChoices } from '../domain/identity';
 import type { Clock, IdGenerator, Page, PageRequest, TenantScope } from '../domain/ports';
 import type { AdminPrincipal } from './admin-session';
 
@@ -26,24 +26,44 @@ export function listCustomers(scope: TenantScope): Promise<readonly Customer[]> 
   return scope.customers.list();
 }
 
-export async function setCustomerPortalAccess(
+/**
+ * Changes the clinic's choices about a customer: portal access and the publishing rule. Each choice that really
+ * changes is one audit event (`customer.access_granted` / `customer.access_revoked`, `customer.publishing_changed`).
+ */
+export async function changeCustomerChoices(
   deps: ManageCustomerVisibilityDeps,
-  request: AdminRequest & { readonly customerId: string; readonly portalAccess: boolean },
+  request: AdminRequest & { readonly customerId: string; readonly choices: CustomerChoices },
 ): Promise<Customer> {
   const { scope, clock, ids } = deps;
   const before = await scope.customers.get(request.customerId);
   if (!before) throw new NotFoundError('The customer');
-  if (before.portalAccess === request.portalAccess) return before;
-  const after = await scope.customers.setPortalAccess(request.customerId, request.portalAccess);
-  await scope.audit.append({
-    id: ids.newId(),
-    at: clock.now().toISOString(),
-    action: request.portalAccess ? 'customer.access_granted' : 'customer.access_revoked',
-    actor: { type: 'admin', id: request.principal.adminId },
-    customerId: request.customerId,
-    sourceIp: request.sourceIp,
-    outcome: 'success',
+  const { portalAccess, publishing } = request.choices;
+  const accessChanges = portalAccess !== undefined && portalAccess !== before.portalAccess;
+  const publishingChanges = publishing !== undefined && publishing !== (before.publishing ?? 'automatic');
+  if (!accessChanges && !publishingChanges) return before;
+  const after = await scope.customers.updateChoices(request.customerId, {
+    ...(accessChanges ? { portalAccess } : {}),
+    ...(publishingChanges ? { publishing } : {}),
   });
+  const event = (action: string, details?: Readonly<Record<string, string>>) =>
+    scope.audit.append({
+      id: ids.newId(),
+      at: clock.now().toISOString(),
+      action,
+      actor: { type: 'admin', id: request.principal.adminId },
+      customerId: request.customerId,
+      sourceIp: request.sourceIp,
+      outcome: 'success',
+      ...(details ? { details } : {}),
+    });
+  await Promise.all([
+    accessChanges && event(portalAccess ? 'customer.access_granted' : 'customer.access_revoked'),
+    publishingChanges &&
+      event('customer.publishing_changed', {
+        from: before.publishing ?? 'automatic',
+        to: after.publishing ?? 'automatic',
+      }),
+  ]);
   return after;
 }
 
@@ -100,4 +120,32 @@ export async function setDocumentVisibility(
     });
   }
   return after;
+}
+
+/** How many documents one "publish everything held" goes through at most; the clinic can press it again. */
+const PUBLISH_HELD_LIMIT = 1000;
+
+/**
+ * Publishes every document of the customer that waits for approval (`held`), each as its own audited change, so a
+ * failure half-way leaves a clean state to retry from. Returns how many it published.
+ */
+export async function publishHeldDocuments(
+  deps: ManageCustomerVisibilityDeps,
+  request: AdminRequest & { readonly customerId: string },
+): Promise<number> {
+  const { scope } = deps;
+  if (!(await scope.customers.get(request.customerId))) throw new NotFoundError('The customer');
+  let published = 0;
+  let read = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await scope.documents.listAll(request.customerId, { limit: 100, cursor });
+    for (const document of page.items.filter((item) => item.visibility === 'held')) {
+      await setDocumentVisibility(deps, { ...request, documentId: document.id, visibility: 'published' });
+      published += 1;
+    }
+    read += page.items.length;
+    cursor = page.nextCursor;
+  } while (cursor && read < PUBLISH_HELD_LIMIT);
+  return published;
 }

@@ -28,20 +28,24 @@ describe('customer repository (DynamoDB Local)', () => {
     expect((await other.scope.customers.list()).map((customer) => customer.id)).not.toContain(clinic.customer.id);
   });
 
-  it('turns portal access off and on without touching the rest of the record', async () => {
-    const off = await clinic.scope.customers.setPortalAccess(clinic.customer.id, false);
+  it("changes the clinic's choices (access, publishing rule) without touching the rest of the record", async () => {
+    const off = await clinic.scope.customers.updateChoices(clinic.customer.id, { portalAccess: false });
     const stored = await clinic.scope.customers.get(clinic.customer.id);
-    const on = await clinic.scope.customers.setPortalAccess(clinic.customer.id, true);
+    const approval = await clinic.scope.customers.updateChoices(clinic.customer.id, { publishing: 'approval' });
+    const on = await clinic.scope.customers.updateChoices(clinic.customer.id, { portalAccess: true });
 
     expect(off).toEqual({ ...clinic.customer, portalAccess: false });
     expect(stored).toEqual(off);
-    expect(on).toEqual(clinic.customer);
+    expect(approval).toEqual({ ...clinic.customer, portalAccess: false, publishing: 'approval' });
+    expect(on).toEqual({ ...clinic.customer, publishing: 'approval' });
   });
 
   it('refuses to change a customer that does not exist, and creates none', async () => {
     const missing = randomUUID();
 
-    await expect(clinic.scope.customers.setPortalAccess(missing, true)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(clinic.scope.customers.updateChoices(missing, { portalAccess: true })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     await expect(clinic.scope.customers.get(missing)).resolves.toBeUndefined();
   });
 });

@@ -73,6 +73,14 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     await checkPage(page, 'admin-customers');
     await page.getByRole('link', { name: `Fakturaunderlag för ${company}` }).click();
     await page.getByRole('heading', { name: company, level: 1 }).waitFor();
+    // The publishing rule: saved, and said so.
+    const rule = page.getByLabel('Publicering av nya fakturaunderlag');
+    await rule.selectOption({ label: 'Först när mottagningen har godkänt det' });
+    await page.getByRole('button', { name: 'Spara', exact: true }).click();
+    await page.getByText('Sparat: nya fakturaunderlag väntar på ert godkännande innan kunden ser dem.').waitFor();
+    await rule.selectOption({ label: 'Direkt när underlaget är klart' });
+    await page.getByRole('button', { name: 'Spara', exact: true }).click();
+    await page.getByText('Sparat: nya fakturaunderlag visas för kunden så snart de är klara.').waitFor();
     const documents = page.getByRole('table', { name: `Fakturaunderlag för ${company}, nyaste först` });
     const newest = documents.getByRole('row').nth(1);
     const invoiceNumber = ((await newest.getByRole('rowheader').textContent()) ?? '').trim();

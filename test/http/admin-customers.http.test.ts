@@ -8,6 +8,7 @@ import type {
 } from '../../functions/http/admin-api-contract';
 import { addAdmin, adminClientFor, json } from '../support/admin-fixture';
 import { readAuditEvents } from '../support/audit-events';
+import { ingestClient, invoiceBasisBody } from '../support/ingest-client';
 import { type ClinicFixture, clientFor, createClinic, createTestPortal } from '../support/test-portal';
 
 /**
@@ -55,6 +56,7 @@ describe("the clinic's customers", () => {
         customerNumber: clinic.customer.customerNumber,
         orgNumber: clinic.customer.orgNumber,
         portalAccess: true,
+        publishing: 'automatic',
       },
       expect.objectContaining({ id: clinic.otherCustomer.id }),
     ]);
@@ -210,6 +212,81 @@ describe("a customer's documents, as the clinic sees them", () => {
     expect(await response.json()).toMatchObject({ error: { code: 'document_withdrawn' } });
     expect((await contactSees(fixture)).ids).toEqual([]);
     expect(await auditOf(fixture, 'document.visibility_changed')).toEqual([]);
+  });
+});
+
+describe('publishing after approval', () => {
+  it('holds what the practice system sends for a customer set to approval, until the clinic publishes it', async () => {
+    const fixture = await createClinic(portal);
+    const fixtureAdmin = adminClientFor(portal, fixture);
+    await fixtureAdmin.login(await addAdmin(portal, fixture));
+    const ingest = await ingestClient(portal, fixture);
+    const customerPath = `/api/admin/customers/${fixture.customer.id}`;
+
+    const set = await fixtureAdmin.request(customerPath, patch({ publishing: 'approval' }));
+    const sent = await ingest.request('/invoice-bases', { body: invoiceBasisBody(fixture.customer.customerNumber) });
+    await portal.renderQueue.idle();
+    const whileHeld = await contactSees(fixture);
+    const adminView = (await (
+      await fixtureAdmin.request(`${customerPath}/documents`)
+    ).json()) as AdminDocumentPageResponse;
+    const published = await fixtureAdmin.request(`${customerPath}/documents/publish-held`, { method: 'POST' });
+    const afterPublishing = await contactSees(fixture);
+    const again = await fixtureAdmin.request(`${customerPath}/documents/publish-held`, { method: 'POST' });
+
+    expect(set.status).toBe(200);
+    expect(await set.json()).toMatchObject({ publishing: 'approval', portalAccess: true });
+    expect(sent.status).toBe(202);
+    expect(whileHeld.ids).toEqual([]);
+    expect(adminView.items).toMatchObject([{ status: 'ready', visibility: 'held', visibleToContacts: false }]);
+    expect(await published.json()).toEqual({ published: 1 });
+    expect(afterPublishing.ids).toEqual([adminView.items[0]?.id]);
+    expect(await again.json()).toEqual({ published: 0 });
+    expect(await auditOf(fixture, 'customer.publishing_changed')).toMatchObject([
+      { customerId: fixture.customer.id, details: { from: 'automatic', to: 'approval' } },
+    ]);
+    expect(await auditOf(fixture, 'document.visibility_changed')).toMatchObject([
+      { documentId: adminView.items[0]?.id, details: { from: 'held', to: 'published' } },
+    ]);
+  });
+
+  it('keeps the rule when the practice system updates the customer, and refuses an empty or unknown change', async () => {
+    const fixture = await createClinic(portal);
+    const fixtureAdmin = adminClientFor(portal, fixture);
+    await fixtureAdmin.login(await addAdmin(portal, fixture));
+    const ingest = await ingestClient(portal, fixture);
+    await fixtureAdmin.request(
+      `/api/admin/customers/${fixture.customer.id}`,
+      patch({ publishing: 'approval', portalAccess: false }),
+    );
+
+    const update = await ingest.request('/customers', {
+      method: 'PUT',
+      body: {
+        customers: [
+          {
+            customerNumber: fixture.customer.customerNumber,
+            name: 'Åkeriet i Väst Aktiebolag',
+            organisationNumber: '5567348122',
+            addressLines: ['Box 2'],
+          },
+        ],
+      },
+    });
+    const empty = await fixtureAdmin.request(`/api/admin/customers/${fixture.customer.id}`, patch({}));
+    const unknown = await fixtureAdmin.request(
+      `/api/admin/customers/${fixture.customer.id}`,
+      patch({ publishing: 'sometimes' }),
+    );
+
+    expect(update.status).toBe(200);
+    expect(await fixture.scope.customers.get(fixture.customer.id)).toMatchObject({
+      name: 'Åkeriet i Väst Aktiebolag',
+      publishing: 'approval',
+      portalAccess: false,
+    });
+    expect(empty.status).toBe(400);
+    expect(unknown.status).toBe(400);
   });
 });
 

@@ -76,8 +76,15 @@ export const adminApi = {
   /** The clinic's customer companies, by name, with their portal access. */
   listCustomers: async (): Promise<readonly CustomerSummary[]> => (await call('GET', '/api/admin/customers')).customers,
 
-  setPortalAccess: (customerId: string, portalAccess: boolean): Promise<CustomerSummary> =>
-    call('PATCH', '/api/admin/customers/:customerId', { params: { customerId }, body: { portalAccess } }),
+  /** The clinic's choices about a customer: portal access and when new documents are shown. */
+  changeCustomer: (
+    customerId: string,
+    choices: { readonly portalAccess?: boolean; readonly publishing?: 'automatic' | 'approval' },
+  ): Promise<CustomerSummary> =>
+    call('PATCH', '/api/admin/customers/:customerId', { params: { customerId }, body: choices }),
+
+  publishHeld: (customerId: string) =>
+    call('POST', '/api/admin/customers/:customerId/documents/publish-held', { params: { customerId } }),
 
   /** The customer and a page of its documents in every state, newest first. */
   listDocuments: (customerId: string, cursor?: string): Promise<DocumentPage> =>

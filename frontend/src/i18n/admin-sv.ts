@@ -266,6 +266,17 @@ export const adminSv = {
     hidden: (invoiceNumber: string): string => `${invoiceNumber} visas inte längre för kunden.`,
     empty: 'Inga fakturaunderlag för företaget ännu.',
     showMore: 'Visa fler',
+    publishing: 'Publicering av nya fakturaunderlag',
+    publishingAutomatic: 'Direkt när underlaget är klart',
+    publishingApproval: 'Först när mottagningen har godkänt det',
+    savePublishing: 'Spara',
+    publishingSaved: (approval: boolean): string =>
+      approval
+        ? 'Sparat: nya fakturaunderlag väntar på ert godkännande innan kunden ser dem.'
+        : 'Sparat: nya fakturaunderlag visas för kunden så snart de är klara.',
+    publishHeld: 'Publicera alla som väntar',
+    publishedHeld: (count: number): string =>
+      count === 0 ? 'Inga underlag väntade på godkännande.' : `${count} underlag visas nu för kunden.`,
     hash: 'SHA-256',
     notFound: 'Kundföretaget finns inte.',
   },

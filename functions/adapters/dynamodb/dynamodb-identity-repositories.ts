@@ -83,11 +83,11 @@ export const dynamoDbCustomerRepository =
       } while (startKey);
       return customers.sort((a, b) => a.name.localeCompare(b.name, 'sv'));
     },
-    async setPortalAccess(customerId, portalAccess) {
+    async updateChoices(customerId, choices) {
       try {
         const item = await table.updateAndGet(
           keys.customer(tenantId, customerId),
-          updateExpression({ set: { portalAccess } }),
+          updateExpression({ set: { portalAccess: choices.portalAccess, publishing: choices.publishing } }),
           { expression: 'attribute_exists(PK)' },
         );
         return withoutKeys<Customer>(item);

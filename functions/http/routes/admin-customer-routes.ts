@@ -3,10 +3,11 @@ import * as z from 'zod/mini';
 import { type InvoiceDocument, isVisibleToContacts } from '../../domain/document';
 import type { Customer } from '../../domain/identity';
 import {
+  changeCustomerChoices,
   listCustomerDocumentsForClinic,
   listCustomers,
   listDocumentDownloads,
-  setCustomerPortalAccess,
+  publishHeldDocuments,
   setDocumentVisibility,
 } from '../../use-cases/manage-customer-visibility';
 import type {
@@ -15,12 +16,20 @@ import type {
   AdminDocumentDownloadsResponse,
   AdminDocumentPageResponse,
   AdminDocumentSummary,
+  AdminPublishHeldResponse,
 } from '../admin-api-contract';
 import type { AppDeps, AppEnv } from '../app-types';
 import { authenticateAdministrator } from '../middleware/authenticate';
 import { parseJsonBody, uuidParam, validate } from '../validation';
 
-const portalAccessBody = z.object({ portalAccess: z.boolean() });
+const choicesBody = z
+  .object({ portalAccess: z.optional(z.boolean()), publishing: z.optional(z.enum(['automatic', 'approval'])) })
+  .check(
+    z.refine((body) => body.portalAccess !== undefined || body.publishing !== undefined, {
+      message: 'give portalAccess or publishing',
+      path: ['portalAccess'],
+    }),
+  );
 const visibilityBody = z.object({ visibility: z.enum(['published', 'hidden']) });
 const documentsQuery = z.object({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
@@ -34,6 +43,7 @@ function customerSummary(customer: Customer): AdminCustomerSummary {
     customerNumber: customer.customerNumber,
     orgNumber: customer.orgNumber,
     portalAccess: customer.portalAccess,
+    publishing: customer.publishing ?? 'automatic',
   };
 }
 
@@ -81,12 +91,15 @@ export function adminCustomerRoutes(deps: AppDeps) {
     })
     .patch('/admin/customers/:customerId', requireAdmin, async (c) => {
       const customerId = uuidParam(c.req.param('customerId'), 'The customer');
-      const { portalAccess } = await parseJsonBody(c, portalAccessBody);
-      const customer = await setCustomerPortalAccess(changeDeps(c.var.scope), {
+      const { portalAccess, publishing } = await parseJsonBody(c, choicesBody);
+      const customer = await changeCustomerChoices(changeDeps(c.var.scope), {
         principal: c.var.adminPrincipal,
         sourceIp: c.var.requestInfo.sourceIp,
         customerId,
-        portalAccess,
+        choices: {
+          ...(portalAccess === undefined ? {} : { portalAccess }),
+          ...(publishing === undefined ? {} : { publishing }),
+        },
       });
       return c.json(customerSummary(customer));
     })
@@ -108,6 +121,15 @@ export function adminCustomerRoutes(deps: AppDeps) {
         uuidParam(c.req.param('documentId'), 'The document'),
       );
       const body: AdminDocumentDownloadsResponse = { downloads: downloads.map(receiptSummary) };
+      return c.json(body);
+    })
+    .post('/admin/customers/:customerId/documents/publish-held', requireAdmin, async (c) => {
+      const published = await publishHeldDocuments(changeDeps(c.var.scope), {
+        principal: c.var.adminPrincipal,
+        sourceIp: c.var.requestInfo.sourceIp,
+        customerId: uuidParam(c.req.param('customerId'), 'The customer'),
+      });
+      const body: AdminPublishHeldResponse = { published };
       return c.json(body);
     })
     .put('/admin/customers/:customerId/documents/:documentId/visibility', requireAdmin, async (c) => {

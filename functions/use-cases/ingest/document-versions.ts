@@ -28,11 +28,13 @@ export interface DocumentHeaderSubmission {
 /** A newly received version, from the header both ingest paths share (amounts as declared: they were checked). */
 export function receivedDocument(
   header: DocumentHeaderSubmission,
-  facts: Pick<InvoiceDocument, 'id' | 'customerId' | 'receivedAt' | 'payloadSha256' | 'source' | 'status'> &
+  customer: Pick<Customer, 'id' | 'publishing'>,
+  facts: Pick<InvoiceDocument, 'id' | 'receivedAt' | 'payloadSha256' | 'source' | 'status'> &
     Partial<Pick<InvoiceDocument, 'lineCount'>>,
 ): InvoiceDocument {
   return {
     ...facts,
+    customerId: customer.id,
     invoiceNumber: header.invoiceNumber,
     invoiceDate: header.invoiceDate,
     periodFrom: header.periodFrom,
@@ -42,8 +44,9 @@ export function receivedDocument(
     vatAmount: header.totals.vat,
     currency: header.currency,
     documentType: header.documentType,
-    // "Publish when ready": contacts see it only once it is also ready (isVisibleToContacts).
-    visibility: 'published',
+    // "Publish when ready": contacts see it only once it is also ready (isVisibleToContacts); a customer whose
+    // documents wait for the clinic's approval gets it held.
+    visibility: customer.publishing === 'approval' ? 'held' : 'published',
     version: header.version,
   };
 }

@@ -59,9 +59,8 @@ export async function registerPdfUpload(
     return { document: existing, ...(await uploadIfAwaited(deps, existing, sizeBytes)), replayed: true };
   }
 
-  const document = receivedDocument(submission, {
+  const document = receivedDocument(submission, customer, {
     id: ids.newId(),
-    customerId: customer.id,
     source: 'uploaded',
     status: 'awaiting_upload',
     receivedAt: clock.now().toISOString(),

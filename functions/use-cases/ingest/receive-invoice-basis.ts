@@ -93,9 +93,8 @@ export async function receiveInvoiceBasis(
     return { document: await resumeIfStalled(deps, existing), replayed: true };
   }
 
-  const document = receivedDocument(submission, {
+  const document = receivedDocument(submission, customer, {
     id: ids.newId(),
-    customerId: customer.id,
     source: 'rendered',
     status: 'received',
     receivedAt: clock.now().toISOString(),

@@ -52,6 +52,7 @@ export async function upsertCustomers(
       addressLines: [...record.addressLines],
       ...(record.reference ? { reference: record.reference } : {}),
       portalAccess: existing?.portalAccess ?? true,
+      ...(existing?.publishing ? { publishing: existing.publishing } : {}),
       // Only a customer this API creates gets a creation time; one made otherwise (seed, admin) keeps none.
       ...(existing ? (existing.createdAt ? { createdAt: existing.createdAt } : {}) : { createdAt: now }),
       updatedAt: now,

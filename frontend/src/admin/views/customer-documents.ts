@@ -4,7 +4,7 @@ import { adminMessages } from '../../i18n/admin';
 import type { View } from '../../views/view';
 import { ApiError, adminApi, type CustomerSummary, type DocumentSummary } from '../api';
 import { customerContactsSection } from './customer-contacts';
-import { fallbackErrorText, stepHeading } from './form-parts';
+import { fallbackErrorText, messageRegion, stepHeading } from './form-parts';
 
 export interface CustomerDocumentsViewOptions {
   readonly customerId: string;
@@ -169,9 +169,73 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
   };
 
   const contactsPlace = h('div', {});
+  const publishingPlace = h('div', {});
+  const heldPlace = h('div', { class: 'held-actions' });
   let contactsShown = false;
+  /** Whether a listed document (on any page shown so far) waits for approval. */
+  let heldShown = false;
+
+  /** The customer's publishing rule, changed with a select and a save button (said in a status message). */
+  const renderPublishing = (customer: CustomerSummary) => {
+    const select = h(
+      'select',
+      { id: 'publishing-rule', name: 'publishing' },
+      h('option', { value: 'automatic', selected: customer.publishing === 'automatic' }, t.publishingAutomatic),
+      h('option', { value: 'approval', selected: customer.publishing === 'approval' }, t.publishingApproval),
+    );
+    const save = h('button', { type: 'submit', class: 'button button-secondary' }, t.savePublishing);
+    const said = messageRegion('publishing-status');
+    const form = h(
+      'form',
+      { class: 'publishing-form', novalidate: true },
+      h('label', { for: 'publishing-rule' }, t.publishing),
+      h('div', { class: 'field-inline' }, select, save),
+      said.element,
+    );
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      save.disabled = true;
+      try {
+        const changed = await adminApi.changeCustomer(customer.id, {
+          publishing: select.value === 'approval' ? 'approval' : 'automatic',
+        });
+        said.info(t.publishingSaved(changed.publishing === 'approval'));
+      } catch (caught) {
+        if (failed(caught)) return;
+        said.error(fallbackErrorText(caught));
+      } finally {
+        save.disabled = false;
+      }
+    });
+    replaceChildren(publishingPlace, form);
+  };
+
+  /** "Publish everything held", shown while any listed document waits for approval. */
+  const renderHeld = (anyHeld: boolean) => {
+    if (!anyHeld) {
+      replaceChildren(heldPlace);
+      return;
+    }
+    const button = h('button', { type: 'button', class: 'button button-primary' }, t.publishHeld);
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const { published } = await adminApi.publishHeld(options.customerId);
+        announcer.textContent = t.publishedHeld(published);
+        tbody = undefined;
+        await load();
+      } catch (caught) {
+        if (failed(caught)) return;
+        button.disabled = false;
+        announcer.textContent = fallbackErrorText(caught);
+      }
+    });
+    replaceChildren(heldPlace, button);
+  };
+
   const renderCustomer = (customer: CustomerSummary) => {
     heading.textContent = customer.name;
+    renderPublishing(customer);
     if (!contactsShown) {
       contactsShown = true;
       const contacts = customerContactsSection({
@@ -223,6 +287,8 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
         );
       }
       tbody.append(...page.items.map(row));
+      heldShown = (cursor !== undefined && heldShown) || page.items.some((document) => document.visibility === 'held');
+      renderHeld(heldShown);
       if (page.nextCursor) {
         const next = page.nextCursor;
         const button = h('button', { type: 'button', class: 'button button-secondary' }, t.showMore);
@@ -265,7 +331,9 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
         { class: 'admin-section', 'aria-labelledby': 'documents-section-heading' },
         h('h2', { id: 'documents-section-heading' }, adminMessages.customers.documentsShort),
         h('p', {}, t.intro),
+        publishingPlace,
         announcer,
+        heldPlace,
         content,
         more,
       ),

@@ -54,7 +54,7 @@ export function customersView(options: CustomersViewOptions): View {
       toggle.disabled = true;
       replaceChildren(error);
       try {
-        customer = await adminApi.setPortalAccess(customer.id, !customer.portalAccess);
+        customer = await adminApi.changeCustomer(customer.id, { portalAccess: !customer.portalAccess });
         render();
         announcer.textContent = t.accessChanged(customer.name, customer.portalAccess);
       } catch (caught) {

@@ -153,3 +153,28 @@ export interface AdminAuditVerificationResponse {
 export interface AdminPublishHeldResponse {
   readonly published: number;
 }
+
+/** One ingest API key of the clinic (`GET /api/admin/api-keys`): never the key itself, only how to recognise it. */
+export interface AdminApiKeySummary {
+  readonly id: string;
+  readonly name: string;
+  /** The start of the key text (`fpk_…`), to tell keys apart. */
+  readonly displayPrefix: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly lastUsedAt?: string;
+  /** `active`; `expiring` after a rotation (works until `expiresAt`); `expired`; `revoked`. */
+  readonly state: 'active' | 'expiring' | 'expired' | 'revoked';
+  readonly expiresAt?: string;
+  readonly revokedAt?: string;
+}
+
+export interface AdminApiKeyListResponse {
+  readonly keys: readonly AdminApiKeySummary[];
+}
+
+/** A new key (created or the replacement of a rotation): `secret` is shown this once and never again. */
+export interface AdminApiKeyIssuedResponse {
+  readonly key: AdminApiKeySummary;
+  readonly secret: string;
+}

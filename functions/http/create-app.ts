@@ -6,6 +6,7 @@ import { errorBody, handleError } from './error-handler';
 import { resolveTenant } from './middleware/resolve-tenant';
 import { sameOriginWrites } from './middleware/same-origin-writes';
 import { securityHeaders } from './middleware/security-headers';
+import { adminApiKeyRoutes } from './routes/admin-api-key-routes';
 import { adminAuditRoutes } from './routes/admin-audit-routes';
 import { adminAuthRoutes } from './routes/admin-auth-routes';
 import { adminContactRoutes } from './routes/admin-contact-routes';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps) {
     .route('/', adminCustomerRoutes(deps))
     .route('/', adminContactRoutes(deps))
     .route('/', adminAuditRoutes(deps))
+    .route('/', adminApiKeyRoutes(deps))
     .route('/', documentRoutes(deps));
 
   // Chained, so that the app's type carries every route (PortalRoutes, which the frontend's client is typed by).

@@ -96,12 +96,13 @@ export function useBrowserPortal(options: BrowserPortalOptions): BrowserPortal {
         viewport: { width: 1280, height: 800 },
         ...options.contextOptions,
       });
-      const page = await context.newPage();
-      page.on('console', (message) => {
+      // On the context, so that every page of it is watched (a story may open more than one).
+      context.on('console', (message) => {
         if (message.type() === 'error' && message.text().includes('Content Security Policy')) {
           cspViolations.push(message.text());
         }
       });
+      const page = await context.newPage();
       return { context, page };
     },
   };

@@ -3,6 +3,8 @@
  * portal API's request function and error type (../api.ts).
  */
 import type {
+  AdminApiKeyIssuedResponse,
+  AdminApiKeySummary,
   AdminAuditPageResponse,
   AdminAuditVerificationResponse,
   AdminContactSummary,
@@ -23,6 +25,8 @@ export type EnrolledProfile = AdminEnrolmentResponse;
 export type CustomerSummary = AdminCustomerSummary;
 export type ContactSummary = AdminContactSummary;
 export type AuditPage = AdminAuditPageResponse;
+export type ApiKeySummary = AdminApiKeySummary;
+export type IssuedApiKey = AdminApiKeyIssuedResponse;
 export type AuditEventSummary = AdminAuditPageResponse['items'][number];
 export type AuditVerification = AdminAuditVerificationResponse;
 
@@ -132,6 +136,14 @@ export const adminApi = {
 
   /** Chains new events, then checks the whole chain. */
   verifyAudit: (): Promise<AuditVerification> => call('POST', '/api/admin/audit/verification'),
+
+  listApiKeys: async (): Promise<readonly ApiKeySummary[]> => (await call('GET', '/api/admin/api-keys')).keys,
+  createApiKey: (name: string): Promise<IssuedApiKey> => call('POST', '/api/admin/api-keys', { body: { name } }),
+  /** A replacement key; the old one keeps working for 24 hours. */
+  rotateApiKey: (keyId: string): Promise<IssuedApiKey> =>
+    call('POST', '/api/admin/api-keys/:keyId/rotate', { params: { keyId } }),
+  revokeApiKey: (keyId: string): Promise<ApiKeySummary> =>
+    call('POST', '/api/admin/api-keys/:keyId/revoke', { params: { keyId } }),
 
   logout: async (): Promise<void> => {
     await call('POST', '/api/admin/auth/logout');

@@ -2,6 +2,7 @@ import { h, replaceChildren } from '../dom';
 import { adminMessages } from '../i18n/admin';
 import type { Notice, View } from '../views/view';
 import { type AdminProfile, ApiError, adminApi, type PasswordStep } from './api';
+import { apiKeysView } from './views/api-keys';
 import { auditTrailView } from './views/audit-trail';
 import { codeStepView } from './views/code-step';
 import { customerDocumentsView } from './views/customer-documents';
@@ -37,6 +38,7 @@ const t = adminMessages;
 const SET_PASSWORD_PATH = '/admin/satt-losenord';
 const HOME_PATH = '/admin';
 const AUDIT_PATH = '/admin/handelselogg';
+const API_KEYS_PATH = '/admin/api-nycklar';
 /** One customer company's documents: `/admin/kunder/<customer id>`. */
 const CUSTOMER_PATH = /^\/admin\/kunder\/([0-9a-f-]{36})\/?$/u;
 
@@ -105,8 +107,13 @@ function showHome(profile: AdminProfile): void {
   clinic = profile.clinic.name || clinic;
   clinicName.textContent = clinic ?? '';
   renderAccount(profile);
-  if (window.location.pathname.replace(/\/+$/u, '') === AUDIT_PATH) {
+  const path = window.location.pathname.replace(/\/+$/u, '');
+  if (path === AUDIT_PATH) {
     show(auditTrailView({ onSessionEnded: sessionEnded }));
+    return;
+  }
+  if (path === API_KEYS_PATH) {
+    show(apiKeysView({ onSessionEnded: sessionEnded }));
     return;
   }
   const customerId = CUSTOMER_PATH.exec(window.location.pathname)?.[1];
@@ -175,6 +182,7 @@ function renderAccount(profile: AdminProfile | undefined): void {
       { class: 'admin-nav', 'aria-label': t.nav.label },
       navLink(HOME_PATH, t.nav.customers),
       navLink(AUDIT_PATH, t.nav.audit),
+      navLink(API_KEYS_PATH, t.nav.apiKeys),
     ),
     h(
       'p',

@@ -150,6 +150,46 @@ export const adminSv = {
     label: 'Administration',
     customers: 'Kundföretag',
     audit: 'Händelselogg',
+    apiKeys: 'API-nycklar',
+  },
+
+  apiKeys: {
+    title: 'API-nycklar',
+    intro:
+      'Verksamhetssystemet (CGM J4) skickar kunder och fakturaunderlag till portalen med en API-nyckel. Nyckeln visas bara en gång, när den skapas; portalen sparar den inte.',
+    caption: 'Mottagningens API-nycklar',
+    name: 'Namn',
+    prefix: 'Börjar med',
+    created: 'Skapad',
+    lastUsed: 'Senast använd',
+    state: 'Status',
+    actions: 'Åtgärder',
+    never: 'Aldrig',
+    states: {
+      active: 'Aktiv',
+      expiring: 'Ersatt, slutar gälla',
+      expired: 'Har slutat gälla',
+      revoked: 'Återkallad',
+    } as Record<string, string>,
+    until: (when: string): string => `till ${when}`,
+    none: 'Mottagningen har inga API-nycklar ännu.',
+    createTitle: 'Skapa en API-nyckel',
+    createName: 'Namn (till exempel "CGM J4 produktion")',
+    create: 'Skapa nyckel',
+    creating: 'Skapar …',
+    missingName: 'Ge nyckeln ett namn.',
+    secretTitle: 'Kopiera nyckeln nu',
+    secretIntro:
+      'Lägg in nyckeln i verksamhetssystemet. Den visas bara den här gången; tappar du bort den skapar du en ny.',
+    secretLabel: 'Ny API-nyckel',
+    rotate: 'Byt ut',
+    rotateLabel: (name: string): string => `Byt ut nyckeln ${name}`,
+    confirmRotate: (name: string): string =>
+      `Byt ut ${name}? Du får en ny nyckel; den gamla fortsätter att fungera i 24 timmar så att verksamhetssystemet hinner byta.`,
+    revoke: 'Återkalla',
+    revokeLabel: (name: string): string => `Återkalla nyckeln ${name}`,
+    confirmRevoke: (name: string): string => `Återkalla ${name}? Verksamhetssystemet kan inte längre använda den.`,
+    revoked: (name: string): string => `${name} är återkallad.`,
   },
 
   audit: {

@@ -1,6 +1,6 @@
 import { displayPrefixOf, formatApiKey } from '../../domain/api-key-format';
 import { NotFoundError, ValidationError } from '../../domain/errors';
-import type { ApiKey } from '../../domain/identity';
+import type { Actor, ApiKey } from '../../domain/identity';
 import type { Clock, IdGenerator, TenantScope } from '../../domain/ports';
 import { sha256Hex } from '../sha256';
 
@@ -26,7 +26,7 @@ function randomSecret(): string {
 
 export async function createApiKey(
   deps: ManageApiKeysDeps,
-  input: { readonly name: string; readonly createdBy: string },
+  input: { readonly name: string; readonly createdBy: string; readonly actor?: Actor },
 ): Promise<IssuedApiKey> {
   const name = input.name.trim();
   if (name.length === 0 || name.length > 100) {
@@ -44,7 +44,7 @@ export async function createApiKey(
     createdBy: input.createdBy,
   };
   await scope.apiKeys.create(key);
-  await audit(deps, 'api_key.created', input.createdBy, { keyId });
+  await audit(deps, 'api_key.created', input.actor ?? operator(input.createdBy), { keyId });
   return { key, secret };
 }
 
@@ -58,7 +58,7 @@ export function listApiKeys(deps: Pick<ManageApiKeysDeps, 'scope'>): Promise<rea
  */
 export async function rotateApiKey(
   deps: ManageApiKeysDeps,
-  input: { readonly keyId: string; readonly graceHours: number; readonly by: string },
+  input: { readonly keyId: string; readonly graceHours: number; readonly by: string; readonly actor?: Actor },
 ): Promise<IssuedApiKey & { readonly oldKeyExpiresAt: string }> {
   if (!Number.isFinite(input.graceHours) || input.graceHours < 0 || input.graceHours > MAX_ROTATION_GRACE_HOURS) {
     throw new ValidationError(`The grace period must be 0 to ${MAX_ROTATION_GRACE_HOURS} hours.`, {
@@ -66,22 +66,30 @@ export async function rotateApiKey(
     });
   }
   const old = await activeKey(deps, input.keyId);
-  const issued = await createApiKey(deps, { name: old.name, createdBy: input.by });
+  const issued = await createApiKey(deps, {
+    name: old.name,
+    createdBy: input.by,
+    ...(input.actor ? { actor: input.actor } : {}),
+  });
   const oldKeyExpiresAt = new Date(deps.clock.now().getTime() + input.graceHours * 3_600_000).toISOString();
   await deps.scope.apiKeys.update(old.id, { expiresAt: oldKeyExpiresAt, replacedBy: issued.key.id });
-  await audit(deps, 'api_key.rotated', input.by, { keyId: old.id, replacedBy: issued.key.id, oldKeyExpiresAt });
+  await audit(deps, 'api_key.rotated', input.actor ?? operator(input.by), {
+    keyId: old.id,
+    replacedBy: issued.key.id,
+    oldKeyExpiresAt,
+  });
   return { ...issued, oldKeyExpiresAt };
 }
 
 export async function revokeApiKey(
   deps: ManageApiKeysDeps,
-  input: { readonly keyId: string; readonly by: string },
+  input: { readonly keyId: string; readonly by: string; readonly actor?: Actor },
 ): Promise<ApiKey> {
   const key = await deps.scope.apiKeys.get(input.keyId);
   if (!key) throw new NotFoundError('The API key');
   if (key.revokedAt) return key;
   const revoked = await deps.scope.apiKeys.update(key.id, { revokedAt: deps.clock.now().toISOString() });
-  await audit(deps, 'api_key.revoked', input.by, { keyId: key.id });
+  await audit(deps, 'api_key.revoked', input.actor ?? operator(input.by), { keyId: key.id });
   return revoked;
 }
 
@@ -101,17 +109,20 @@ async function activeKey(deps: ManageApiKeysDeps, keyId: string): Promise<ApiKey
   return key;
 }
 
+/** The operator named on the command line: who acts when no other actor (a clinic administrator) is given. */
+const operator = (name: string): Actor => ({ type: 'operator', id: name });
+
 async function audit(
   deps: ManageApiKeysDeps,
   action: string,
-  operator: string,
+  actor: Actor,
   details: Record<string, string>,
 ): Promise<void> {
   await deps.scope.audit.append({
     id: deps.ids.newId(),
     at: deps.clock.now().toISOString(),
     action,
-    actor: { type: 'operator', id: operator },
+    actor,
     outcome: 'success',
     details,
   });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fileMailSink } from '../../functions/adapters/mail/file-mail-sink';
 import { totpCodeAt, totpSecretFromBase32 } from '../../functions/adapters/security/otpauth-totp';
 import { randomIds, systemClock } from '../../functions/adapters/system/system-clock-and-ids';
@@ -13,8 +13,7 @@ import { useBrowserPortal } from '../support/browser-portal';
  * turns a company's portal access off and on — while a contact of that company watches their own list change.
  */
 describe('a clinic administrator deciding who sees what, in a browser', () => {
-  const usedSteps = new Set<number>();
-  const { portal, dataDirectory, newPage } = useBrowserPortal({ name: 'admin-customers' });
+  const { portal, dataDirectory, newPage } = useBrowserPortal({ name: 'clinic-admin' });
 
   /** The set-password link of the newest mail to this address in the portal's mail sink. */
   async function linkMailedTo(address: string): Promise<string> {
@@ -31,23 +30,31 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
   }
 
   /**
-   * The demo administrator, logged in. Each test uses its own authenticator time step: a TOTP code is accepted once,
-   * so a second login within the same 30 seconds waits for the next code.
+   * A page of the demo administrator, logged in. The stories share one administrator session (one browser context):
+   * a TOTP code is accepted once, so a fresh login per story would wait up to 30 seconds for the next code.
    */
-  async function adminLoggedIn(page: Page): Promise<void> {
+  let adminContext: BrowserContext | undefined;
+  afterAll(async () => {
+    await adminContext?.close();
+  });
+  async function adminPage(): Promise<Page> {
+    if (adminContext) {
+      const page = await adminContext.newPage();
+      await page.goto(`${portal().url}/admin`);
+      await page.getByRole('heading', { name: 'Kundföretag', level: 1 }).waitFor();
+      return page;
+    }
     const admin = portal().demoAdmin;
+    const { context, page } = await newPage();
+    adminContext = context;
     await page.goto(`${portal().url}/admin`);
     await page.getByLabel('Användarnamn (e-postadress)').fill(admin.username);
     await page.getByLabel('Lösenord').fill(admin.password);
     await page.getByRole('button', { name: 'Fortsätt' }).click();
-    const secret = totpSecretFromBase32(admin.totpSecretBase32);
-    const step = Math.floor(Date.now() / 30_000);
-    if (usedSteps.has(step)) await new Promise((resolve) => setTimeout(resolve, (step + 1) * 30_000 - Date.now() + 50));
-    const now = new Date();
-    usedSteps.add(Math.floor(now.getTime() / 30_000));
-    await page.getByLabel('Kod (6 siffror)').fill(totpCodeAt(secret, now));
+    await page.getByLabel('Kod (6 siffror)').fill(totpCodeAt(totpSecretFromBase32(admin.totpSecretBase32), new Date()));
     await page.getByRole('button', { name: 'Logga in' }).click();
     await page.getByRole('heading', { name: 'Kundföretag', level: 1 }).waitFor();
+    return page;
   }
 
   async function contactLoggedIn(page: Page, username: string, password: string): Promise<void> {
@@ -61,10 +68,8 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     const contact = portal().demoLogins.find((login) => login.customers.length === 1);
     const company = contact?.customers[0];
     if (!contact || !company) throw new Error('The demo data has no contact of one company.');
-    const adminTab = await newPage();
+    const page = await adminPage();
     const contactTab = await newPage();
-    const { page } = adminTab;
-    await adminLoggedIn(page);
 
     // The customer list: the company has access; its documents are one click away.
     const customers = page.getByRole('table', { name: 'Kundföretag och deras tillgång till portalen' });
@@ -132,17 +137,15 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     await contactTab.page.reload();
     await contactList.locator('tbody tr').first().waitFor();
 
-    await adminTab.context.close();
+    await page.close();
     await contactTab.context.close();
   });
 
   it('adds a contact person, invites them, they set a password and log in; deactivated, their session ends', async () => {
     const company = portal().demoLogins.find((login) => login.customers.length === 1)?.customers[0];
     if (!company) throw new Error('The demo data has no company with one contact.');
-    const adminTab = await newPage();
-    const { page } = adminTab;
+    const page = await adminPage();
     page.on('dialog', (dialog) => void dialog.accept());
-    await adminLoggedIn(page);
     await page.getByRole('link', { name: `Fakturaunderlag för ${company}` }).click();
     await page.getByRole('heading', { name: company, level: 1 }).waitFor();
     const contacts = page.getByRole('table', { name: `Kontaktpersoner för ${company}` });
@@ -184,14 +187,12 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     await sara.page.getByRole('heading', { name: 'Logga in', level: 1 }).waitFor();
     await expect(saraList.count()).resolves.toBe(0);
 
-    await adminTab.context.close();
+    await page.close();
     await sara.context.close();
   });
 
   it('reads the audit trail: the chain is intact, a filter narrows it, and the CSV export downloads', async () => {
-    const adminTab = await newPage();
-    const { page } = adminTab;
-    await adminLoggedIn(page);
+    const page = await adminPage();
 
     await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Händelselogg' }).click();
     await page.getByRole('heading', { name: 'Händelselogg', level: 1 }).waitFor();
@@ -218,6 +219,36 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toContain('time_utc,action,outcome,actor_type');
     expect(lines.slice(1).every((line) => line.includes(',admin.login.password,'))).toBe(true);
-    await adminTab.context.close();
+    await page.close();
+  });
+
+  it('creates an API key shown once, which the ingest API accepts, and revokes it', async () => {
+    const page = await adminPage();
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'API-nycklar' }).click();
+    await page.getByRole('heading', { name: 'API-nycklar', level: 1 }).waitFor();
+
+    await page.getByLabel('Namn (till exempel "CGM J4 produktion")').fill('CGM J4 test');
+    await page.getByRole('button', { name: 'Skapa nyckel' }).click();
+    const secretField = page.getByLabel('Ny API-nyckel: CGM J4 test');
+    await secretField.waitFor();
+    const secret = await secretField.inputValue();
+    expect(secret).toMatch(/^fpk_/u);
+    await checkPage(page, 'admin-api-keys');
+    const ingest = () =>
+      fetch(`${portal().url}/ingest/v1/documents/00000000-0000-4000-8000-000000000000`, {
+        headers: { Authorization: `Bearer ${secret}` },
+      }).then((response) => response.status);
+    // An unknown document: 404 means the key was accepted.
+    await expect(ingest()).resolves.toBe(404);
+
+    // The list shows the key without it; a reload shows it nowhere.
+    await page.reload();
+    await page.getByRole('rowheader', { name: 'CGM J4 test' }).waitFor();
+    await expect(page.content()).resolves.not.toContain(secret);
+    await page.getByRole('button', { name: 'Återkalla nyckeln CGM J4 test' }).click();
+    await page.getByText('CGM J4 test är återkallad.').waitFor();
+    await expect(ingest()).resolves.toBe(403);
+    await page.close();
   });
 });

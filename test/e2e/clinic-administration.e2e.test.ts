@@ -122,6 +122,17 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     await page.getByText(`Hämtningar av ${invoiceNumber}`).waitFor();
     await expect(page.locator('.downloads li').first().textContent()).resolves.toContain(contact.name);
 
+    // Withdraw another one, with a reason: gone from the contact's list for good, the reason shown to the clinic.
+    const second = documents.getByRole('row').nth(2);
+    const secondNumber = ((await second.getByRole('rowheader').textContent()) ?? '').trim();
+    page.once('dialog', (dialog) => void dialog.accept('Skickat till fel kund'));
+    await page.getByRole('button', { name: `Återkalla fakturaunderlag ${secondNumber}` }).click();
+    await second.getByText('Återkallad').waitFor();
+    await second.getByText('Orsak: Skickat till fel kund').waitFor();
+    await contactTab.page.reload();
+    await contactList.locator('tbody tr').first().waitFor();
+    await expect(contactList.getByRole('rowheader', { name: secondNumber, exact: true }).count()).resolves.toBe(0);
+
     // Portal access off: the contact's next action finds nothing; on again, the list is back.
     await page.getByRole('link', { name: 'Tillbaka till kundföretagen' }).click();
     await page.getByRole('button', { name: `Stäng av portalen för ${company}` }).click();

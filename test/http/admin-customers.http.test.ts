@@ -215,6 +215,43 @@ describe("a customer's documents, as the clinic sees them", () => {
   });
 });
 
+describe('withdrawing a document', () => {
+  it('takes it away from the contacts for good, keeps the reason, and says why it cannot be shown again', async () => {
+    const fixture = await createClinic(portal);
+    const fixtureAdmin = adminClientFor(portal, fixture);
+    const who = await addAdmin(portal, fixture);
+    await fixtureAdmin.login(who);
+    const { document } = await fixture.addDocument(fixture.customer);
+    const base = `/api/admin/customers/${fixture.customer.id}/documents/${document.id}`;
+
+    const noReason = await fixtureAdmin.request(`${base}/withdraw`, json({ reason: '  ' }));
+    const wrongCustomer = await fixtureAdmin.request(
+      `/api/admin/customers/${fixture.otherCustomer.id}/documents/${document.id}/withdraw`,
+      json({ reason: 'Fel kund' }),
+    );
+    const withdrawn = await fixtureAdmin.request(`${base}/withdraw`, json({ reason: 'Skickat till fel kund' }));
+    const showAgain = await fixtureAdmin.request(`${base}/visibility`, put({ visibility: 'published' }));
+
+    expect(noReason.status).toBe(400);
+    expect(wrongCustomer.status).toBe(404);
+    expect(withdrawn.status).toBe(200);
+    expect(await withdrawn.json()).toMatchObject({
+      visibility: 'withdrawn',
+      visibleToContacts: false,
+      withdrawal: { reason: 'Skickat till fel kund' },
+    });
+    expect((await contactSees(fixture)).ids).toEqual([]);
+    expect(showAgain.status).toBe(409);
+    expect(await auditOf(fixture, 'document.withdrawn')).toMatchObject([
+      {
+        actor: { type: 'admin', id: who.admin.id },
+        documentId: document.id,
+        details: { reason: 'Skickat till fel kund' },
+      },
+    ]);
+  });
+});
+
 describe('publishing after approval', () => {
   it('holds what the practice system sends for a customer set to approval, until the clinic publishes it', async () => {
     const fixture = await createClinic(portal);

@@ -107,6 +107,13 @@ export const adminApi = {
       body: { visibility },
     }),
 
+  /** Final: the document is gone from the contacts for good; the reason is kept. */
+  withdraw: (customerId: string, documentId: string, reason: string): Promise<DocumentSummary> =>
+    call('POST', '/api/admin/customers/:customerId/documents/:documentId/withdraw', {
+      params: { customerId, documentId },
+      body: { reason },
+    }),
+
   listDownloads: async (customerId: string, documentId: string) =>
     (
       await call('GET', '/api/admin/customers/:customerId/documents/:documentId/downloads', {

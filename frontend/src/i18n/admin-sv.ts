@@ -296,6 +296,12 @@ export const adminSv = {
     downloadedBy: (name: string, when: string): string => `av ${name} ${when}`,
     publish: 'Publicera',
     hide: 'Dölj',
+    withdraw: 'Återkalla',
+    withdrawLabel: (invoiceNumber: string): string => `Återkalla fakturaunderlag ${invoiceNumber}`,
+    withdrawPrompt: (invoiceNumber: string): string =>
+      `Återkalla ${invoiceNumber} för gott? Kunden ser det inte längre och det kan inte visas igen. Skriv varför (sparas i händelseloggen):`,
+    withdrawn: (invoiceNumber: string): string => `${invoiceNumber} är återkallat.`,
+    reason: (text: string): string => `Orsak: ${text}`,
     publishLabel: (invoiceNumber: string): string => `Publicera fakturaunderlag ${invoiceNumber}`,
     hideLabel: (invoiceNumber: string): string => `Dölj fakturaunderlag ${invoiceNumber}`,
     showDownloads: 'Vem har hämtat?',

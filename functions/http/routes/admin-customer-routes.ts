@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { type InvoiceDocument, isVisibleToContacts } from '../../domain/document';
+import { NotFoundError } from '../../domain/errors';
 import type { Customer } from '../../domain/identity';
+import { withdrawDocument } from '../../use-cases/ingest/withdraw-document';
 import {
   changeCustomerChoices,
   listCustomerDocumentsForClinic,
@@ -31,6 +33,9 @@ const choicesBody = z
     }),
   );
 const visibilityBody = z.object({ visibility: z.enum(['published', 'hidden']) });
+const withdrawalBody = z.object({
+  reason: z.string().check(z.trim(), z.minLength(1, 'must say why'), z.maxLength(500)),
+});
 const documentsQuery = z.object({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
   cursor: z.optional(z.string().check(z.maxLength(200))),
@@ -131,6 +136,20 @@ export function adminCustomerRoutes(deps: AppDeps) {
       });
       const body: AdminPublishHeldResponse = { published };
       return c.json(body);
+    })
+    .post('/admin/customers/:customerId/documents/:documentId/withdraw', requireAdmin, async (c) => {
+      const customerId = uuidParam(c.req.param('customerId'), 'The customer');
+      const documentId = uuidParam(c.req.param('documentId'), 'The document');
+      const { reason } = await parseJsonBody(c, withdrawalBody);
+      // The practice system's withdrawal (final, the reason kept), limited to the customer in the path.
+      if ((await c.var.scope.documents.get(customerId, documentId)) === undefined)
+        throw new NotFoundError('The document');
+      const document = await withdrawDocument(
+        changeDeps(c.var.scope),
+        { type: 'admin', id: c.var.adminPrincipal.adminId },
+        { documentId, reason },
+      );
+      return c.json(documentSummary(document));
     })
     .put('/admin/customers/:customerId/documents/:documentId/visibility', requireAdmin, async (c) => {
       const customerId = uuidParam(c.req.param('customerId'), 'The customer');

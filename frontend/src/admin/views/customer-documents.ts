@@ -78,6 +78,22 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
       }
     };
 
+    const withdrawIt = async (button: HTMLButtonElement) => {
+      const reason = window.prompt(t.withdrawPrompt(document.invoiceNumber))?.trim();
+      if (!reason) return;
+      button.disabled = true;
+      replaceChildren(error);
+      try {
+        document = await adminApi.withdraw(options.customerId, document.id, reason);
+        render();
+        announcer.textContent = t.withdrawn(document.invoiceNumber);
+      } catch (caught) {
+        if (failed(caught)) return;
+        error.textContent = fallbackErrorText(caught);
+        button.disabled = false;
+      }
+    };
+
     const showDownloads = async (button: HTMLButtonElement) => {
       button.disabled = true;
       try {
@@ -102,6 +118,7 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
       replaceChildren(
         state,
         h('span', { class: document.visibleToContacts ? 'badge badge-new' : 'badge badge-muted' }, stateText(document)),
+        document.withdrawal && h('span', { class: 'download-by' }, t.reason(document.withdrawal.reason)),
       );
       replaceChildren(
         downloaded,
@@ -131,7 +148,13 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
           publishing ? t.publish : t.hide,
         );
         button.addEventListener('click', () => void change(button, publishing ? 'published' : 'hidden'));
-        buttons.push(button);
+        const withdraw = h(
+          'button',
+          { type: 'button', class: 'button button-ghost', 'aria-label': t.withdrawLabel(document.invoiceNumber) },
+          t.withdraw,
+        );
+        withdraw.addEventListener('click', () => void withdrawIt(withdraw));
+        buttons.push(button, withdraw);
       }
       const who = h(
         'button',

@@ -1,3 +1,5 @@
+import type { Theme } from '../domain/branding';
+
 /**
  * The JSON shapes of the administrators' API (`/api/admin/…`), shared with the admin pages (frontend/src/admin/) as
  * types, like ./api-contract.ts is for the contacts' API.
@@ -177,4 +179,23 @@ export interface AdminApiKeyListResponse {
 export interface AdminApiKeyIssuedResponse {
   readonly key: AdminApiKeySummary;
   readonly secret: string;
+}
+
+/**
+ * `GET /api/admin/settings`, and the answer of `PUT /api/admin/settings`, which takes any of `name`, `supportText`,
+ * `branding`, `sessionTimeouts` (a field left out stays; `null` clears an optional one).
+ */
+export interface AdminSettingsResponse {
+  readonly name: string;
+  readonly supportText?: string;
+  readonly branding?: {
+    readonly primaryColor?: string;
+    readonly accentColor?: string;
+    readonly contact?: { readonly phone?: string; readonly email?: string; readonly openingHours?: string };
+  };
+  readonly sessionTimeouts?: { readonly idleMinutes?: number; readonly absoluteHours?: number };
+  /** The colours contacts see, derived from the clinic's so that every pair meets WCAG 2.1 AA. */
+  readonly theme: Theme;
+  /** The primary colour was too light or dark to use as it is; the portal shows an adjusted one. */
+  readonly primaryAdjusted: boolean;
 }

@@ -11,6 +11,7 @@ import { adminAuditRoutes } from './routes/admin-audit-routes';
 import { adminAuthRoutes } from './routes/admin-auth-routes';
 import { adminContactRoutes } from './routes/admin-contact-routes';
 import { adminCustomerRoutes } from './routes/admin-customer-routes';
+import { adminSettingsRoutes } from './routes/admin-settings-routes';
 import { authRoutes } from './routes/auth-routes';
 import { documentRoutes } from './routes/document-routes';
 import { profileRoutes } from './routes/profile-routes';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps) {
     .route('/', adminContactRoutes(deps))
     .route('/', adminAuditRoutes(deps))
     .route('/', adminApiKeyRoutes(deps))
+    .route('/', adminSettingsRoutes(deps))
     .route('/', documentRoutes(deps));
 
   // Chained, so that the app's type carries every route (PortalRoutes, which the frontend's client is typed by).

@@ -262,4 +262,33 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     await expect(ingest()).resolves.toBe(403);
     await page.close();
   });
+
+  it("changes the clinic's settings: a bad colour is marked, a good one and the support text reach the portal", async () => {
+    const page = await adminPage();
+    await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Inställningar' }).click();
+    await page.getByRole('heading', { name: 'Inställningar', level: 1 }).waitFor();
+    const primary = page.getByLabel('Huvudfärg (knappar och länkar), #rrggbb');
+    await expect.poll(() => primary.inputValue()).toBe('#0e6e5c');
+
+    await primary.fill('grön');
+    await page.getByRole('button', { name: 'Spara inställningarna' }).click();
+    await page.getByRole('alert').getByText('Kontrollera de markerade fälten.').waitFor();
+    await expect(primary.getAttribute('aria-invalid')).resolves.toBe('true');
+    await checkPage(page, 'admin-settings');
+
+    await primary.fill('#7a1f5c');
+    await page.getByLabel('Text till kunderna (visas längst ned på varje sida)').fill('Frågor? Ring 08-123 456 78.');
+    await page.getByRole('button', { name: 'Spara inställningarna' }).click();
+    await page.getByText('Inställningarna är sparade.').waitFor();
+
+    const visitor = await newPage();
+    await visitor.page.goto(portal().url);
+    await visitor.page.getByRole('contentinfo').getByText('Frågor? Ring 08-123 456 78.').waitFor();
+    const colour = await visitor.page
+      .getByRole('button', { name: 'Logga in' })
+      .evaluate((button) => getComputedStyle(button).backgroundColor);
+    expect(colour).toBe('rgb(122, 31, 92)');
+    await visitor.context.close();
+    await page.close();
+  });
 });

@@ -14,6 +14,7 @@ import type {
   AdminEnrolmentResponse,
   AdminPasswordStepResponse,
   AdminProfileResponse,
+  AdminSettingsResponse,
 } from '../../../functions/http/admin-api-contract';
 import type { PasswordSetResponse, TenantResponse } from '../../../functions/http/api-contract';
 import { ApiError, call } from '../api';
@@ -26,6 +27,7 @@ export type CustomerSummary = AdminCustomerSummary;
 export type ContactSummary = AdminContactSummary;
 export type AuditPage = AdminAuditPageResponse;
 export type ApiKeySummary = AdminApiKeySummary;
+export type Settings = AdminSettingsResponse;
 export type IssuedApiKey = AdminApiKeyIssuedResponse;
 export type AuditEventSummary = AdminAuditPageResponse['items'][number];
 export type AuditVerification = AdminAuditVerificationResponse;
@@ -151,6 +153,11 @@ export const adminApi = {
     call('POST', '/api/admin/api-keys/:keyId/rotate', { params: { keyId } }),
   revokeApiKey: (keyId: string): Promise<ApiKeySummary> =>
     call('POST', '/api/admin/api-keys/:keyId/revoke', { params: { keyId } }),
+
+  getSettings: (): Promise<Settings> => call('GET', '/api/admin/settings'),
+  /** Fields left out stay; `null` clears an optional one. 400 names each offending field. */
+  saveSettings: (change: Record<string, unknown>): Promise<Settings> =>
+    call('PUT', '/api/admin/settings', { body: change }),
 
   logout: async (): Promise<void> => {
     await call('POST', '/api/admin/auth/logout');

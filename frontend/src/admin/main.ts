@@ -12,6 +12,7 @@ import { errorView } from './views/error';
 import { passwordStepView } from './views/password-step';
 import { recoveryCodesView } from './views/recovery-codes';
 import { setPasswordView } from './views/set-password';
+import { settingsView } from './views/settings';
 
 /**
  * The admin pages' shell (frontend/admin.html, served for /admin and everything below it): the clinic's name in the
@@ -39,6 +40,7 @@ const SET_PASSWORD_PATH = '/admin/satt-losenord';
 const HOME_PATH = '/admin';
 const AUDIT_PATH = '/admin/handelselogg';
 const API_KEYS_PATH = '/admin/api-nycklar';
+const SETTINGS_PATH = '/admin/installningar';
 /** One customer company's documents: `/admin/kunder/<customer id>`. */
 const CUSTOMER_PATH = /^\/admin\/kunder\/([0-9a-f-]{36})\/?$/u;
 
@@ -116,6 +118,10 @@ function showHome(profile: AdminProfile): void {
     show(apiKeysView({ onSessionEnded: sessionEnded }));
     return;
   }
+  if (path === SETTINGS_PATH) {
+    show(settingsView({ onSessionEnded: sessionEnded }));
+    return;
+  }
   const customerId = CUSTOMER_PATH.exec(window.location.pathname)?.[1];
   if (customerId) {
     show(
@@ -183,6 +189,7 @@ function renderAccount(profile: AdminProfile | undefined): void {
       navLink(HOME_PATH, t.nav.customers),
       navLink(AUDIT_PATH, t.nav.audit),
       navLink(API_KEYS_PATH, t.nav.apiKeys),
+      navLink(SETTINGS_PATH, t.nav.settings),
     ),
     h(
       'p',

@@ -151,6 +151,31 @@ export const adminSv = {
     customers: 'Kundföretag',
     audit: 'Händelselogg',
     apiKeys: 'API-nycklar',
+    settings: 'Inställningar',
+  },
+
+  settings: {
+    title: 'Inställningar',
+    intro: 'Så ser portalen ut för mottagningens kunder, och hur länge en inloggning varar.',
+    clinic: 'Mottagningen',
+    name: 'Namn',
+    supportText: 'Text till kunderna (visas längst ned på varje sida)',
+    colours: 'Färger',
+    primaryColor: 'Huvudfärg (knappar och länkar), #rrggbb',
+    accentColor: 'Accentfärg (fokusmarkering), #rrggbb',
+    adjusted:
+      'Huvudfärgen är för ljus eller för mörk för att text ska gå att läsa på den. Portalen visar en justerad nyans så att allt följer WCAG 2.1 AA.',
+    contact: 'Kontaktuppgifter',
+    phone: 'Telefon',
+    email: 'E-post',
+    openingHours: 'Öppettider',
+    sessions: 'Inloggning',
+    idleMinutes: 'Utloggning efter inaktivitet (minuter, 5–60)',
+    absoluteHours: 'Längsta inloggning (timmar, 1–12)',
+    save: 'Spara inställningarna',
+    saving: 'Sparar …',
+    saved: 'Inställningarna är sparade.',
+    invalid: 'Kontrollera de markerade fälten.',
   },
 
   apiKeys: {

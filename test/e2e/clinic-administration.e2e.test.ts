@@ -76,6 +76,13 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     const companyRow = customers.getByRole('row').filter({ has: page.getByRole('rowheader', { name: company }) });
     await companyRow.getByText('Har tillgång').waitFor();
     await checkPage(page, 'admin-customers');
+    // Searching the list: by a word of the name, then by nothing that exists.
+    const search = page.getByLabel('Sök kundföretag (namn, kundnummer eller organisationsnummer)');
+    await search.fill(company.split(' ')[0] ?? company);
+    await expect(customers.locator('tbody tr:visible').count()).resolves.toBe(1);
+    await search.fill('finns-inte');
+    await page.getByText('Inget kundföretag matchar sökningen.').waitFor();
+    await search.fill('');
     await page.getByRole('link', { name: `Fakturaunderlag för ${company}` }).click();
     await page.getByRole('heading', { name: company, level: 1 }).waitFor();
     // The publishing rule: saved, and said so.

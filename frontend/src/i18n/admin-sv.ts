@@ -101,6 +101,10 @@ export const adminSv = {
     documents: (name: string): string => `Fakturaunderlag för ${name}`,
     documentsShort: 'Fakturaunderlag',
     empty: 'Inga kundföretag ännu. De kommer från verksamhetssystemet (CGM J4) när det skickar kunder till portalen.',
+    search: 'Sök kundföretag (namn, kundnummer eller organisationsnummer)',
+    matches: (shown: number, all: number): string =>
+      shown === all ? `${all} kundföretag` : `${shown} av ${all} kundföretag`,
+    noMatches: 'Inget kundföretag matchar sökningen.',
     accessChanged: (name: string, on: boolean): string =>
       on ? `${name} har nu tillgång till portalen.` : `${name} har inte längre tillgång till portalen.`,
   },

@@ -90,8 +90,31 @@ export function customersView(options: CustomersViewOptions): View {
         replaceChildren(content, h('div', { class: 'empty-state' }, h('p', { class: 'empty-state-title' }, t.empty)));
         return;
       }
+      const rows = customers.map((customer) => ({ customer, element: row(customer) }));
+      const search = h('input', { id: 'customer-search', type: 'search', autocomplete: 'off' });
+      const count = h(
+        'p',
+        { class: 'search-count', 'aria-live': 'polite' },
+        t.matches(customers.length, customers.length),
+      );
+      const noMatches = h('p', { class: 'empty-state-title', hidden: true }, t.noMatches);
+      // The clinic's whole list is here already (a few thousand at most): searching it needs no round trip.
+      search.addEventListener('input', () => {
+        const words = search.value.toLocaleLowerCase('sv').split(/\s+/u).filter(Boolean);
+        let shown = 0;
+        for (const { customer, element } of rows) {
+          const haystack = `${customer.name} ${customer.customerNumber} ${customer.orgNumber}`.toLocaleLowerCase('sv');
+          element.hidden = !words.every((word) => haystack.includes(word));
+          if (!element.hidden) shown += 1;
+        }
+        count.textContent = t.matches(shown, customers.length);
+        noMatches.hidden = shown > 0;
+      });
       replaceChildren(
         content,
+        h('div', { class: 'field customer-search' }, h('label', { for: 'customer-search' }, t.search), search),
+        count,
+        noMatches,
         h(
           'div',
           { class: 'table-wrap' },
@@ -109,7 +132,7 @@ export function customersView(options: CustomersViewOptions): View {
                 h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, adminMessages.documents.actions)),
               ),
             ),
-            h('tbody', {}, ...customers.map(row)),
+            h('tbody', {}, ...rows.map(({ element }) => element)),
           ),
         ),
       );

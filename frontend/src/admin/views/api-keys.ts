@@ -3,8 +3,8 @@ import { formatInstant } from '../../format';
 import { field, firstMissing, submitButton } from '../../forms';
 import { adminMessages } from '../../i18n/admin';
 import type { View } from '../../views/view';
-import { ApiError, type ApiKeySummary, adminApi, type IssuedApiKey } from '../api';
-import { fallbackErrorText, messageRegion, stepHeading } from './form-parts';
+import { type ApiKeySummary, adminApi, type IssuedApiKey } from '../api';
+import { adminTable, fallbackErrorText, loadingPlace, messageRegion, sessionGuard, stepHeading } from './form-parts';
 
 export interface ApiKeysViewOptions {
   readonly onSessionEnded: () => void;
@@ -19,19 +19,9 @@ export function apiKeysView(options: ApiKeysViewOptions): View {
   const heading = stepHeading('admin-api-keys-heading', t.title);
   const status = messageRegion('api-keys-status');
   const secretPlace = h('div', {});
-  const list = h(
-    'div',
-    { class: 'admin-content', 'aria-busy': 'true' },
-    h('p', { class: 'loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), adminMessages.loading),
-  );
+  const list = loadingPlace();
 
-  const failed = (error: unknown): boolean => {
-    if (error instanceof ApiError && error.status === 401) {
-      options.onSessionEnded();
-      return true;
-    }
-    return false;
-  };
+  const failed = sessionGuard(options.onSessionEnded);
 
   /** The new key, this once: selected in a read-only field, with focus, so it can be copied at once. */
   const showSecret = (issued: IssuedApiKey) => {
@@ -128,26 +118,10 @@ export function apiKeysView(options: ApiKeysViewOptions): View {
         list,
         keys.length === 0
           ? h('p', {}, t.none)
-          : h(
-              'div',
-              { class: 'table-wrap' },
-              h(
-                'table',
-                { class: 'admin-table' },
-                h('caption', {}, t.caption),
-                h(
-                  'thead',
-                  {},
-                  h(
-                    'tr',
-                    {},
-                    ...[t.name, t.prefix, t.created, t.lastUsed, t.state, t.actions].map((label) =>
-                      h('th', { scope: 'col' }, label),
-                    ),
-                  ),
-                ),
-                h('tbody', {}, ...keys.map(row)),
-              ),
+          : adminTable(
+              t.caption,
+              [t.name, t.prefix, t.created, t.lastUsed, t.state, t.actions],
+              h('tbody', {}, ...keys.map(row)),
             ),
       );
     } catch (caught) {

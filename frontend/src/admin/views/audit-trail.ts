@@ -2,8 +2,8 @@ import { h, replaceChildren } from '../../dom';
 import { formatInstant } from '../../format';
 import { adminMessages } from '../../i18n/admin';
 import type { View } from '../../views/view';
-import { ApiError, type AuditEventSummary, type AuditFilter, adminApi, auditQuery } from '../api';
-import { fallbackErrorText, stepHeading } from './form-parts';
+import { type AuditEventSummary, type AuditFilter, adminApi, auditQuery } from '../api';
+import { adminTable, fallbackErrorText, loadingPlace, sessionGuard, stepHeading } from './form-parts';
 
 export interface AuditTrailViewOptions {
   readonly onSessionEnded: () => void;
@@ -24,23 +24,13 @@ export function auditTrailView(options: AuditTrailViewOptions): View {
     { class: 'audit-integrity', role: 'status' },
     h('p', { class: 'message message-info' }, t.checking),
   );
-  const content = h(
-    'div',
-    { class: 'admin-content', 'aria-busy': 'true' },
-    h('p', { class: 'loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), adminMessages.loading),
-  );
+  const content = loadingPlace();
   const more = h('div', { class: 'documents-more' });
   const today = new Date();
   let filter: AuditFilter = { from: day(new Date(today.getTime() - 29 * DAY_MS)), to: day(today) };
   let tbody: HTMLTableSectionElement | undefined;
 
-  const failed = (error: unknown): boolean => {
-    if (error instanceof ApiError && error.status === 401) {
-      options.onSessionEnded();
-      return true;
-    }
-    return false;
-  };
+  const failed = sessionGuard(options.onSessionEnded);
 
   const input = (id: string, type: string, value: string | undefined) =>
     h('input', { id, name: id, type, value: value ?? '' });
@@ -136,26 +126,10 @@ export function auditTrailView(options: AuditTrailViewOptions): View {
         tbody = h('tbody', {});
         replaceChildren(
           content,
-          h(
-            'div',
-            { class: 'table-wrap' },
-            h(
-              'table',
-              { class: 'admin-table' },
-              h('caption', {}, t.caption(filter.from ?? '', filter.to ?? '')),
-              h(
-                'thead',
-                {},
-                h(
-                  'tr',
-                  {},
-                  ...[t.time, t.what, t.who, t.company, t.outcome, t.from_ip].map((label) =>
-                    h('th', { scope: 'col' }, label),
-                  ),
-                ),
-              ),
-              tbody,
-            ),
+          adminTable(
+            t.caption(filter.from ?? '', filter.to ?? ''),
+            [t.time, t.what, t.who, t.company, t.outcome, t.from_ip],
+            tbody,
           ),
         );
       }

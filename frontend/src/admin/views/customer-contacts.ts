@@ -2,7 +2,7 @@ import { h, replaceChildren } from '../../dom';
 import { field, firstMissing, setInvalid, submitButton } from '../../forms';
 import { adminMessages } from '../../i18n/admin';
 import { ApiError, adminApi, type ContactSummary } from '../api';
-import { fallbackErrorText, messageRegion } from './form-parts';
+import { adminTable, fallbackErrorText, messageRegion, sessionGuard } from './form-parts';
 
 export interface CustomerContactsOptions {
   readonly customerId: string;
@@ -23,13 +23,7 @@ export function customerContactsSection(options: CustomerContactsOptions): {
   const status = messageRegion('contacts-status');
   let tbody: HTMLTableSectionElement | undefined;
 
-  const failed = (error: unknown): boolean => {
-    if (error instanceof ApiError && error.status === 401) {
-      options.onSessionEnded();
-      return true;
-    }
-    return false;
-  };
+  const failed = sessionGuard(options.onSessionEnded);
 
   const row = (initial: ContactSummary): HTMLTableRowElement => {
     let contact = initial;
@@ -101,25 +95,7 @@ export function customerContactsSection(options: CustomerContactsOptions): {
 
   const table = (contacts: readonly ContactSummary[]): HTMLElement => {
     tbody = h('tbody', {}, ...contacts.map(row));
-    return h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        { class: 'admin-table' },
-        h('caption', {}, t.caption(options.customerName)),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ...[t.name, t.email, t.bankId, t.status, t.actions].map((label) => h('th', { scope: 'col' }, label)),
-          ),
-        ),
-        tbody,
-      ),
-    );
+    return adminTable(t.caption(options.customerName), [t.name, t.email, t.bankId, t.status, t.actions], tbody);
   };
 
   // Adding a contact: name and address required, a personal number optional; the server names what is wrong.

@@ -4,7 +4,7 @@ import { adminMessages } from '../../i18n/admin';
 import type { View } from '../../views/view';
 import { ApiError, adminApi, type CustomerSummary, type DocumentSummary } from '../api';
 import { customerContactsSection } from './customer-contacts';
-import { fallbackErrorText, messageRegion, stepHeading } from './form-parts';
+import { adminTable, fallbackErrorText, loadingPlace, messageRegion, sessionGuard, stepHeading } from './form-parts';
 
 export interface CustomerDocumentsViewOptions {
   readonly customerId: string;
@@ -23,22 +23,12 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
   const t = adminMessages.documents;
   const heading = stepHeading('admin-documents-heading', adminMessages.customers.documentsShort);
   const note = h('div', {});
-  const content = h(
-    'div',
-    { class: 'admin-content', 'aria-busy': 'true' },
-    h('p', { class: 'loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), adminMessages.loading),
-  );
+  const content = loadingPlace();
   const more = h('div', { class: 'documents-more' });
   const announcer = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
   let tbody: HTMLTableSectionElement | undefined;
 
-  const failed = (error: unknown): boolean => {
-    if (error instanceof ApiError && error.status === 401) {
-      options.onSessionEnded();
-      return true;
-    }
-    return false;
-  };
+  const failed = sessionGuard(options.onSessionEnded);
 
   const back = h('a', { href: '/admin', class: 'text-link' }, t.backToCustomers);
   back.addEventListener('click', (event) => {
@@ -285,27 +275,10 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
         tbody = h('tbody', {});
         replaceChildren(
           content,
-          h(
-            'div',
-            { class: 'table-wrap' },
-            h(
-              'table',
-              { class: 'admin-table' },
-              h('caption', {}, t.caption(page.customer.name)),
-              h(
-                'thead',
-                {},
-                h(
-                  'tr',
-                  {},
-                  ...[t.invoiceDate, t.invoiceNumber, t.period, t.description, t.amount, t.shown, t.downloaded].map(
-                    (label) => h('th', { scope: 'col' }, label),
-                  ),
-                  h('th', { scope: 'col' }, t.actions),
-                ),
-              ),
-              tbody,
-            ),
+          adminTable(
+            t.caption(page.customer.name),
+            [t.invoiceDate, t.invoiceNumber, t.period, t.description, t.amount, t.shown, t.downloaded, t.actions],
+            tbody,
           ),
         );
       }

@@ -1,8 +1,8 @@
 import { h, replaceChildren } from '../../dom';
 import { adminMessages } from '../../i18n/admin';
 import type { View } from '../../views/view';
-import { type AdminProfile, ApiError, adminApi, type CustomerSummary } from '../api';
-import { fallbackErrorText, stepHeading } from './form-parts';
+import { type AdminProfile, adminApi, type CustomerSummary } from '../api';
+import { adminTable, fallbackErrorText, loadingPlace, sessionGuard, stepHeading } from './form-parts';
 
 export interface CustomersViewOptions {
   readonly profile: AdminProfile;
@@ -18,20 +18,10 @@ export interface CustomersViewOptions {
 export function customersView(options: CustomersViewOptions): View {
   const t = adminMessages.customers;
   const heading = stepHeading('admin-customers-heading', t.title);
-  const content = h(
-    'div',
-    { class: 'admin-content', 'aria-busy': 'true' },
-    h('p', { class: 'loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), adminMessages.loading),
-  );
+  const content = loadingPlace();
   const announcer = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
 
-  const failed = (error: unknown): boolean => {
-    if (error instanceof ApiError && error.status === 401) {
-      options.onSessionEnded();
-      return true;
-    }
-    return false;
-  };
+  const failed = sessionGuard(options.onSessionEnded);
 
   const row = (initial: CustomerSummary): HTMLTableRowElement => {
     let customer = initial;
@@ -115,25 +105,16 @@ export function customersView(options: CustomersViewOptions): View {
         h('div', { class: 'field customer-search' }, h('label', { for: 'customer-search' }, t.search), search),
         count,
         noMatches,
-        h(
-          'div',
-          { class: 'table-wrap' },
-          h(
-            'table',
-            { class: 'admin-table' },
-            h('caption', {}, t.caption),
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                ...[t.name, t.customerNumber, t.orgNumber, t.access].map((label) => h('th', { scope: 'col' }, label)),
-                h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, adminMessages.documents.actions)),
-              ),
-            ),
-            h('tbody', {}, ...rows.map(({ element }) => element)),
-          ),
+        adminTable(
+          t.caption,
+          [
+            t.name,
+            t.customerNumber,
+            t.orgNumber,
+            t.access,
+            h('span', { class: 'visually-hidden' }, adminMessages.documents.actions),
+          ],
+          h('tbody', {}, ...rows.map(({ element }) => element)),
         ),
       );
     } catch (error) {

@@ -1,4 +1,4 @@
-import { h, replaceChildren } from '../../dom';
+import { type Child, h, replaceChildren } from '../../dom';
 import { firstMissing, type SubmitButton, setInvalid } from '../../forms';
 import { adminMessages } from '../../i18n/admin';
 import { ApiError } from '../api';
@@ -107,4 +107,42 @@ export function onCodeSubmit(submission: CodeSubmission): void {
       input.focus();
     }
   });
+}
+
+/**
+ * What the admin pages do with an error of a call: a session that ended sends the administrator to the login step
+ * (`true`: nothing more to do); any other error is the caller's to show (`false`).
+ */
+export function sessionGuard(onSessionEnded: () => void): (error: unknown) => boolean {
+  return (error) => {
+    if (error instanceof ApiError && error.status === 401) {
+      onSessionEnded();
+      return true;
+    }
+    return false;
+  };
+}
+
+/** A list's place while it loads: it fills the screen (no layout shift when the rows arrive) and is aria-busy. */
+export function loadingPlace(): HTMLElement {
+  return h(
+    'div',
+    { class: 'admin-content', 'aria-busy': 'true' },
+    h('p', { class: 'loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), adminMessages.loading),
+  );
+}
+
+/** An admin list: a captioned table with column headers, in the portal's table frame. */
+export function adminTable(caption: string, headers: readonly Child[], body: HTMLTableSectionElement): HTMLElement {
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'admin-table' },
+      h('caption', {}, caption),
+      h('thead', {}, h('tr', {}, ...headers.map((label) => h('th', { scope: 'col' }, label)))),
+      body,
+    ),
+  );
 }

@@ -3,8 +3,8 @@ import type { AuditEvent } from '../../functions/domain/identity';
 import { emulatorTable } from './emulator-table';
 
 /**
- * Reads a clinic's audit events of one month straight from the table, oldest first. (The audit-trail reading
- * port arrives with the admin issue; until then tests look at what was stored.)
+ * Reads a clinic's audit events of one month straight from the table, oldest first: what was stored, independently
+ * of the audit-trail port (functions/adapters/dynamodb/dynamodb-audit-log.ts) whose contract tests use it too.
  */
 export async function readAuditEvents(tenantId: string, month: string): Promise<AuditEvent[]> {
   const table = emulatorTable();

@@ -156,8 +156,15 @@ export interface DocumentRepository {
   /** The current (ready, newest) version with this invoice number. */
   findByInvoiceNumber(customerId: string, invoiceNumber: string): Promise<InvoiceDocument | undefined>;
   recordDownload(customerId: string, documentId: string, receipt: DownloadReceipt): Promise<void>;
-  /** Every document of the customer in any state and visibility, newest invoice date first (the admin's view). */
-  listAll(customerId: string, page: PageRequest): Promise<Page<InvoiceDocument>>;
+  /**
+   * Every document of the customer in any state and visibility, newest invoice date first (the admin's view);
+   * `notDownloaded` keeps only those nobody has downloaded (a page may then hold fewer than `limit` and still have
+   * a next cursor, as in listVisible).
+   */
+  listAll(
+    customerId: string,
+    query: PageRequest & { readonly notDownloaded?: boolean | undefined },
+  ): Promise<Page<InvoiceDocument>>;
   /**
    * The clinic's choice: show the document to contacts (`published`) or not (`hidden`; a `held` one waits for
    * approval). Contacts' list follows at once (the sparse index entry is written or removed with it). Withdrawn and

@@ -71,7 +71,7 @@ export async function changeCustomerChoices(
 export async function listCustomerDocumentsForClinic(
   scope: TenantScope,
   customerId: string,
-  page: PageRequest,
+  page: PageRequest & { readonly notDownloaded?: boolean | undefined },
 ): Promise<{ readonly customer: Customer; readonly documents: Page<InvoiceDocument> }> {
   const [customer, documents] = await Promise.all([
     scope.customers.get(customerId),

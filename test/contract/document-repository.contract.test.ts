@@ -446,6 +446,42 @@ describe('document repository (DynamoDB Local)', () => {
       expect(first.items[0]).toMatchObject({ status: 'ready', visibility: 'held' });
     });
 
+    it('keeps only the documents nobody has downloaded, when asked, in cursor pages of its own', async () => {
+      const documents = [];
+      for (const date of ['2024-01-31', '2024-02-29', '2024-03-31', '2024-04-30']) {
+        const document = await receive({ invoiceDate: date });
+        await complete(document);
+        documents.push(document);
+      }
+      const [january, february, march, april] = documents as [
+        InvoiceDocument,
+        InvoiceDocument,
+        InvoiceDocument,
+        InvoiceDocument,
+      ];
+      for (const fetched of [february, april]) {
+        await clinic.scope.documents.recordDownload(clinic.customer.id, fetched.id, {
+          at: '2024-05-01T10:00:00.000Z',
+          contactId: randomUUID(),
+          contactName: 'Anna',
+        });
+      }
+
+      const first = await clinic.scope.documents.listAll(clinic.customer.id, { limit: 1, notDownloaded: true });
+      const second = await clinic.scope.documents.listAll(clinic.customer.id, {
+        limit: 1,
+        notDownloaded: true,
+        cursor: first.nextCursor,
+      });
+      const unfilteredCursor = (await clinic.scope.documents.listAll(clinic.customer.id, { limit: 1 })).nextCursor;
+
+      expect(first.items.map((item) => item.id)).toEqual([march.id]);
+      expect(second.items.map((item) => item.id)).toEqual([january.id]);
+      await expect(
+        clinic.scope.documents.listAll(clinic.customer.id, { limit: 1, notDownloaded: true, cursor: unfilteredCursor }),
+      ).rejects.toBeInstanceOf(ValidationError);
+    });
+
     it("refuses a cursor of the contacts' list, of another customer, or an altered one", async () => {
       for (const date of ['2024-01-31', '2024-02-29']) await complete(await receive({ invoiceDate: date }));
       const visibleCursor = (await clinic.scope.documents.listVisible(clinic.customer.id, { limit: 1 })).nextCursor;

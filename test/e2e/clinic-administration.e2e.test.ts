@@ -128,6 +128,11 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     await page.getByRole('button', { name: `Vem har hämtat fakturaunderlag ${invoiceNumber}?` }).click();
     await page.getByText(`Hämtningar av ${invoiceNumber}`).waitFor();
     await expect(page.locator('.downloads li').first().textContent()).resolves.toContain(contact.name);
+    // Only what nobody has fetched yet: the downloaded one leaves the list, and comes back with the box unticked.
+    await page.getByLabel('Visa bara de som ingen har hämtat').check();
+    await expect.poll(() => documents.getByRole('rowheader', { name: invoiceNumber, exact: true }).count()).toBe(0);
+    await page.getByLabel('Visa bara de som ingen har hämtat').uncheck();
+    await documents.getByRole('rowheader', { name: invoiceNumber, exact: true }).waitFor();
 
     // Withdraw another one, with a reason: gone from the contact's list for good, the reason shown to the clinic.
     const second = documents.getByRole('row').nth(2);

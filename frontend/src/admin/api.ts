@@ -93,10 +93,16 @@ export const adminApi = {
     call('POST', '/api/admin/customers/:customerId/documents/publish-held', { params: { customerId } }),
 
   /** The customer and a page of its documents in every state, newest first. */
-  listDocuments: (customerId: string, cursor?: string): Promise<DocumentPage> =>
+  listDocuments: (
+    customerId: string,
+    options: { readonly cursor?: string; readonly notDownloaded?: boolean } = {},
+  ): Promise<DocumentPage> =>
     call('GET', '/api/admin/customers/:customerId/documents', {
       params: { customerId },
-      ...(cursor === undefined ? {} : { query: { cursor } }),
+      query: {
+        ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
+        ...(options.notDownloaded ? { notDownloaded: 'true' } : {}),
+      },
     }),
 
   setVisibility: (

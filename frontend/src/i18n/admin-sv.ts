@@ -341,6 +341,8 @@ export const adminSv = {
     hidden: (invoiceNumber: string): string => `${invoiceNumber} visas inte längre för kunden.`,
     empty: 'Inga fakturaunderlag för företaget ännu.',
     showMore: 'Visa fler',
+    onlyNotDownloaded: 'Visa bara de som ingen har hämtat',
+    noneNotDownloaded: 'Alla fakturaunderlag är hämtade.',
     publishing: 'Publicering av nya fakturaunderlag',
     publishingAutomatic: 'Direkt när underlaget är klart',
     publishingApproval: 'Först när mottagningen har godkänt det',

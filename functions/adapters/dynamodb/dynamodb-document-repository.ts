@@ -420,22 +420,50 @@ export const dynamoDbDocumentRepository =
         return years;
       },
 
-      async listAll(customerId, page) {
-        const cursor = listCursor(tenantId, customerId, page, 'all');
-        const result = await table.query(
-          {
-            IndexName: 'GSI2',
-            KeyConditionExpression: 'GSI2PK = :partition',
-            ExpressionAttributeValues: { ':partition': { S: allDocumentsPartition(tenantId, customerId) } },
-            ScanIndexForward: false,
-            Limit: page.limit,
-          },
-          page.cursor === undefined ? undefined : cursor.startKey(page.cursor),
+      async listAll(customerId, query) {
+        const filtered = query.notDownloaded === true;
+        const cursor = listCursor(
+          tenantId,
+          customerId,
+          { ...query, ...(filtered ? { downloadState: 'new' } : {}) },
+          'all',
         );
-        const last = result.items.at(-1)?.GSI2SK;
+        const items: Item[] = [];
+        let startKey = query.cursor === undefined ? undefined : cursor.startKey(query.cursor);
+        let read = 0;
+        let next: string | undefined;
+        // Unfiltered, one Query of `limit` entries is the page; filtered, batches until the page is full, the list
+        // ends or the read budget is spent (as listVisible does).
+        while (true) {
+          const batch = filtered ? Math.min(FILTERED_BATCH, MAX_READ_PER_PAGE - read) : query.limit - items.length;
+          const result = await table.query(
+            {
+              IndexName: 'GSI2',
+              KeyConditionExpression: 'GSI2PK = :partition',
+              ExpressionAttributeValues: { ':partition': { S: allDocumentsPartition(tenantId, customerId) } },
+              ...(filtered ? { FilterExpression: 'attribute_not_exists(firstDownload)' } : {}),
+              ScanIndexForward: false,
+              Limit: batch,
+            },
+            startKey,
+          );
+          read += batch;
+          const room = query.limit - items.length;
+          items.push(...result.items.slice(0, room));
+          startKey = result.lastEvaluatedKey;
+          if (result.items.length > room) {
+            next = String(items.at(-1)?.GSI2SK);
+            break;
+          }
+          if (!startKey) break;
+          if (items.length === query.limit || read >= MAX_READ_PER_PAGE) {
+            next = String(startKey.GSI2SK);
+            break;
+          }
+        }
         return {
-          items: result.items.map((item) => withoutKeys<InvoiceDocument>(item)),
-          ...(result.lastEvaluatedKey && typeof last === 'string' ? { nextCursor: cursor.encode(last) } : {}),
+          items: items.map((item) => withoutKeys<InvoiceDocument>(item)),
+          ...(next === undefined ? {} : { nextCursor: cursor.encode(next) }),
         };
       },
 

@@ -39,6 +39,7 @@ const withdrawalBody = z.object({
 const documentsQuery = z.object({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
   cursor: z.optional(z.string().check(z.maxLength(200))),
+  notDownloaded: z.optional(z.enum(['true', 'false'])),
 });
 
 function customerSummary(customer: Customer): AdminCustomerSummary {
@@ -110,8 +111,12 @@ export function adminCustomerRoutes(deps: AppDeps) {
     })
     .get('/admin/customers/:customerId/documents', requireAdmin, async (c) => {
       const customerId = uuidParam(c.req.param('customerId'), 'The customer');
-      const { limit, cursor } = validate(documentsQuery, c.req.query(), 'query');
-      const { customer, documents } = await listCustomerDocumentsForClinic(c.var.scope, customerId, { limit, cursor });
+      const { limit, cursor, notDownloaded } = validate(documentsQuery, c.req.query(), 'query');
+      const { customer, documents } = await listCustomerDocumentsForClinic(c.var.scope, customerId, {
+        limit,
+        cursor,
+        notDownloaded: notDownloaded === 'true',
+      });
       const body: AdminDocumentPageResponse = {
         customer: customerSummary(customer),
         items: documents.items.map(documentSummary),

@@ -262,14 +262,32 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
     replaceChildren(note, !customer.portalAccess && h('p', { class: 'message message-warning' }, t.accessOff));
   };
 
+  // "Not yet downloaded": the list again from its first page, filtered on the server.
+  const onlyNotDownloaded = h('input', { id: 'only-not-downloaded', type: 'checkbox' });
+  onlyNotDownloaded.addEventListener('change', () => {
+    tbody = undefined;
+    void load();
+  });
+  const filter = h(
+    'div',
+    { class: 'checkbox-field' },
+    onlyNotDownloaded,
+    h('label', { for: 'only-not-downloaded' }, t.onlyNotDownloaded),
+  );
+
   const load = async (cursor?: string): Promise<void> => {
     try {
-      const page = await adminApi.listDocuments(options.customerId, cursor);
+      const page = await adminApi.listDocuments(options.customerId, {
+        ...(cursor === undefined ? {} : { cursor }),
+        notDownloaded: onlyNotDownloaded.checked,
+      });
       renderCustomer(page.customer);
       document.title = adminMessages.documentTitle(page.customer.name, undefined);
       if (!tbody) {
         if (page.items.length === 0) {
-          replaceChildren(content, h('div', { class: 'empty-state' }, h('p', { class: 'empty-state-title' }, t.empty)));
+          const empty = onlyNotDownloaded.checked ? t.noneNotDownloaded : t.empty;
+          replaceChildren(content, h('div', { class: 'empty-state' }, h('p', { class: 'empty-state-title' }, empty)));
+          replaceChildren(more);
           return;
         }
         tbody = h('tbody', {});
@@ -328,6 +346,7 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
         h('h2', { id: 'documents-section-heading' }, adminMessages.customers.documentsShort),
         h('p', {}, t.intro),
         publishingPlace,
+        filter,
         announcer,
         heldPlace,
         content,

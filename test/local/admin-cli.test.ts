@@ -1,21 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runAdminCli } from '../../functions/cli/admin-cli';
-import type { OperatorData } from '../../functions/cli/operator-scope';
 import { ConflictError } from '../../functions/domain/errors';
 import { findClinicAdmin } from '../../functions/use-cases/manage-clinic-admins';
 import { addAdmin, adminClientFor } from '../support/admin-fixture';
 import { readAuditEvents } from '../support/audit-events';
-import { type ClinicFixture, createClinic, createTestPortal } from '../support/test-portal';
+import { type ClinicFixture, createClinic, createTestPortal, operatorDataFor } from '../support/test-portal';
 
 /** `npm run admin` against the test emulators: the operator's provisioning of a clinic's first administrator. */
 describe('the admin provisioning command', () => {
   const portal = createTestPortal();
-  const data: OperatorData = {
-    scopeFor: portal.deps.scopeFor,
-    directory: portal.deps.directory,
-    where: 'the test emulators',
-    mailer: () => portal.mailSink,
-  };
+  const data = operatorDataFor(portal);
   let clinic: ClinicFixture;
   let printed: string[];
   const run = (...argv: string[]) => runAdminCli(argv, { data, print: (line) => printed.push(line) });

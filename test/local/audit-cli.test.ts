@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import { runAuditCli } from '../../functions/cli/audit-cli';
-import type { OperatorData } from '../../functions/cli/operator-scope';
 import { emulatorTable } from '../support/emulator-table';
-import { clientFor, createClinic, createTestPortal } from '../support/test-portal';
+import { clientFor, createClinic, createTestPortal, operatorDataFor } from '../support/test-portal';
 
 /** `npm run audit:verify` against the test emulators: it chains new events and finds where the trail was altered. */
 describe('the audit:verify command', () => {
   const portal = createTestPortal();
-  const data: OperatorData = {
-    scopeFor: portal.deps.scopeFor,
-    directory: portal.deps.directory,
-    where: 'the test emulators',
-    mailer: () => portal.mailSink,
-  };
+  const data = operatorDataFor(portal);
 
   it('chains the events of real requests and says the trail is intact; then names the one event altered in the table', async () => {
     const clinic = await createClinic(portal);

@@ -1,18 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runContactCli } from '../../functions/cli/contact-cli';
-import type { OperatorData } from '../../functions/cli/operator-scope';
 import { readAuditEvents } from '../support/audit-events';
-import { type ClinicFixture, clientFor, createClinic, createTestPortal } from '../support/test-portal';
+import { type ClinicFixture, clientFor, createClinic, createTestPortal, operatorDataFor } from '../support/test-portal';
 
 /** `npm run contact` against the test emulators: the operator invites and deactivates contact persons. */
 describe('the contact command', () => {
   const portal = createTestPortal();
-  const data: OperatorData = {
-    scopeFor: portal.deps.scopeFor,
-    directory: portal.deps.directory,
-    where: 'the test emulators',
-    mailer: () => portal.mailSink,
-  };
+  const data = operatorDataFor(portal);
   let clinic: ClinicFixture;
   let printed: string[];
   const run = (...argv: string[]) => runContactCli(argv, { data, print: (line) => printed.push(line) });

@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import type { FileMailSink } from '../../functions/adapters/mail/file-mail-sink';
 import type { InProcessRenderQueue } from '../../functions/adapters/queue/in-process-render-queue';
 import type { ScryptCost } from '../../functions/adapters/security/scrypt-password-hasher';
+import type { OperatorData } from '../../functions/cli/operator-scope';
 import type { InvoiceDocument } from '../../functions/domain/document';
 import type { Contact, Customer } from '../../functions/domain/identity';
 import type { InvoiceRenderer, TenantScope } from '../../functions/domain/ports';
@@ -271,5 +272,15 @@ export function clientFor(portal: TestPortal, clinic: Pick<ClinicFixture, 'host'
       cookie = setCookie.split(';')[0];
       return response;
     },
+  };
+}
+
+/** What the operator commands act on when a test runs them: this test portal's emulators and mail sink. */
+export function operatorDataFor(portal: TestPortal): OperatorData {
+  return {
+    scopeFor: portal.deps.scopeFor,
+    directory: portal.deps.directory,
+    where: 'the test emulators',
+    mailer: () => portal.mailSink,
   };
 }

@@ -14,6 +14,7 @@ export const adminSv = {
   networkError: 'Det gick inte att nå portalen. Kontrollera din internetanslutning och försök igen.',
   tryAgain: 'Försök igen',
   loading: 'Laddar …',
+  showMore: 'Visa fler',
 
   header: {
     signedInAs: 'Inloggad som',
@@ -244,7 +245,6 @@ export const adminSv = {
     success: 'Lyckades',
     failure: 'Misslyckades',
     none: 'Inga händelser under perioden.',
-    showMore: 'Visa fler',
     checking: 'Kontrollerar att loggen är obruten …',
     intact: (count: number): string =>
       `Loggen är obruten: alla ${count.toLocaleString('sv-SE')} händelser stämmer med sin kontrollsumma.`,
@@ -340,7 +340,6 @@ export const adminSv = {
     published: (invoiceNumber: string): string => `${invoiceNumber} visas nu för kunden.`,
     hidden: (invoiceNumber: string): string => `${invoiceNumber} visas inte längre för kunden.`,
     empty: 'Inga fakturaunderlag för företaget ännu.',
-    showMore: 'Visa fler',
     onlyNotDownloaded: 'Visa bara de som ingen har hämtat',
     noneNotDownloaded: 'Alla fakturaunderlag är hämtade.',
     publishing: 'Publicering av nya fakturaunderlag',

@@ -3,7 +3,7 @@ import { formatInstant } from '../../format';
 import { adminMessages } from '../../i18n/admin';
 import type { View } from '../../views/view';
 import { type AuditEventSummary, type AuditFilter, adminApi, auditQuery } from '../api';
-import { adminTable, fallbackErrorText, loadingPlace, sessionGuard, stepHeading } from './form-parts';
+import { adminTable, fallbackErrorText, loadingPlace, renderShowMore, sessionGuard, stepHeading } from './form-parts';
 
 export interface AuditTrailViewOptions {
   readonly onSessionEnded: () => void;
@@ -134,14 +134,7 @@ export function auditTrailView(options: AuditTrailViewOptions): View {
         );
       }
       tbody.append(...page.items.map(row));
-      if (page.nextCursor) {
-        const next = page.nextCursor;
-        const button = h('button', { type: 'button', class: 'button button-secondary' }, t.showMore);
-        button.addEventListener('click', () => void load(next));
-        replaceChildren(more, button);
-      } else {
-        replaceChildren(more);
-      }
+      renderShowMore(more, page.nextCursor, (next) => void load(next));
     } catch (error) {
       if (failed(error)) return;
       replaceChildren(content, h('div', { class: 'error-state', role: 'alert' }, h('p', {}, fallbackErrorText(error))));

@@ -4,7 +4,15 @@ import { adminMessages } from '../../i18n/admin';
 import type { View } from '../../views/view';
 import { ApiError, adminApi, type CustomerSummary, type DocumentSummary } from '../api';
 import { customerContactsSection } from './customer-contacts';
-import { adminTable, fallbackErrorText, loadingPlace, messageRegion, sessionGuard, stepHeading } from './form-parts';
+import {
+  adminTable,
+  fallbackErrorText,
+  loadingPlace,
+  messageRegion,
+  renderShowMore,
+  sessionGuard,
+  stepHeading,
+} from './form-parts';
 
 export interface CustomerDocumentsViewOptions {
   readonly customerId: string;
@@ -303,14 +311,7 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
       tbody.append(...page.items.map(row));
       heldShown = (cursor !== undefined && heldShown) || page.items.some((document) => document.visibility === 'held');
       renderHeld(heldShown);
-      if (page.nextCursor) {
-        const next = page.nextCursor;
-        const button = h('button', { type: 'button', class: 'button button-secondary' }, t.showMore);
-        button.addEventListener('click', () => void load(next));
-        replaceChildren(more, button);
-      } else {
-        replaceChildren(more);
-      }
+      renderShowMore(more, page.nextCursor, (next) => void load(next));
     } catch (error) {
       if (failed(error)) return;
       const notFound = error instanceof ApiError && error.status === 404;

@@ -146,3 +146,18 @@ export function adminTable(caption: string, headers: readonly Child[], body: HTM
     ),
   );
 }
+
+/** The "show more" of a paged list: a button that loads the page after `nextCursor`, or nothing on the last page. */
+export function renderShowMore(
+  place: HTMLElement,
+  nextCursor: string | undefined,
+  loadMore: (cursor: string) => void,
+): void {
+  if (nextCursor === undefined) {
+    replaceChildren(place);
+    return;
+  }
+  const button = h('button', { type: 'button', class: 'button button-secondary' }, adminMessages.showMore);
+  button.addEventListener('click', () => loadMore(nextCursor));
+  replaceChildren(place, button);
+}

@@ -15,6 +15,12 @@ export interface Tenant {
   readonly branding?: TenantBranding;
   /** The clinic's own session timeouts, within bounds (./session-policy.ts); the defaults apply when absent. */
   readonly sessionTimeouts?: SessionTimeoutSetting;
+  /**
+   * The portal's public address (scheme and host, e.g. `https://halsan.foretagsportal.se`), set when the clinic is
+   * provisioned. Mails sent in answer to a request link to the request's own origin; mails sent by a background job
+   * (notifications of new documents) have no request, and link here.
+   */
+  readonly portalOrigin?: string;
 }
 
 /** A customer company of a clinic. */

@@ -58,7 +58,11 @@ export function composeMail(message: MailMessage, language: MailLanguage): Compo
   if (!/^https?:\/\//iu.test(message.link)) {
     throw new Error('A mail link must be an http(s) URL.');
   }
-  if (!Number.isInteger(message.validMinutes) || message.validMinutes < 1) {
+  if (message.kind === 'new-documents') {
+    if (!Number.isInteger(message.documentCount) || message.documentCount < 1) {
+      throw new Error('A new-documents mail tells of a whole, positive number of documents.');
+    }
+  } else if (!Number.isInteger(message.validMinutes) || message.validMinutes < 1) {
     throw new Error('A mail link must work for a whole, positive number of minutes.');
   }
   const content = contentOf(message, language);
@@ -74,7 +78,6 @@ function contentOf(message: MailMessage, language: MailLanguage): MailContent {
   // Names come from clinics' records: a stray line break must not split a sentence, or the subject header.
   const name = oneLine(message.recipientName);
   const clinic = oneLine(message.clinicName);
-  const validity = phrases.validity(message.validMinutes);
   const common = {
     greeting: phrases.greeting(name),
     buttonFallback: phrases.buttonFallback,
@@ -82,6 +85,34 @@ function contentOf(message: MailMessage, language: MailLanguage): MailContent {
     signature: [phrases.regards, clinic],
   };
   const sv = language === 'sv';
+  if (message.kind === 'new-documents') {
+    const company = oneLine(message.companyName);
+    const count = message.documentCount;
+    const what = sv
+      ? count === 1
+        ? 'ett nytt fakturaunderlag'
+        : `${count} nya fakturaunderlag`
+      : count === 1
+        ? 'a new invoice specification'
+        : `${count} new invoice specifications`;
+    return {
+      ...common,
+      subject: sv ? `Nya fakturaunderlag för ${company}` : `New invoice specifications for ${company}`,
+      introduction: [
+        sv
+          ? `${clinic} har publicerat ${what} för ${company} i företagsportalen.`
+          : `${clinic} has published ${what} for ${company} in the company portal.`,
+      ],
+      actionLead: sv ? 'Logga in för att se och hämta dem:' : 'Log in to see and download them:',
+      buttonLabel: sv ? 'Öppna företagsportalen' : 'Open the company portal',
+      afterAction: [
+        sv
+          ? 'Du får det här mejlet för att du har valt att få besked om nya fakturaunderlag. Du kan stänga av det under Min profil i portalen.'
+          : 'You receive this email because you chose to be told about new invoice specifications. You can turn it off under My profile in the portal.',
+      ],
+    };
+  }
+  const validity = phrases.validity(message.validMinutes);
   switch (message.kind) {
     case 'contact-invitation':
       return {

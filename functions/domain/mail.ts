@@ -23,7 +23,22 @@ export type MailMessage =
   /** Someone asked for a new password for this address. */
   | ({ readonly kind: 'password-reset' } & LinkMail)
   /** A clinic administrator is invited (by the operator's provisioning command or another admin). */
-  | ({ readonly kind: 'admin-invitation' } & LinkMail);
+  | ({ readonly kind: 'admin-invitation' } & LinkMail)
+  /** New invoice bases were published for a company the contact belongs to (./notifications.ts). */
+  | ({ readonly kind: 'new-documents' } & NewDocumentsMail);
+
+/**
+ * "There are 3 new invoice bases for Exempel AB": the company's name and a count, never a document's contents, an
+ * amount, an invoice number or an employee's name. The link is the portal's address, which holds no secret.
+ */
+interface NewDocumentsMail {
+  readonly recipientName: string;
+  readonly clinicName: string;
+  /** The customer company the documents belong to (the contact may belong to several). */
+  readonly companyName: string;
+  readonly documentCount: number;
+  readonly link: string;
+}
 
 export interface ComposedMail {
   readonly subject: string;
@@ -43,4 +58,18 @@ export interface OutgoingMail extends ComposedMail {
   readonly fromName: string;
   /** Which kind of mail this is: a tag for the mail service's statistics, and what the local mail sink lists. */
   readonly kind: MailMessage['kind'];
+}
+
+/**
+ * The mail service answered that it did not take the message (refused, throttled, the sink could not store it):
+ * nothing was sent, so sending it again is safe. Any other failure of {@link Mailer.send} — a timeout, a lost
+ * connection, a 5xx — leaves it unknown whether the mail went out; a sender that must never send twice does not
+ * retry those.
+ */
+export class MailRefusedError extends Error {
+  override readonly name = 'MailRefusedError';
+
+  constructor(message: string, options?: { readonly cause?: unknown }) {
+    super(message, options);
+  }
 }

@@ -26,6 +26,7 @@ import type {
 import type { InvoiceBasis } from './invoice-basis';
 import type { AccountFailures, IpThrottledAction, IpWindow } from './login-throttling';
 import type { OutgoingMail } from './mail';
+import type { NoticeBatch, NoticeDelivery, PublicationNotice } from './notifications';
 
 export interface Clock {
   now(): Date;
@@ -453,7 +454,10 @@ export interface PersonalNumberKeys {
  * Platform-level, not per clinic: the sender's display name says which clinic a mail comes from.
  */
 export interface Mailer {
-  /** Resolves once the mail service has accepted the message; rejects (and nothing is sent) otherwise. */
+  /**
+   * Resolves once the mail service has accepted the message. Rejects with MailRefusedError (./mail.ts) when the service
+   * said it did not take it (nothing was sent); with any other error when that is unknown (a timeout, a 5xx).
+   */
   send(mail: OutgoingMail): Promise<void>;
 }
 
@@ -488,6 +492,47 @@ export interface AuditLog {
     fromIndex: number,
     limit: number,
   ): Promise<readonly { readonly link: SealedAuditEvent['link']; readonly event: AuditEvent | undefined }[]>;
+}
+
+/**
+ * The queue of publication notices, their batches and deliveries (./notifications.ts explains the life of a notice).
+ * Every step is conditional on the state it starts from, so two senders, a retried publication or a crashed run
+ * can never put a document in two batches or hand one recipient's mail over twice.
+ */
+export interface NotificationOutbox {
+  /** Queues the document's notice unless it has one already (queued, batched or sent): true if it was queued now. */
+  enqueue(notice: Omit<PublicationNotice, 'batchId'>): Promise<boolean>;
+  /** The document's notice, in whatever state, if it ever had one. */
+  notice(customerId: string, documentId: string): Promise<PublicationNotice | undefined>;
+  /** Up to `limit` notices not yet in a batch, oldest first. */
+  pending(limit: number): Promise<readonly PublicationNotice[]>;
+  /**
+   * Stores the batch (open) and, for reason `published`, takes each of its documents' notices for it — atomically:
+   * ConflictError and nothing written if one of them was taken meanwhile. At most NOTIFICATION_POLICY.maxDocumentsPerBatch.
+   */
+  formBatch(batch: NoticeBatch): Promise<void>;
+  getBatch(batchId: string): Promise<NoticeBatch | undefined>;
+  /** Up to `limit` batches that are not closed, oldest first. */
+  openBatches(limit: number): Promise<readonly NoticeBatch[]>;
+  /** The batches that told of a document (its first publication, and resends), newest first. */
+  batchesOfDocument(customerId: string, documentId: string): Promise<readonly NoticeBatch[]>;
+  /** Every delivery of the batch recorded so far (a recipient not yet tried has none). */
+  deliveries(batchId: string): Promise<readonly NoticeDelivery[]>;
+  /**
+   * Claims a recipient's delivery for one attempt (state `sending`): only if it has no delivery yet, or it is due
+   * for a retry (`retry` with `nextAttemptAt` ≤ the claim's time) and still has the attempts count the caller saw.
+   * False if another sender holds it or it is final: then nothing is sent.
+   */
+  claimDelivery(
+    claim: Pick<NoticeDelivery, 'batchId' | 'contactId' | 'attempts' | 'updatedAt' | 'leaseUntil'>,
+  ): Promise<boolean>;
+  /**
+   * Records the outcome of a claimed attempt (`sent`, `retry`, `failed`, `skipped`), or gives up a stale claim as
+   * `unconfirmed`: only if the delivery is still `sending` with this attempts count. False otherwise.
+   */
+  settleDelivery(delivery: NoticeDelivery): Promise<boolean>;
+  /** Marks the batch closed (every delivery final); idempotent. */
+  closeBatch(batchId: string, at: string): Promise<void>;
 }
 
 /** How many events one seal() chains at most (a DynamoDB transaction holds 100 writes: two per event, one head). */
@@ -551,6 +596,7 @@ export interface TenantScope {
   readonly adminSessions: SessionRepository;
   /** Administrators' login throttling: the same rules, with account counters apart from the contacts'. */
   readonly adminLoginThrottle: LoginThrottle;
+  readonly notifications: NotificationOutbox;
 }
 
 export type TenantScopeFactory = (tenantId: string) => TenantScope;
@@ -559,6 +605,8 @@ export type TenantScopeFactory = (tenantId: string) => TenantScope;
 export interface TenantDirectory {
   resolveHost(host: string): Promise<string | undefined>;
   registerHost(host: string, tenantId: string): Promise<void>;
+  /** Every clinic that has a host, for platform jobs that visit each clinic in turn (the notification sender). */
+  listTenants(): Promise<readonly string[]>;
 }
 
 export interface PasswordHasher {

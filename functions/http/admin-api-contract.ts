@@ -95,6 +95,35 @@ export interface AdminDocumentDownloadsResponse {
   readonly downloads: readonly { readonly at: string; readonly contactName: string }[];
 }
 
+/** One recipient's notice of a batch: where it stands (functions/domain/notifications.ts DeliveryState). */
+export interface AdminNoticeDelivery {
+  readonly contactId: string;
+  /** Empty if the contact no longer exists. */
+  readonly contactName: string;
+  readonly state: 'pending' | 'sending' | 'retry' | 'sent' | 'failed' | 'unconfirmed' | 'skipped';
+  readonly attempts: number;
+  readonly updatedAt?: string;
+  readonly reason?: string;
+}
+
+/** A mail batch that told of the document: its first publication, or a resend an administrator asked for. */
+export interface AdminNoticeBatch {
+  readonly id: string;
+  readonly reason: 'published' | 'resent';
+  readonly createdAt: string;
+  readonly closedAt?: string;
+  /** How many documents the batch's mail told of (this one among them). */
+  readonly documentCount: number;
+  readonly deliveries: readonly AdminNoticeDelivery[];
+}
+
+/** `GET /api/admin/customers/:c/documents/:d/notifications`: who was told of the document, and how it went. */
+export interface AdminDocumentNoticesResponse {
+  /** Queued, waiting for its batch (the quiet period after a run of publications). */
+  readonly waiting: boolean;
+  readonly batches: readonly AdminNoticeBatch[];
+}
+
 /** A contact person of a customer company, as the clinic sees them. Never the personal number, only its mask. */
 export interface AdminContactSummary {
   readonly id: string;

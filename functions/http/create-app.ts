@@ -11,6 +11,7 @@ import { adminAuditRoutes } from './routes/admin-audit-routes';
 import { adminAuthRoutes } from './routes/admin-auth-routes';
 import { adminContactRoutes } from './routes/admin-contact-routes';
 import { adminCustomerRoutes } from './routes/admin-customer-routes';
+import { adminNotificationRoutes } from './routes/admin-notification-routes';
 import { adminSettingsRoutes } from './routes/admin-settings-routes';
 import { authRoutes } from './routes/auth-routes';
 import { documentRoutes } from './routes/document-routes';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps) {
     .route('/', profileRoutes(deps))
     .route('/', adminAuthRoutes(deps))
     .route('/', adminCustomerRoutes(deps))
+    .route('/', adminNotificationRoutes(deps))
     .route('/', adminContactRoutes(deps))
     .route('/', adminAuditRoutes(deps))
     .route('/', adminApiKeyRoutes(deps))

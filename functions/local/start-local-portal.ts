@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import type { TenantScope } from '../domain/ports';
 import { createApp } from '../http/create-app';
 import { createIngestApp } from '../http/ingest/create-ingest-app';
 import { createDynamoDbClient } from '../runtime/aws-clients';
@@ -15,6 +16,7 @@ import {
   type LocalServicesFile,
   localRuntime,
 } from '../runtime/local';
+import { type AllClinicsNoticeDeps, sendPublicationNoticesForAllClinics } from '../use-cases/send-publication-notices';
 import { BANKID_DEV_PAGE_PATH, bankIdDevPage } from './bankid-dev-page';
 import { startBankIdSimulator } from './bankid-simulator/start-bankid-simulator';
 import { MAIL_DEV_PAGE_PATH, mailDevPage } from './mail-dev-page';
@@ -45,7 +47,12 @@ export interface LocalPortalOptions {
    * that it never serves files another test's build is rewriting.
    */
   readonly frontendDirectory?: string;
+  /** How often the notification sender runs (the schedule in AWS runs it every minute); every 5 s when omitted. */
+  readonly noticeIntervalMs?: number;
 }
+
+/** Locally the sender runs often, so that a developer sees a notice soon after the quiet period. */
+const NOTICE_INTERVAL_MS = 5_000;
 
 export interface DemoLogin {
   readonly name: string;
@@ -166,6 +173,8 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     const url = `http://localhost:${port}`;
     const servicesFile: LocalServicesFile = { ...services, portalUrl: url };
     writeFileSync(join(dataDirectory, LOCAL_SERVICES_FILE), JSON.stringify(servicesFile, null, 2), { mode: 0o600 });
+    await setPortalOrigin(runtime.portal.scopeFor(seeded.tenantId), url);
+    const notices = noticeSender(runtime.portal, options.noticeIntervalMs ?? NOTICE_INTERVAL_MS);
 
     const customerName = new Map(seed.customers.map((customer) => [customer.customerNumber, customer.name]));
     return {
@@ -189,6 +198,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
         customers: contact.customerNumbers.map((number) => customerName.get(number) ?? number),
       })),
       async stop() {
+        await notices.stop();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await runtime.renderQueue.idle();
         rmSync(join(dataDirectory, LOCAL_SERVICES_FILE), { force: true });
@@ -199,4 +209,42 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     await stopServices();
     throw error;
   }
+}
+
+/** The demo clinic's portal address is wherever this run listens (the port may differ from the last run). */
+async function setPortalOrigin(scope: TenantScope, origin: string): Promise<void> {
+  const clinic = await scope.tenant.get();
+  if (!clinic || clinic.portalOrigin === origin) return;
+  const { id: _id, ...record } = clinic;
+  await scope.tenant.put({ ...record, portalOrigin: origin });
+}
+
+/**
+ * Runs the notification sender over every local clinic on a timer, one run at a time (what the schedule does in
+ * AWS). A failed run is logged and the next one tries again.
+ */
+function noticeSender(deps: AllClinicsNoticeDeps, intervalMs: number): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    running = sendPublicationNoticesForAllClinics(deps)
+      .then((results) => {
+        for (const { tenantId, error } of results) {
+          if (error !== undefined) console.error(`Notification sender failed for clinic ${tenantId}: ${String(error)}`);
+        }
+      })
+      .catch((error: unknown) => console.error(`Notification sender failed: ${String(error)}`))
+      .finally(() => {
+        busy = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

@@ -23,5 +23,6 @@ export function cachedTenantDirectory(directory: TenantDirectory, clock: Clock):
       await directory.registerHost(host, tenantId);
       cache.delete(host);
     },
+    listTenants: () => directory.listTenants(),
   };
 }

@@ -17,6 +17,7 @@ import {
   dynamoDbTenantRepository,
 } from '../adapters/dynamodb/dynamodb-identity-repositories';
 import { dynamoDbLoginThrottle } from '../adapters/dynamodb/dynamodb-login-throttle';
+import { dynamoDbNotificationOutbox } from '../adapters/dynamodb/dynamodb-notification-outbox';
 import { dynamoDbPasswordLinkRepository } from '../adapters/dynamodb/dynamodb-password-link-repository';
 import { DynamoDbTable } from '../adapters/dynamodb/dynamodb-table';
 import { s3ArchiveStore } from '../adapters/s3/s3-archive-store';
@@ -58,6 +59,7 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
   const adminChallenges = dynamoDbAdminLoginChallengeRepository(table);
   const adminSessions = dynamoDbSessionRepository(table, 'admin');
   const adminLoginThrottle = dynamoDbLoginThrottle(table, 'admin');
+  const notifications = dynamoDbNotificationOutbox(table);
   return {
     scopeFor: (tenantId) => ({
       tenantId,
@@ -78,6 +80,7 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
       admins: admins(tenantId),
       adminChallenges: adminChallenges(tenantId),
       adminSessions: adminSessions(tenantId),
+      notifications: notifications(tenantId),
       adminLoginThrottle: adminLoginThrottle(tenantId),
     }),
     directory: cachedTenantDirectory(dynamoDbTenantDirectory(table), services.clock),

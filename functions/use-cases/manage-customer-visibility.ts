@@ -3,6 +3,7 @@ import { NotFoundError } from '../domain/errors';
 import type { Customer, CustomerChoices } from '../domain/identity';
 import type { Clock, IdGenerator, Page, PageRequest, TenantScope } from '../domain/ports';
 import type { AdminPrincipal } from './admin-session';
+import { queuePublicationNotice } from './send-publication-notices';
 
 /**
  * What a clinic administrator decides about who sees what (issue 6): which customer companies have portal access,
@@ -119,6 +120,9 @@ export async function setDocumentVisibility(
       details: { from: before.visibility, to: after.visibility },
     });
   }
+  // Also when nothing changed: a retry after a crash that came between the change and the notice still queues it
+  // (and a document announced before is never announced again: the notice is once per document).
+  await queuePublicationNotice(scope, after, clock.now().toISOString());
   return after;
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fileMailSink } from '../../functions/adapters/mail/file-mail-sink';
 import { sesMailer } from '../../functions/adapters/mail/ses-mailer';
 import { randomIds } from '../../functions/adapters/system/system-clock-and-ids';
-import type { MailRecipient, OutgoingMail } from '../../functions/domain/mail';
+import { type MailRecipient, MailRefusedError, type OutgoingMail } from '../../functions/domain/mail';
 import type { Clock, Mailer } from '../../functions/domain/ports';
 
 /*
@@ -167,6 +167,21 @@ describe('the local file sink', () => {
     expect(await sink.get(sent?.id ?? '')).toEqual(sent);
     expect(await sink.get(randomIds.newId())).toBeUndefined();
     expect(await sink.get('../../etc/passwd')).toBeUndefined();
+  });
+
+  it('rejects as MailRefusedError, leaving no mail, when it cannot store the mail', async () => {
+    // Arrange: the sink's folder is a file, so nothing can be written into it
+    const parent = mkdtempSync(join(tmpdir(), 'mail-sink-'));
+    const blocked = join(parent, 'not-a-folder');
+    writeFileSync(blocked, 'x');
+    const sink = fileMailSink({ directory: blocked, clock: frozenClock, ids: randomIds });
+
+    // Act
+    const error = await sink.send(outgoing()).catch((caught: unknown) => caught);
+
+    // Assert
+    expect(error).toBeInstanceOf(MailRefusedError);
+    expect(readFileSync(blocked, 'utf8')).toBe('x');
   });
 
   it('lists nothing before the first mail, when its folder does not exist yet', async () => {
@@ -368,7 +383,7 @@ describe('the SES adapter', () => {
     expect(ses.bodies()[0]?.ConfigurationSetName).toBe('portal-dev-mail');
   });
 
-  it('rejects when SES refuses the mail, as MessageRejected', async () => {
+  it('rejects as MailRefusedError (nothing sent, safe to retry) when SES refuses the mail, keeping MessageRejected as the cause', async () => {
     // Arrange
     const ses = sesUnderTest({
       answer: () => ({
@@ -382,13 +397,29 @@ describe('the SES adapter', () => {
     const sending = ses.mailer.send(outgoing());
 
     // Assert
-    await expect(sending).rejects.toBeInstanceOf(MessageRejected);
-    await expect(sending).rejects.toThrow('Email address is not verified.');
+    const error = await sending.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MailRefusedError);
+    expect((error as MailRefusedError).cause).toBeInstanceOf(MessageRejected);
+    expect((error as MailRefusedError).message).toContain('MessageRejected');
   });
 
-  it('rejects when SES is unavailable', async () => {
+  it('rejects as MailRefusedError when SES throttles the account', async () => {
+    const ses = sesUnderTest({
+      answer: () => ({
+        statusCode: 429,
+        headers: { 'x-amzn-errortype': 'TooManyRequestsException' },
+        body: { message: 'Too many requests.' },
+      }),
+    });
+
+    await expect(ses.mailer.send(outgoing())).rejects.toBeInstanceOf(MailRefusedError);
+  });
+
+  it('rejects with an error that is NOT MailRefusedError when SES is unavailable: whether the mail went is unknown', async () => {
     const ses = sesUnderTest({ answer: () => ({ statusCode: 503, body: { message: 'Service unavailable' } }) });
 
-    await expect(ses.mailer.send(outgoing())).rejects.toThrow();
+    const error = await ses.mailer.send(outgoing()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(MailRefusedError);
   });
 });

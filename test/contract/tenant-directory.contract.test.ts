@@ -19,6 +19,21 @@ describe('tenant directory (DynamoDB Local, behind the per-container cache)', ()
     await expect(portal.deps.directory.resolveHost(host())).resolves.toBeUndefined();
   });
 
+  it('lists every clinic that has a host, once however many hosts it has, and none whose host was refused', async () => {
+    const [first, second, refused] = [randomUUID(), randomUUID(), randomUUID()];
+    const taken = host();
+    await portal.deps.directory.registerHost(taken, first);
+    await portal.deps.directory.registerHost(host(), first);
+    await portal.deps.directory.registerHost(host(), second);
+
+    await expect(portal.deps.directory.registerHost(taken, refused)).rejects.toBeInstanceOf(ConflictError);
+
+    const listed = await portal.deps.directory.listTenants();
+    expect(listed.filter((id) => id === first)).toHaveLength(1);
+    expect(listed).toContain(second);
+    expect(listed).not.toContain(refused);
+  });
+
   it('never moves a host from one clinic to another', async () => {
     const name = host();
     const first = randomUUID();
@@ -38,6 +53,7 @@ describe('tenant directory (DynamoDB Local, behind the per-container cache)', ()
         return portal.deps.directory.resolveHost(asked);
       },
       registerHost: (asked, id) => portal.deps.directory.registerHost(asked, id),
+      listTenants: () => portal.deps.directory.listTenants(),
     };
     const cached = cachedTenantDirectory(counting, portal.clock);
 

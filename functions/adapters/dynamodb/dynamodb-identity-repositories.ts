@@ -19,8 +19,8 @@ import type {
   TenantDirectory,
   TenantRepository,
 } from '../../domain/ports';
-import { ConcurrentWriteError, type DynamoDbTable, updateExpression, withoutKeys } from './dynamodb-table';
-import { customerContactsPartition, type ItemKey, keys } from './keys';
+import { ConcurrentWriteError, type DynamoDbTable, type Item, updateExpression, withoutKeys } from './dynamodb-table';
+import { customerContactsPartition, DIRECTORY_TENANTS_PARTITION, type ItemKey, keys } from './keys';
 
 /**
  * The tenant-level records: clinic profile, customers, contacts with their login identities and memberships,
@@ -322,9 +322,30 @@ export const dynamoDbTenantDirectory = (table: DynamoDbTable): TenantDirectory =
     return item ? String(item.tenantId) : undefined;
   },
   async registerHost(host, tenantId) {
-    await table.put(
-      { ...keys.directoryHost(host), tenantId },
-      { expression: 'attribute_not_exists(PK) OR tenantId = :tenantId', values: { ':tenantId': tenantId } },
-    );
+    // Both at once: a host never maps to a clinic that the list of clinics leaves out.
+    await table.transact([
+      table.putRequest(
+        { ...keys.directoryHost(host), tenantId },
+        { expression: 'attribute_not_exists(PK) OR tenantId = :tenantId', values: { ':tenantId': tenantId } },
+      ),
+      table.putRequest({ ...keys.directoryTenant(tenantId), tenantId }),
+    ]);
+  },
+  async listTenants() {
+    const tenants: string[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await table.query(
+        {
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': { S: DIRECTORY_TENANTS_PARTITION } },
+          ProjectionExpression: 'tenantId',
+        },
+        startKey,
+      );
+      tenants.push(...page.items.map((item) => String(item.tenantId)));
+      startKey = page.lastEvaluatedKey;
+    } while (startKey);
+    return tenants;
   },
 });

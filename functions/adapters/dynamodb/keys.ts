@@ -266,11 +266,53 @@ export const keys = {
     SK: `LINK#${String(index).padStart(AUDIT_INDEX_DIGITS, '0')}`,
   }),
 
+  /** A document's publication notice (./domain/notifications.ts), beside the document in the customer's partition. */
+  publicationNotice: (tenantId: string, customerId: string, documentId: string): ItemKey => ({
+    PK: customerPartition(tenantId, customerId),
+    SK: `NOTICE#${part('document id', documentId)}`,
+  }),
+  /** Sparse GSI1 entry of a notice while no batch has taken it: what the sender reads, oldest first. */
+  pendingNoticeIndex: (tenantId: string, queuedAt: string, customerId: string, documentId: string) => ({
+    GSI1PK: pendingNoticesPartition(tenantId),
+    GSI1SK: `${part('time', queuedAt)}#${part('customer id', customerId)}#${part('document id', documentId)}`,
+  }),
+  /** A notice batch; its deliveries share the partition (`TO#<contact id>`), so one Query reads the whole batch. */
+  noticeBatch: (tenantId: string, batchId: string): ItemKey => ({
+    PK: `${tenant(tenantId)}#NOTICE#BATCH#${part('batch id', batchId)}`,
+    SK: 'BATCH',
+  }),
+  noticeDelivery: (tenantId: string, batchId: string, contactId: string): ItemKey => ({
+    PK: `${tenant(tenantId)}#NOTICE#BATCH#${part('batch id', batchId)}`,
+    SK: `${keys.noticeDeliveryPrefix}${part('contact id', contactId)}`,
+  }),
+  noticeDeliveryPrefix: 'TO#',
+  /** Sparse GSI1 entry of a batch until every delivery is final: what the sender comes back to. */
+  openBatchIndex: (tenantId: string, createdAt: string, batchId: string) => ({
+    GSI1PK: openBatchesPartition(tenantId),
+    GSI1SK: `${part('time', createdAt)}#${part('batch id', batchId)}`,
+  }),
+
   directoryHost: (host: string): ItemKey => ({
     PK: `DIRECTORY#HOST#${part('host', host.toLowerCase())}`,
     SK: 'TENANT',
   }),
+  /** One item per clinic with a host, in one platform partition: the list platform jobs visit. */
+  directoryTenant: (tenantId: string): ItemKey => ({
+    PK: DIRECTORY_TENANTS_PARTITION,
+    SK: part('tenant id', tenantId),
+  }),
 } as const;
+
+/** The platform partition that lists every clinic (see keys.directoryTenant). */
+export const DIRECTORY_TENANTS_PARTITION = 'DIRECTORY#TENANTS';
+
+export function pendingNoticesPartition(tenantId: string): string {
+  return `${tenant(tenantId)}#NOTICE#PENDING`;
+}
+
+export function openBatchesPartition(tenantId: string): string {
+  return `${tenant(tenantId)}#NOTICE#OPEN`;
+}
 
 /** GSI1 partition of a customer's memberships: its contacts. */
 export function customerContactsPartition(tenantId: string, customerId: string): string {

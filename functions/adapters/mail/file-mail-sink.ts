@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { OutgoingMail } from '../../domain/mail';
+import { MailRefusedError, type OutgoingMail } from '../../domain/mail';
 import type { Clock, IdGenerator, Mailer } from '../../domain/ports';
 
 /** One mail as the sink keeps it: the message and when it was "sent". */
@@ -42,7 +42,6 @@ export function fileMailSink(options: {
 
   return {
     async send(mail) {
-      await mkdir(directory, { recursive: true });
       const sentAt = clock.now().toISOString();
       const id = ids.newId();
       sequence += 1;
@@ -50,8 +49,14 @@ export function fileMailSink(options: {
       // The time and the sequence first, so that the names sort by age.
       const name = `${sentAt.replaceAll(':', '-')}_${String(sequence).padStart(9, '0')}_${id}.json`;
       const temporary = join(directory, `.${name}.tmp`);
-      await writeFile(temporary, JSON.stringify(stored, null, 2), { mode: 0o600 });
-      await rename(temporary, join(directory, name));
+      try {
+        await mkdir(directory, { recursive: true });
+        await writeFile(temporary, JSON.stringify(stored, null, 2), { mode: 0o600 });
+        await rename(temporary, join(directory, name));
+      } catch (error) {
+        // Until the rename the mail is not in the sink: nothing was "sent", as when SES refuses one.
+        throw new MailRefusedError('The mail sink could not store the mail.', { cause: error });
+      }
     },
     async list() {
       const names = (await mailFileNames()).sort().reverse();

@@ -1,5 +1,6 @@
 import { domainToASCII } from 'node:url';
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { MailRefusedError } from '../../domain/mail';
 import type { Mailer } from '../../domain/ports';
 
 export interface SesMailerOptions {
@@ -46,20 +47,39 @@ function displayNameHeader(name: string): string {
 export function sesMailer(options: SesMailerOptions): Mailer {
   return {
     async send(mail) {
-      await options.client.send(
-        new SendEmailCommand({
-          FromEmailAddress: mailbox(mail.fromName, options.fromAddress),
-          Destination: { ToAddresses: [mailbox(mail.to.name, mail.to.address)] },
-          Content: {
-            Simple: {
-              Subject: { Data: mail.subject, Charset: 'UTF-8' },
-              Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
+      await options.client
+        .send(
+          new SendEmailCommand({
+            FromEmailAddress: mailbox(mail.fromName, options.fromAddress),
+            Destination: { ToAddresses: [mailbox(mail.to.name, mail.to.address)] },
+            Content: {
+              Simple: {
+                Subject: { Data: mail.subject, Charset: 'UTF-8' },
+                Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
+              },
             },
-          },
-          EmailTags: [{ Name: 'kind', Value: mail.kind }],
-          ...(options.configurationSet ? { ConfigurationSetName: options.configurationSet } : {}),
-        }),
-      );
+            EmailTags: [{ Name: 'kind', Value: mail.kind }],
+            ...(options.configurationSet ? { ConfigurationSetName: options.configurationSet } : {}),
+          }),
+        )
+        .catch((error: unknown) => {
+          // A client fault (MessageRejected, TooManyRequests, a throttle, a 4xx) is SES saying it took nothing. A server
+          // fault or a lost connection says nothing about whether the mail went; it passes on as it is.
+          if (isClientFault(error))
+            throw new MailRefusedError(`SES refused the mail: ${errorName(error)}.`, { cause: error });
+          throw error;
+        });
     },
   };
+}
+
+function isClientFault(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const fault = (error as { $fault?: unknown }).$fault;
+  const throttling = (error as { $retryable?: { throttling?: unknown } }).$retryable?.throttling;
+  return fault === 'client' || throttling === true;
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'unknown error';
 }

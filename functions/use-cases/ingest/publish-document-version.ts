@@ -2,6 +2,7 @@ import { type InvoiceDocument, isVisibleToContacts } from '../../domain/document
 import type { Actor } from '../../domain/identity';
 import type { Clock, CompletedVersion, IdGenerator, TenantScope } from '../../domain/ports';
 import { recordOnce } from '../record-once';
+import { queuePublicationNotice } from '../send-publication-notices';
 
 export interface PublishDocumentVersionDeps {
   readonly scope: TenantScope;
@@ -34,8 +35,9 @@ export async function publishDocumentVersion(
 
 /**
  * The audit events of a document becoming ready, once each (see recordOnce): `document.published` (or
- * `document.ready` when it became ready without being shown: withdrawn meanwhile, or a newer version was already
- * current) and `document.superseded` for the version it replaced. A retry that finds the document already ready
+ * `document.ready` when it became ready without being shown: withdrawn meanwhile, held for approval, or a newer
+ * version was already current) and `document.superseded` for the version it replaced; and, for a published one, the
+ * notice its company's contacts will get. A retry that finds the document already ready
  * calls this again, so a crash between the transaction and these writes loses nothing.
  */
 export async function recordPublication(scope: TenantScope, actor: Actor, document: InvoiceDocument): Promise<void> {
@@ -57,6 +59,8 @@ export async function recordPublication(scope: TenantScope, actor: Actor, docume
     action: isVisibleToContacts(document) ? 'document.published' : 'document.ready',
     documentId: document.id,
   });
+  // The notice too is queued once however often this runs (functions/use-cases/send-publication-notices.ts).
+  await queuePublicationNotice(scope, document, at);
   if (document.supersedes) {
     await recordOnce(scope, {
       ...common,

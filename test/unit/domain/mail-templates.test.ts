@@ -6,13 +6,19 @@ const KINDS = [
   'contact-invitation',
   'password-reset',
   'admin-invitation',
-] as const satisfies readonly MailMessage['kind'][];
+] as const satisfies readonly LinkMailMessage['kind'][];
 const LANGUAGES = ['sv', 'en'] as const satisfies readonly MailLanguage[];
 const EVERY_MAIL = KINDS.flatMap((kind) => LANGUAGES.map((language) => [kind, language] as const));
 
 const LINK = 'https://portal.example.se/losenord#nyckel=q3Vb8-Yx_0';
 
-function message(kind: MailMessage['kind'], overrides: Partial<Omit<MailMessage, 'kind'>> = {}): MailMessage {
+/** The mails that carry a single-use link (every kind but the notice of new documents). */
+type LinkMailMessage = Extract<MailMessage, { readonly validMinutes: number }>;
+
+function message(
+  kind: LinkMailMessage['kind'],
+  overrides: Partial<Omit<LinkMailMessage, 'kind'>> = {},
+): LinkMailMessage {
   return {
     kind,
     recipientName: 'Anna Åberg',
@@ -162,5 +168,56 @@ describe('the mail templates', () => {
     expect(() => composeMail(message('password-reset', { validMinutes: 0 }), 'sv')).toThrow(/minutes/u);
     expect(() => composeMail(message('password-reset', { validMinutes: 7.5 }), 'sv')).toThrow(/minutes/u);
     expect(() => composeMail(message('password-reset', { link: 'http://localhost:3000/#t=1' }), 'sv')).not.toThrow();
+  });
+});
+
+describe('the notice of new documents', () => {
+  const notice = (overrides: Partial<Omit<Extract<MailMessage, { kind: 'new-documents' }>, 'kind'>> = {}) =>
+    ({
+      kind: 'new-documents',
+      recipientName: 'Anna Åberg',
+      clinicName: 'Företagshälsan Öst',
+      companyName: 'Exempel AB',
+      documentCount: 3,
+      link: 'https://portal.example.se/',
+      ...overrides,
+    }) as const;
+
+  it.each(LANGUAGES)(
+    'says in %s how many documents there are, for which company, and links to the portal',
+    (language) => {
+      const mail = composeMail(notice(), language);
+
+      expect(mail.subject).toBe(
+        language === 'sv' ? 'Nya fakturaunderlag för Exempel AB' : 'New invoice specifications for Exempel AB',
+      );
+      expect(mail.text).toContain(
+        language === 'sv'
+          ? 'Företagshälsan Öst har publicerat 3 nya fakturaunderlag för Exempel AB i företagsportalen.'
+          : 'Företagshälsan Öst has published 3 new invoice specifications for Exempel AB in the company portal.',
+      );
+      expect(mail.text.split('\n')).toContain('https://portal.example.se/');
+      expect(mail.html.match(/<a href="https:\/\/portal\.example\.se\/"/gu)).toHaveLength(2);
+      expect(mail.text).not.toMatch(MARKUP);
+      // It is a notice, not a single-use link: nothing about validity.
+      expect(mail.text).not.toMatch(/Länken fungerar|The link works/u);
+    },
+  );
+
+  it('says "ett nytt" / "a new" for one document', () => {
+    expect(composeMail(notice({ documentCount: 1 }), 'sv').text).toContain('har publicerat ett nytt fakturaunderlag');
+    expect(composeMail(notice({ documentCount: 1 }), 'en').text).toContain('has published a new invoice specification');
+  });
+
+  it('refuses a count that is not a whole, positive number, and a link that is not http(s)', () => {
+    expect(() => composeMail(notice({ documentCount: 0 }), 'sv')).toThrow(/documents/u);
+    expect(() => composeMail(notice({ documentCount: 1.5 }), 'sv')).toThrow(/documents/u);
+    expect(() => composeMail(notice({ link: 'javascript:alert(1)' }), 'sv')).toThrow(/http/u);
+  });
+
+  it('keeps a company name on one line, so it cannot add a header to the subject', () => {
+    expect(composeMail(notice({ companyName: 'Exempel AB\r\nBcc: x@example.se' }), 'sv').subject).toBe(
+      'Nya fakturaunderlag för Exempel AB Bcc: x@example.se',
+    );
   });
 });

@@ -27,7 +27,7 @@ export function createStacks(app: App, config: PortalConfig): PortalStacks {
     env,
     tags,
     config,
-    description: 'Företagsportal API, ingest and PDF render worker (Lambda, HTTP API)',
+    description: 'Företagsportal API, ingest, PDF render worker and notification sender (Lambda, HTTP API)',
     table: data.table,
     documentsBucket: data.documentsBucket,
     sessionSigningSeed: data.sessionSigningSeed,
@@ -38,6 +38,7 @@ export function createStacks(app: App, config: PortalConfig): PortalStacks {
     renderQueue: data.renderQueue.queue,
     ingestDataAccess: data.ingestDataAccess,
     renderWorkerDataAccess: data.renderWorkerDataAccess,
+    notificationSenderDataAccess: data.notificationSenderDataAccess,
     mail: data.mail,
   });
   const web = new WebStack(app, `${config.stackPrefix}-Web`, {

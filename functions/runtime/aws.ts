@@ -17,6 +17,7 @@ import { joseSessionTokens, signingKeysFromSeed } from '../adapters/security/jos
 import { otpauthTotp } from '../adapters/security/otpauth-totp';
 import { scryptPasswordHasher } from '../adapters/security/scrypt-password-hasher';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
+import type { Mailer } from '../domain/ports';
 import type { AppDeps, TrustedRequestInfo } from '../http/app-types';
 import type { BankIdSupport } from '../use-cases/bankid-login';
 import { createDynamoDbClient, createS3Client, createSecretsManagerClient, createSesClient } from './aws-clients';
@@ -114,11 +115,7 @@ export function awsDeps(env: AwsEnvironment = process.env): AppDeps {
     hasher: scryptPasswordHasher(),
     clock: systemClock,
     ids: randomIds,
-    mailer: sesMailer({
-      client: createSesClient({ region }),
-      fromAddress: required(env, 'MAIL_FROM_ADDRESS'),
-      configurationSet: env.MAIL_CONFIGURATION_SET,
-    }),
+    mailer: awsMailer(env),
     requestInfo: lambdaRequestInfo,
     totp: otpauthTotp,
     // Fetched at the first admin login that needs it (enrolment or a code), not at cold start.
@@ -164,6 +161,15 @@ function awsBankId(
     }),
     animatedQr: animatedQrData,
   };
+}
+
+/** SES from the verified sender address (MAIL_FROM_ADDRESS), recording through MAIL_CONFIGURATION_SET when set. */
+export function awsMailer(env: AwsEnvironment = process.env): Mailer {
+  return sesMailer({
+    client: createSesClient({ region: required(env, 'AWS_REGION') }),
+    fromAddress: required(env, 'MAIL_FROM_ADDRESS'),
+    configurationSet: env.MAIL_CONFIGURATION_SET,
+  });
 }
 
 /** The table and bucket adapters every function shares (TABLE_NAME, DOCUMENTS_BUCKET). */

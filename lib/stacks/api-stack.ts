@@ -3,6 +3,8 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
@@ -45,16 +47,34 @@ export interface ApiStackProps extends StackProps {
   readonly ingestDataAccess: IManagedPolicy;
   /** The data stack's policy for the render worker (table, documents read/write, consuming the render queue). */
   readonly renderWorkerDataAccess: IManagedPolicy;
+  /** The data stack's policy for the notification sender (table items and index queries). */
+  readonly notificationSenderDataAccess: IManagedPolicy;
   /** The SES identity and configuration set the API sends invitations and password resets through. */
   readonly mail: MailSending;
 }
 
-/** Stateless: the API and ingest functions, the HTTP API in front of them, and the PDF render worker. */
+/**
+ * How often the notification sender runs. Notices wait for a quiet minute after the last publication
+ * (functions/domain/notifications.ts), so a mail goes out one to two minutes after a run of documents ends.
+ */
+export const NOTIFICATION_SCHEDULE = Schedule.rate(Duration.minutes(1));
+
+/**
+ * A run that finds much to send: 100 batches × their recipients, one SES call each. Well below the 15-minute lease
+ * after which a claimed delivery counts as unconfirmed (NOTIFICATION_POLICY.sendingLeaseSeconds).
+ */
+export const NOTIFICATION_SENDER_TIMEOUT = Duration.minutes(5);
+
+/**
+ * Stateless: the API and ingest functions, the HTTP API in front of them, the PDF render worker and the scheduled
+ * notification sender.
+ */
 export class ApiStack extends Stack {
   readonly httpApi: HttpApi;
   readonly apiFunction: PortalFunction;
   readonly ingestFunction: PortalFunction;
   readonly renderWorker: RenderWorker;
+  readonly notificationSender: PortalFunction;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -109,6 +129,31 @@ export class ApiStack extends Stack {
       sizing: config.renderWorker,
       logRetention: config.logRetention,
       logRemovalPolicy: config.logRemovalPolicy,
+    });
+
+    // The names are the contract with functions/lambda/notification-sender.ts (through functions/runtime/aws.ts).
+    this.notificationSender = new PortalFunction(this, 'NotificationSender', {
+      entry: 'functions/lambda/notification-sender.ts',
+      environment: {
+        TABLE_NAME: table.tableName,
+        DOCUMENTS_BUCKET: documentsBucket.bucketName,
+        MAIL_FROM_ADDRESS: props.mail.fromAddress,
+        MAIL_CONFIGURATION_SET: props.mail.configurationSet.configurationSetName,
+      },
+      memorySize: 512,
+      timeout: NOTIFICATION_SENDER_TIMEOUT,
+      // One run at a time. Two would be safe (every step is a conditional write) but would only race each other.
+      reservedConcurrentExecutions: 1,
+      logRetention: config.logRetention,
+      logRemovalPolicy: config.logRemovalPolicy,
+    });
+    this.notificationSender.role.addManagedPolicy(props.notificationSenderDataAccess);
+    props.mail.grantSendEmail(this.notificationSender.role);
+    new Rule(this, 'NotificationSchedule', {
+      description: 'Runs the notification sender: mails of newly published invoice bases',
+      schedule: NOTIFICATION_SCHEDULE,
+      // A missed run is made up by the next one a minute later: no retries that would overlap it.
+      targets: [new LambdaFunction(this.notificationSender.function, { retryAttempts: 0 })],
     });
 
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {

@@ -112,6 +112,8 @@ export class DataStack extends Stack {
   readonly ingestDataAccess: ManagedPolicy;
   /** The render worker's data access: table items, reading and writing documents, consuming the render queue. */
   readonly renderWorkerDataAccess: ManagedPolicy;
+  /** The notification sender's data access: table items and index queries only (it never touches a document). */
+  readonly notificationSenderDataAccess: ManagedPolicy;
   /**
    * The SES sending domain and configuration set. Here rather than in the API stack because the domain's DKIM
    * records in DNS name this identity's keys: rebuilding the API stack must not make them stale.
@@ -257,6 +259,12 @@ export class DataStack extends Stack {
         resources: [this.renderQueue.queue.queueArn],
       }),
     ]);
+
+    // The outbox lives in the table alone: pending notices and open batches are found through GSI1.
+    this.notificationSenderDataAccess = new ManagedPolicy(this, 'NotificationSenderDataAccess', {
+      description: 'Least-privilege data access of the Företagsportal notification sender',
+      statements: [tableItems(), indexQueries()],
+    });
 
     Validations.of(this.apiDataAccess).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.documentsBucket)}.Arn>/${ARCHIVES_PATTERN}]`,

@@ -152,7 +152,7 @@ function printTable(rows: readonly (readonly string[])[]): void {
 
 export async function runBundleSizeBench(): Promise<void> {
   console.log(`\n## Lambda bundle: size and cold import (${RUNS} fresh node processes per row, ${process.version})\n`);
-  const ourEntries = ['api', 'ingest', 'render-worker'].map((name) => ({
+  const ourEntries = ['api', 'ingest', 'render-worker', 'notification-sender'].map((name) => ({
     name,
     entry: join(PROJECT_ROOT, 'functions', 'lambda', `${name}.ts`),
   }));

@@ -66,13 +66,18 @@ export function createTestPortal(
     readonly bankIdSimulator?: BankIdSimulator;
     /** Password hashing cost; the cheap TEST_PASSWORD_COST unless a test needs hashing to dominate (timing tests). */
     readonly passwordCost?: ScryptCost;
+    /**
+     * A table of the emulator's other than the shared one (made by the test with ensureTable): for code that visits
+     * every clinic of its table, which in the shared one would reach other test files' clinics.
+     */
+    readonly tableName?: string;
   } = {},
 ): TestPortal {
   const emulators = inject('emulators');
   const clock = new TestClock();
   const runtime = localRuntime({
     dynamoDbEndpoint: emulators.dynamoEndpoint,
-    tableName: emulators.tableName,
+    tableName: options.tableName ?? emulators.tableName,
     s3Endpoint: emulators.s3Endpoint,
     s3Credentials: S3_EMULATOR_CREDENTIALS,
     documentsBucket: emulators.bucket,

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Customer } from '../../functions/domain/identity';
+import { ensureTable } from '../../functions/local/services/ensure-table';
+import { createDynamoDbClient } from '../../functions/runtime/aws-clients';
+import { LOCAL_REGION } from '../../functions/runtime/local';
+import { publishDocumentVersion } from '../../functions/use-cases/ingest/publish-document-version';
+import { LOCAL_CREDENTIALS } from '../support/emulators.global-setup';
+import { type ClinicFixture, createClinic, createTestPortal, type TestPortal, tinyPdf } from '../support/test-portal';
+
+/**
+ * The real scheduled entry (functions/lambda/notification-sender.ts → awsDataAdapters + SES) on DynamoDB Local, with
+ * a stand-in for SES's HTTP API (there is no SES emulator). The function visits every clinic of its table, so this
+ * file gives it a table of its own: in the shared one it would send other test files' notices.
+ */
+interface SesRequest {
+  readonly path: string;
+  readonly body: {
+    readonly Destination: { readonly ToAddresses: readonly string[] };
+    readonly Content: { readonly Simple: { readonly Subject: { readonly Data: string } } };
+  };
+}
+const sesRequests: SesRequest[] = [];
+let ses: Server;
+let portal: TestPortal;
+let clinic: ClinicFixture;
+let handler: () => Promise<{ clinics: number; failed: number }>;
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  ses = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    request.on('end', () => {
+      sesRequests.push({ path: request.url ?? '', body: JSON.parse(body) as SesRequest['body'] });
+      response.setHeader('Content-Type', 'application/json');
+      response.end(JSON.stringify({ MessageId: `message-${sesRequests.length}` }));
+    });
+  });
+  await new Promise<void>((resolve) => ses.listen(0, '127.0.0.1', resolve));
+
+  const emulators = inject('emulators');
+  const tableName = `notification-sender-${randomUUID()}`;
+  const setup = createDynamoDbClient({
+    region: LOCAL_REGION,
+    endpoint: emulators.dynamoEndpoint,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  await ensureTable(setup, tableName);
+  setup.destroy();
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-north-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
+    AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${(ses.address() as AddressInfo).port}`,
+    TABLE_NAME: tableName,
+    DOCUMENTS_BUCKET: emulators.bucket,
+    MAIL_FROM_ADDRESS: 'no-reply@portal.example.se',
+  });
+  portal = createTestPortal({ tableName });
+  clinic = await createClinic(portal, 'Hälsan Väst');
+  handler = (await import('../../functions/lambda/notification-sender')).handler;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => ses.close(resolve));
+});
+
+/** Publishes a document the way ingest does, `minutesAgo` before now (the sender runs on the system clock). */
+async function publishedMinutesAgo(customer: Customer, minutesAgo: number) {
+  portal.clock.set(new Date(Date.now() - minutesAgo * 60_000));
+  const { document } = await clinic.addDocument(customer, { status: 'received' });
+  await publishDocumentVersion(
+    { scope: clinic.scope, clock: portal.clock, ids: portal.deps.ids },
+    { type: 'api-key', id: 'test' },
+    document,
+    { pdf: tinyPdf(), pageCount: 1 },
+  );
+}
+
+async function captureLogs<T>(work: () => Promise<T>): Promise<T> {
+  const original = { log: console.log, error: console.error };
+  console.log = (line: unknown) => logLines.push(String(line));
+  console.error = (line: unknown) => logLines.push(String(line));
+  try {
+    return await work();
+  } finally {
+    Object.assign(console, original);
+  }
+}
+
+describe('the notification sender Lambda handler', () => {
+  it('waits, sending nothing, while the clinic has no portal address to link to', async () => {
+    // Arrange
+    await publishedMinutesAgo(clinic.customer, 5);
+
+    // Act
+    const result = await captureLogs(() => handler());
+
+    // Assert
+    expect(result).toEqual({ clinics: 1, failed: 0 });
+    expect(sesRequests).toHaveLength(0);
+    expect(await clinic.scope.notifications.pending(10)).toHaveLength(1);
+  });
+
+  it('mails the opted-in contact once through SES, and a second run sends nothing more', async () => {
+    // Arrange
+    const tenant = await clinic.scope.tenant.get();
+    if (!tenant) throw new Error('The test clinic has no tenant record.');
+    const { id: _id, ...record } = tenant;
+    await clinic.scope.tenant.put({ ...record, portalOrigin: clinic.origin });
+    await publishedMinutesAgo(clinic.customer, 4);
+
+    // Act
+    const first = await captureLogs(() => handler());
+    const second = await captureLogs(() => handler());
+
+    // Assert: one mail, for both documents, to the customer's contact (not to the other customer's)
+    expect(first).toEqual({ clinics: 1, failed: 0 });
+    expect(second).toEqual({ clinics: 1, failed: 0 });
+    expect(sesRequests).toHaveLength(1);
+    expect(sesRequests[0]?.path).toBe('/v2/email/outbound-emails');
+    expect(sesRequests[0]?.body.Destination.ToAddresses).toEqual([
+      expect.stringContaining(clinic.contact.contact.email),
+    ]);
+    expect(sesRequests[0]?.body.Content.Simple.Subject.Data).toBe(`Nya fakturaunderlag för ${clinic.customer.name}`);
+    expect(await clinic.scope.notifications.pending(10)).toHaveLength(0);
+    expect(await clinic.scope.notifications.openBatches(10)).toHaveLength(0);
+  });
+
+  it('logs counts and ids, never an address or a name', () => {
+    const logged = logLines.join('\n');
+
+    expect(logged).toContain('"sent":1');
+    expect(logged).toContain(clinic.tenantId);
+    expect(logged).not.toContain(clinic.contact.contact.email);
+    expect(logged).not.toContain(clinic.contact.contact.name);
+    expect(logged).not.toContain(clinic.customer.name);
+  });
+});

@@ -29,6 +29,12 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     return link ?? '';
   }
 
+  /** The notices of new documents in the portal's mail sink to this address. */
+  async function noticeMailsTo(address: string) {
+    const mails = fileMailSink({ directory: join(dataDirectory(), 'mail'), clock: systemClock, ids: randomIds });
+    return (await mails.list()).filter((mail) => mail.to.address === address && mail.kind === 'new-documents');
+  }
+
   /**
    * A page of the demo administrator, logged in. The stories share one administrator session (one browser context):
    * a TOTP code is accepted once, so a fresh login per story would wait up to 30 seconds for the next code.
@@ -128,6 +134,35 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     await page.getByRole('button', { name: `Vem har hämtat fakturaunderlag ${invoiceNumber}?` }).click();
     await page.getByText(`Hämtningar av ${invoiceNumber}`).waitFor();
     await expect(page.locator('.downloads li').first().textContent()).resolves.toContain(contact.name);
+    // The PDF's SHA-256 is beside the receipts, as proof of which file was handed out.
+    await expect(page.locator('.content-hash code').first().textContent()).resolves.toMatch(/^[0-9a-f]{64}$/u);
+
+    // The e-mail notices: "the contact says they never got it" — sent again at once, and the mail is in the sink.
+    const mailsBefore = (await noticeMailsTo(contact.username)).length;
+    const noticesButton = page.getByRole('button', { name: `Aviseringar om fakturaunderlag ${invoiceNumber}` });
+    const resend = page.getByRole('button', { name: `Skicka aviseringen igen om fakturaunderlag ${invoiceNumber}` });
+    // The demo's own notices may still wait for their quiet minute; then there is no resend yet, so look again.
+    await expect
+      .poll(
+        async () => {
+          if ((await noticesButton.getAttribute('aria-expanded')) === 'true') await noticesButton.click();
+          await noticesButton.click();
+          await page.getByText(`Aviseringar per e-post om ${invoiceNumber}`).waitFor();
+          return resend.isVisible();
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toBe(true);
+    await resend.click();
+    await page.getByText(/^Mejlet skickades till \d+ kontaktpersone?r?\.$/u).waitFor({ state: 'attached' });
+    await page.locator('.notice-batch-title', { hasText: 'Skickad igen' }).first().waitFor();
+    await page
+      .locator('.notices li', { hasText: `${contact.name}: Skickat` })
+      .first()
+      .waitFor();
+    await expect.poll(async () => (await noticeMailsTo(contact.username)).length).toBe(mailsBefore + 1);
+    await checkPage(page, 'admin-document-notices');
+
     // Only what nobody has fetched yet: the downloaded one leaves the list, and comes back with the box unticked.
     await page.getByLabel('Visa bara de som ingen har hämtat').check();
     await expect.poll(() => documents.getByRole('rowheader', { name: invoiceNumber, exact: true }).count()).toBe(0);

@@ -9,6 +9,7 @@ import type {
   AdminAuditVerificationResponse,
   AdminContactSummary,
   AdminCustomerSummary,
+  AdminDocumentNoticesResponse,
   AdminDocumentPageResponse,
   AdminDocumentSummary,
   AdminEnrolmentResponse,
@@ -46,6 +47,7 @@ export function auditQuery(filter: AuditFilter): Record<string, string> {
 }
 export type DocumentSummary = AdminDocumentSummary;
 export type DocumentPage = AdminDocumentPageResponse;
+export type DocumentNotices = AdminDocumentNoticesResponse;
 export { ApiError };
 
 export const adminApi = {
@@ -128,6 +130,18 @@ export const adminApi = {
         params: { customerId, documentId },
       })
     ).downloads,
+
+  /** Who was told of the document by e-mail, batch by batch, and how each mail went. */
+  listNotices: (customerId: string, documentId: string): Promise<DocumentNotices> =>
+    call('GET', '/api/admin/customers/:customerId/documents/:documentId/notifications', {
+      params: { customerId, documentId },
+    }),
+
+  /** Sends the notice again at once to the contacts who want it now; 409 when there is nothing to send. */
+  resendNotice: (customerId: string, documentId: string): Promise<DocumentNotices> =>
+    call('POST', '/api/admin/customers/:customerId/documents/:documentId/notifications', {
+      params: { customerId, documentId },
+    }),
 
   listContacts: async (customerId: string): Promise<readonly ContactSummary[]> =>
     (await call('GET', '/api/admin/customers/:customerId/contacts', { params: { customerId } })).contacts,

@@ -354,7 +354,39 @@ export const adminSv = {
     publishedHeld: (count: number): string =>
       count === 0 ? 'Inga underlag väntade på godkännande.' : `${count} underlag visas nu för kunden.`,
     hash: 'SHA-256',
+    hashLabel: 'Kontrollsumma för PDF:en (SHA-256)',
     notFound: 'Kundföretaget finns inte.',
+  },
+
+  notices: {
+    show: 'Aviseringar',
+    showLabel: (invoiceNumber: string): string => `Aviseringar om fakturaunderlag ${invoiceNumber}`,
+    title: (invoiceNumber: string): string => `Aviseringar per e-post om ${invoiceNumber}`,
+    intro:
+      'Kontaktpersoner som vill ha besked får ett mejl när nya underlag publiceras: en länk till portalen, aldrig belopp eller innehåll.',
+    none: 'Ingen avisering har skickats om underlaget.',
+    waiting:
+      'Aviseringen väntar: den skickas en minut efter den senaste publiceringen, för alla nya underlag i ett mejl.',
+    batch: (reason: 'published' | 'resent', when: string, count: number): string =>
+      `${reason === 'resent' ? 'Skickad igen' : 'Publicering'} ${when}${count > 1 ? ` (ett mejl om ${count} underlag)` : ''}`,
+    noRecipients: 'Ingen kontaktperson ville ha besked.',
+    state: {
+      pending: 'Väntar',
+      sending: 'Skickas',
+      retry: 'Försöker igen',
+      sent: 'Skickat',
+      failed: 'Misslyckades',
+      unconfirmed: 'Okänt om det kom fram',
+      skipped: 'Skickades inte',
+    } as Record<string, string>,
+    resend: 'Skicka aviseringen igen',
+    resendLabel: (invoiceNumber: string): string => `Skicka aviseringen igen om fakturaunderlag ${invoiceNumber}`,
+    resent: (sent: number): string =>
+      sent === 0
+        ? 'Ingen kontaktperson fick mejlet.'
+        : sent === 1
+          ? 'Mejlet skickades till 1 kontaktperson.'
+          : `Mejlet skickades till ${sent} kontaktpersoner.`,
   },
 
   setPassword: {

@@ -4,6 +4,7 @@ import { adminMessages } from '../../i18n/admin';
 import type { View } from '../../views/view';
 import { ApiError, adminApi, type CustomerSummary, type DocumentSummary } from '../api';
 import { customerContactsSection } from './customer-contacts';
+import { documentNotices } from './document-notices';
 import {
   adminTable,
   fallbackErrorText,
@@ -102,6 +103,15 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
           list.length === 0
             ? h('p', {}, t.noDownloads)
             : h('ul', {}, ...list.map((receipt) => h('li', {}, `${formatInstant(receipt.at)} ${receipt.contactName}`))),
+          // The hash proves which file was handed out, should a contact and the clinic disagree about its contents.
+          document.contentSha256 &&
+            h(
+              'p',
+              { class: 'content-hash' },
+              h('abbr', { title: t.hashLabel }, t.hash),
+              ' ',
+              h('code', {}, document.contentSha256),
+            ),
         );
         button.setAttribute('aria-expanded', 'true');
       } catch (caught) {
@@ -111,6 +121,14 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
         button.disabled = false;
       }
     };
+
+    const notices = documentNotices({
+      customerId: options.customerId,
+      documentId: document.id,
+      invoiceNumber: document.invoiceNumber,
+      visibleToContacts: () => document.visibleToContacts,
+      failed,
+    });
 
     const render = () => {
       replaceChildren(
@@ -165,7 +183,7 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
         t.showDownloads,
       );
       who.addEventListener('click', () => void showDownloads(who));
-      replaceChildren(actions, ...buttons, who, error, downloads);
+      replaceChildren(actions, ...buttons, who, notices.button, error, downloads, notices.panel);
     };
     render();
 

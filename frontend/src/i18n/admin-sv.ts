@@ -293,6 +293,13 @@ export const adminSv = {
       'api_key.revoked': 'API-nyckel återkallad',
       'api_key.rejected': 'API-nyckel avvisad',
       'audit.exported': 'Händelseloggen exporterad',
+      'settings.changed': 'Inställningar ändrade',
+      'customer.publishing_changed': 'Publiceringsregel ändrad',
+      'notification.sent': 'Avisering skickad',
+      'notification.failed': 'Avisering kunde inte skickas',
+      'notification.unconfirmed': 'Avisering: okänt om den kom fram',
+      'notification.skipped': 'Avisering skickades inte',
+      'notification.resend_requested': 'Avisering skickad igen',
     } as Record<string, string>,
   },
 

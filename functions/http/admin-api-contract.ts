@@ -157,6 +157,8 @@ export interface AdminAuditEventSummary {
   readonly customerId?: string;
   readonly customerName?: string;
   readonly documentId?: string;
+  /** The invoice number of the document concerned, while the document exists. */
+  readonly invoiceNumber?: string;
   readonly sourceIp?: string;
   readonly details?: Readonly<Record<string, string | number>>;
 }

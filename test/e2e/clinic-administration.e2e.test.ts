@@ -163,6 +163,21 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     await expect.poll(async () => (await noticeMailsTo(contact.username)).length).toBe(mailsBefore + 1);
     await checkPage(page, 'admin-document-notices');
 
+    // Everything that happened to the document: the audit trail, narrowed to it, has the download and the resend.
+    await page.getByRole('link', { name: `Alla händelser om fakturaunderlag ${invoiceNumber}` }).click();
+    await page.getByText(`Visar bara händelser om fakturaunderlag ${invoiceNumber}.`).waitFor();
+    const trail = page.getByRole('table', { name: /^Händelser / });
+    await trail.getByRole('rowheader', { name: 'Fakturaunderlag hämtat' }).first().waitFor();
+    await trail.getByRole('rowheader', { name: 'Avisering skickad igen' }).first().waitFor();
+    await expect(trail.locator('tbody tr td:nth-child(5)').allTextContents()).resolves.toEqual(
+      expect.arrayContaining([invoiceNumber]),
+    );
+    expect(new Set(await trail.locator('tbody tr td:nth-child(5)').allTextContents())).toEqual(
+      new Set([invoiceNumber]),
+    );
+    await page.goBack();
+    await documents.getByRole('rowheader', { name: invoiceNumber, exact: true }).waitFor();
+
     // Only what nobody has fetched yet: the downloaded one leaves the list, and comes back with the box unticked.
     await page.getByLabel('Visa bara de som ingen har hämtat').check();
     await expect.poll(() => documents.getByRole('rowheader', { name: invoiceNumber, exact: true }).count()).toBe(0);
@@ -277,6 +292,26 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toContain('time_utc,action,outcome,actor_type');
     expect(lines.slice(1).every((line) => line.includes(',admin.login.password,'))).toBe(true);
+
+    // One person's events: a click on the name narrows the list to them, "Visa alla" widens it again.
+    await page.getByLabel('Händelse', { exact: true }).selectOption({ label: 'Alla händelser' });
+    await page.getByRole('button', { name: 'Visa', exact: true }).click();
+    await table.getByRole('rowheader', { name: 'Administratör: inloggning med kod' }).first().waitFor();
+    const adminName = portal().demoAdmin.name;
+    await table
+      .getByRole('button', {
+        name: new RegExp(`^${adminName} \\(administratör\\): visa bara händelser av personen$`, 'u'),
+      })
+      .first()
+      .click();
+    await page.getByText(`Visar bara händelser av ${adminName} (administratör).`).waitFor();
+    expect(new URL(page.url()).searchParams.get('aktor')).toMatch(/^[0-9a-f-]{36}$/u);
+    await expect
+      .poll(async () => [...new Set(await table.locator('tbody tr td:nth-child(3)').allTextContents())])
+      .toEqual([`${adminName} (administratör)`]);
+    await checkPage(page, 'admin-audit-trail-narrowed');
+    await page.getByRole('button', { name: 'Visa alla' }).click();
+    await expect.poll(() => new URL(page.url()).search).toBe('');
     await page.close();
   });
 

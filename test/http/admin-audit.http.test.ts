@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamodb/keys';
+import type { InvoiceDocument } from '../../functions/domain/document';
 import type { AdminAuditPageResponse, AdminAuditVerificationResponse } from '../../functions/http/admin-api-contract';
 import { type AdminFixture, addAdmin, adminClientFor } from '../support/admin-fixture';
 import { emulatorTable } from '../support/emulator-table';
@@ -14,6 +15,7 @@ const portal = createTestPortal();
 let clinic: ClinicFixture;
 let who: AdminFixture;
 let admin: ReturnType<typeof adminClientFor>;
+let downloaded: InvoiceDocument;
 const today = () => portal.clock.now().toISOString().slice(0, 10);
 
 beforeAll(async () => {
@@ -22,7 +24,8 @@ beforeAll(async () => {
   admin = adminClientFor(portal, clinic);
   await admin.login(who);
   // Some life in the clinic: a contact logs in and downloads a document.
-  const { document } = await clinic.addDocument(clinic.customer);
+  ({ document: downloaded } = await clinic.addDocument(clinic.customer));
+  const document = downloaded;
   const contact = clientFor(portal, clinic);
   await contact.login(clinic.contact);
   await contact.request(`/api/customers/${clinic.customer.id}/documents/${document.id}/download`, { method: 'POST' });
@@ -58,6 +61,21 @@ describe("the clinic's audit trail", () => {
     ]);
     expect(byAdmin.items.every((event) => event.actor.id === who.admin.id)).toBe(true);
     expect(byAdmin.items[0]?.actor.name).toBe(who.admin.name);
+  });
+
+  it("filters by document, and names each event's document by its invoice number", async () => {
+    // Arrange: another document, downloaded by nobody, so the filter has something to leave out
+    await clinic.addDocument(clinic.customer);
+
+    // Act
+    const ofDocument = await page(`?document=${downloaded.id}`);
+
+    // Assert
+    expect(ofDocument.items.length).toBeGreaterThan(0);
+    expect(ofDocument.items.every((event) => event.documentId === downloaded.id)).toBe(true);
+    expect(ofDocument.items).toContainEqual(
+      expect.objectContaining({ action: 'document.downloaded', invoiceNumber: downloaded.invoiceNumber }),
+    );
   });
 
   it('names a bad filter, and shows nothing of another clinic', async () => {

@@ -240,11 +240,18 @@ export const adminSv = {
     who: 'Vem',
     what: 'Händelse',
     company: 'Kundföretag',
+    document: 'Fakturaunderlag',
     outcome: 'Resultat',
     from_ip: 'Från adress',
     success: 'Lyckades',
     failure: 'Misslyckades',
     none: 'Inga händelser under perioden.',
+    onlyDocument: (invoiceNumber: string | undefined): string =>
+      `Visar bara händelser om fakturaunderlag ${invoiceNumber ?? '(valt underlag)'}.`,
+    onlyActor: (name: string | undefined): string => `Visar bara händelser av ${name ?? '(vald person)'}.`,
+    onlyDocumentLabel: (invoiceNumber: string): string => `${invoiceNumber}: visa bara händelser om underlaget`,
+    onlyActorLabel: (name: string): string => `${name}: visa bara händelser av personen`,
+    showAll: 'Visa alla',
     checking: 'Kontrollerar att loggen är obruten …',
     intact: (count: number): string =>
       `Loggen är obruten: alla ${count.toLocaleString('sv-SE')} händelser stämmer med sin kontrollsumma.`,
@@ -362,6 +369,7 @@ export const adminSv = {
       count === 0 ? 'Inga underlag väntade på godkännande.' : `${count} underlag visas nu för kunden.`,
     hash: 'SHA-256',
     hashLabel: 'Kontrollsumma för PDF:en (SHA-256)',
+    auditOfDocument: (invoiceNumber: string): string => `Alla händelser om fakturaunderlag ${invoiceNumber}`,
     notFound: 'Kundföretaget finns inte.',
   },
 

@@ -48,28 +48,43 @@ function auditFilter(input: Record<string, string>, now: Date) {
   return { filter, from, to, cursor: query.cursor, limit: query.limit };
 }
 
-/** Names for the ids on a page: customers (one list read), and the contacts and administrators acting. */
+/**
+ * Names for the ids on a page: customers (one list read), the contacts and administrators acting, and the invoice
+ * numbers of the documents concerned (one read each, in parallel; a page holds at most a few dozen).
+ */
 async function namesFor(scope: TenantScope, events: readonly AuditEvent[]) {
   const customers = new Map((await scope.customers.list()).map((customer) => [customer.id, customer.name]));
+  const invoiceNumbers = new Map<string, string>();
+  const documentKeys = new Set(
+    events.flatMap((event) =>
+      event.customerId && event.documentId ? [`${event.customerId}:${event.documentId}`] : [],
+    ),
+  );
   const actors = new Map<string, string>();
   const ids = new Set(
     events.flatMap((event) => ('id' in event.actor ? [`${event.actor.type}:${event.actor.id}`] : [])),
   );
-  await Promise.all(
-    [...ids].map(async (key) => {
+  await Promise.all([
+    ...[...ids].map(async (key) => {
       const [type, id = ''] = key.split(':');
       const found =
         type === 'contact' ? await scope.contacts.get(id) : type === 'admin' ? await scope.admins.get(id) : undefined;
       if (found) actors.set(key, found.name);
     }),
-  );
-  return { customers, actors };
+    ...[...documentKeys].map(async (key) => {
+      const [customerId = '', documentId = ''] = key.split(':');
+      const document = await scope.documents.get(customerId, documentId);
+      if (document) invoiceNumbers.set(documentId, document.invoiceNumber);
+    }),
+  ]);
+  return { customers, actors, invoiceNumbers };
 }
 
 function eventSummary(event: AuditEvent, names: Awaited<ReturnType<typeof namesFor>>): AdminAuditEventSummary {
   const actorId = 'id' in event.actor ? event.actor.id : undefined;
   const actorName = actorId ? names.actors.get(`${event.actor.type}:${actorId}`) : undefined;
   const customerName = event.customerId ? names.customers.get(event.customerId) : undefined;
+  const invoiceNumber = event.documentId ? names.invoiceNumbers.get(event.documentId) : undefined;
   return {
     id: event.id,
     at: event.at,
@@ -79,6 +94,7 @@ function eventSummary(event: AuditEvent, names: Awaited<ReturnType<typeof namesF
     ...(event.customerId ? { customerId: event.customerId } : {}),
     ...(customerName ? { customerName } : {}),
     ...(event.documentId ? { documentId: event.documentId } : {}),
+    ...(invoiceNumber ? { invoiceNumber } : {}),
     ...(event.sourceIp ? { sourceIp: event.sourceIp } : {}),
     ...(event.details ? { details: event.details } : {}),
   };

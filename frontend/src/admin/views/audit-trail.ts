@@ -13,8 +13,22 @@ const DAY_MS = 86_400_000;
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
 /**
+ * The address's narrowing to one document or one person (`?dokument=<id>`, `?aktor=<id>`), so that other admin
+ * pages can link to "everything that happened to this invoice basis".
+ */
+export const AUDIT_DOCUMENT_PARAM = 'dokument';
+export const AUDIT_ACTOR_PARAM = 'aktor';
+
+/** A narrowing to one document or one actor, with what the page calls it (known once an event names it). */
+interface Narrowing {
+  readonly id: string;
+  label?: string;
+}
+
+/**
  * The clinic's audit trail: whether the hash chain is intact (checked when the page opens), the events of a span
- * filtered by kind and company, newest first, and the same as a CSV file.
+ * filtered by kind and company, newest first, and the same as a CSV file. A person or a document in the list narrows
+ * it to their events with one click ("who saw this invoice basis, and what was done to it").
  */
 export function auditTrailView(options: AuditTrailViewOptions): View {
   const t = adminMessages.audit;
@@ -27,8 +41,23 @@ export function auditTrailView(options: AuditTrailViewOptions): View {
   const content = loadingPlace();
   const more = h('div', { class: 'documents-more' });
   const today = new Date();
-  let filter: AuditFilter = { from: day(new Date(today.getTime() - 29 * DAY_MS)), to: day(today) };
+  const address = new URLSearchParams(window.location.search);
+  const narrowing: { document?: Narrowing; actor?: Narrowing } = {
+    ...(address.get(AUDIT_DOCUMENT_PARAM) ? { document: { id: address.get(AUDIT_DOCUMENT_PARAM) ?? '' } } : {}),
+    ...(address.get(AUDIT_ACTOR_PARAM) ? { actor: { id: address.get(AUDIT_ACTOR_PARAM) ?? '' } } : {}),
+  };
+  // A document's or a person's history is long: narrowed, the span is the longest the trail answers (a year).
+  const spanDays = narrowing.document || narrowing.actor ? 364 : 29;
+  let filter: AuditFilter = { from: day(new Date(today.getTime() - spanDays * DAY_MS)), to: day(today) };
+  const narrowed = (): AuditFilter => ({
+    ...filter,
+    ...(narrowing.document ? { document: narrowing.document.id } : {}),
+    ...(narrowing.actor ? { actor: narrowing.actor.id } : {}),
+  });
+  const narrowingPlace = h('div', { class: 'audit-narrowing' });
   let tbody: HTMLTableSectionElement | undefined;
+  /** Bumped by every new query: the answer of an older one, still in flight, is dropped rather than mixed in. */
+  let generation = 0;
 
   const failed = sessionGuard(options.onSessionEnded);
 
@@ -69,7 +98,55 @@ export function auditTrailView(options: AuditTrailViewOptions): View {
     ),
   );
   const updateExportLink = () => {
-    exportLink.href = `/api/admin/audit.csv?${new URLSearchParams(auditQuery(filter))}`;
+    exportLink.href = `/api/admin/audit.csv?${new URLSearchParams(auditQuery(narrowed()))}`;
+  };
+
+  /** The list again from its first page, after the filter or a narrowing changed; the address follows. */
+  const reload = () => {
+    const search = new URLSearchParams();
+    if (narrowing.document) search.set(AUDIT_DOCUMENT_PARAM, narrowing.document.id);
+    if (narrowing.actor) search.set(AUDIT_ACTOR_PARAM, narrowing.actor.id);
+    const query = search.toString();
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}${query ? `?${query}` : ''}`);
+    updateExportLink();
+    renderNarrowing();
+    tbody = undefined;
+    generation += 1;
+    void load();
+  };
+
+  const renderNarrowing = () => {
+    const chip = (text: string, remove: () => void) => {
+      const button = h('button', { type: 'button', class: 'button button-ghost' }, t.showAll);
+      button.addEventListener('click', () => {
+        remove();
+        reload();
+        actionSelect.focus();
+      });
+      return h('p', { class: 'message message-info narrowing' }, text, ' ', button);
+    };
+    replaceChildren(
+      narrowingPlace,
+      narrowing.document &&
+        chip(t.onlyDocument(narrowing.document.label), () => {
+          delete narrowing.document;
+        }),
+      narrowing.actor &&
+        chip(t.onlyActor(narrowing.actor.label), () => {
+          delete narrowing.actor;
+        }),
+    );
+  };
+
+  /** A cell's value as a button that narrows the list to it (a person, a document). */
+  const narrowingButton = (text: string, label: string, narrow: () => void) => {
+    const button = h('button', { type: 'button', class: 'link-button', 'aria-label': label }, text);
+    button.addEventListener('click', () => {
+      narrow();
+      reload();
+      heading.focus();
+    });
+    return button;
   };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -79,11 +156,10 @@ export function auditTrailView(options: AuditTrailViewOptions): View {
       action: actionSelect.value,
       customer: customerSelect.value,
     };
-    updateExportLink();
-    tbody = undefined;
-    void load();
+    reload();
   });
   updateExportLink();
+  renderNarrowing();
 
   const actorText = (event: AuditEventSummary): string => {
     const kind = t.actors[event.actor.type] ?? event.actor.type;
@@ -93,14 +169,30 @@ export function auditTrailView(options: AuditTrailViewOptions): View {
     return byId ? `${kind}: ${event.actor.id}` : kind;
   };
 
-  const row = (event: AuditEventSummary): HTMLTableRowElement =>
-    h(
+  const row = (event: AuditEventSummary): HTMLTableRowElement => {
+    const actor = actorText(event);
+    const { id: actorId } = event.actor;
+    const { documentId, invoiceNumber } = event;
+    const who =
+      actorId && !narrowing.actor
+        ? narrowingButton(actor, t.onlyActorLabel(actor), () => {
+            narrowing.actor = { id: actorId, label: actor };
+          })
+        : actor;
+    const what =
+      documentId && invoiceNumber && !narrowing.document
+        ? narrowingButton(invoiceNumber, t.onlyDocumentLabel(invoiceNumber), () => {
+            narrowing.document = { id: documentId, label: invoiceNumber };
+          })
+        : (invoiceNumber ?? '');
+    return h(
       'tr',
       {},
       h('td', { class: 'col-time' }, formatInstant(event.at)),
       h('th', { scope: 'row' }, t.actions[event.action] ?? event.action),
-      h('td', {}, actorText(event)),
+      h('td', {}, who),
       h('td', {}, event.customerName ?? ''),
+      h('td', {}, what),
       h(
         'td',
         {},
@@ -112,11 +204,25 @@ export function auditTrailView(options: AuditTrailViewOptions): View {
       ),
       h('td', {}, event.sourceIp ?? ''),
     );
+  };
 
   const load = async (cursor?: string): Promise<void> => {
     content.setAttribute('aria-busy', 'true');
+    const asked = generation;
     try {
-      const page = await adminApi.listAudit(filter, cursor);
+      const page = await adminApi.listAudit(narrowed(), cursor);
+      if (asked !== generation) return;
+      // A narrowing that came with the address gets its name from the first event that carries one.
+      const named = (narrowingOf: Narrowing | undefined, name: (event: AuditEventSummary) => string | undefined) => {
+        if (!narrowingOf || narrowingOf.label) return;
+        const found = page.items.map(name).find((label) => label !== undefined);
+        if (found) {
+          narrowingOf.label = found;
+          renderNarrowing();
+        }
+      };
+      named(narrowing.document, (event) => event.invoiceNumber);
+      named(narrowing.actor, (event) => (event.actor.id === narrowing.actor?.id ? actorText(event) : undefined));
       if (!tbody) {
         if (page.items.length === 0) {
           replaceChildren(content, h('div', { class: 'empty-state' }, h('p', { class: 'empty-state-title' }, t.none)));
@@ -128,7 +234,7 @@ export function auditTrailView(options: AuditTrailViewOptions): View {
           content,
           adminTable(
             t.caption(filter.from ?? '', filter.to ?? ''),
-            [t.time, t.what, t.who, t.company, t.outcome, t.from_ip],
+            [t.time, t.what, t.who, t.company, t.document, t.outcome, t.from_ip],
             tbody,
           ),
         );
@@ -136,10 +242,10 @@ export function auditTrailView(options: AuditTrailViewOptions): View {
       tbody.append(...page.items.map(row));
       renderShowMore(more, page.nextCursor, (next) => void load(next));
     } catch (error) {
-      if (failed(error)) return;
+      if (failed(error) || asked !== generation) return;
       replaceChildren(content, h('div', { class: 'error-state', role: 'alert' }, h('p', {}, fallbackErrorText(error))));
     } finally {
-      content.removeAttribute('aria-busy');
+      if (asked === generation) content.removeAttribute('aria-busy');
     }
   };
 
@@ -176,6 +282,7 @@ export function auditTrailView(options: AuditTrailViewOptions): View {
       h('p', {}, t.intro),
       integrity,
       form,
+      narrowingPlace,
       h('p', { class: 'audit-export' }, exportLink),
       content,
       more,

@@ -3,6 +3,7 @@ import { formatAmount, formatDate, formatInstant, PERIOD_SEPARATOR } from '../..
 import { adminMessages } from '../../i18n/admin';
 import type { View } from '../../views/view';
 import { ApiError, adminApi, type CustomerSummary, type DocumentSummary } from '../api';
+import { AUDIT_DOCUMENT_PARAM } from './audit-trail';
 import { customerContactsSection } from './customer-contacts';
 import { documentNotices } from './document-notices';
 import {
@@ -112,6 +113,18 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
               ' ',
               h('code', {}, document.contentSha256),
             ),
+          h(
+            'p',
+            {},
+            h(
+              'a',
+              {
+                class: 'text-link',
+                href: `/admin/handelselogg?${AUDIT_DOCUMENT_PARAM}=${encodeURIComponent(document.id)}`,
+              },
+              t.auditOfDocument(document.invoiceNumber),
+            ),
+          ),
         );
         button.setAttribute('aria-expanded', 'true');
       } catch (caught) {

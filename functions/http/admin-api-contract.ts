@@ -159,6 +159,8 @@ export interface AdminAuditEventSummary {
   readonly documentId?: string;
   /** The invoice number of the document concerned, while the document exists. */
   readonly invoiceNumber?: string;
+  /** The person the event concerns besides its actor (a contact deactivated, a notice's recipient), while they exist. */
+  readonly subjectName?: string;
   readonly sourceIp?: string;
   readonly details?: Readonly<Record<string, string | number>>;
 }

@@ -78,6 +78,26 @@ describe("the clinic's audit trail", () => {
     );
   });
 
+  it('names the person an administrator acted on, not only the administrator', async () => {
+    // Arrange
+    const subject = await clinic.addContact([clinic.otherCustomer]);
+    const deactivated = await admin.request(`/api/admin/contacts/${subject.contact.id}/deactivate`, {
+      method: 'POST',
+    });
+    expect(deactivated.status).toBe(200);
+
+    // Act
+    const events = await page('?action=contact.deactivated');
+
+    // Assert
+    expect(events.items).toEqual([
+      expect.objectContaining({
+        actor: expect.objectContaining({ type: 'admin', id: who.admin.id, name: who.admin.name }),
+        subjectName: subject.contact.name,
+      }),
+    ]);
+  });
+
   it('names a bad filter, and shows nothing of another clinic', async () => {
     const other = await createClinic(portal);
     const otherContact = clientFor(portal, other);

@@ -62,7 +62,10 @@ async function namesFor(scope: TenantScope, events: readonly AuditEvent[]) {
   );
   const actors = new Map<string, string>();
   const ids = new Set(
-    events.flatMap((event) => ('id' in event.actor ? [`${event.actor.type}:${event.actor.id}`] : [])),
+    events.flatMap((event) => [
+      ...('id' in event.actor ? [`${event.actor.type}:${event.actor.id}`] : []),
+      ...subjectsOf(event).map((subject) => `${subject.type}:${subject.id}`),
+    ]),
   );
   await Promise.all([
     ...[...ids].map(async (key) => {
@@ -80,11 +83,26 @@ async function namesFor(scope: TenantScope, events: readonly AuditEvent[]) {
   return { customers, actors, invoiceNumbers };
 }
 
+/**
+ * Whom an event concerns besides its actor: the contact or administrator an administrator acted on, a notice's
+ * recipient. Events name them by id in their details (never by name: the trail holds no personal data).
+ */
+function subjectsOf(event: AuditEvent): { readonly type: 'contact' | 'admin'; readonly id: string }[] {
+  const details = event.details ?? {};
+  const contactId = details.contactId ?? details.recipient;
+  return [
+    ...(typeof contactId === 'string' ? [{ type: 'contact' as const, id: contactId }] : []),
+    ...(typeof details.adminId === 'string' ? [{ type: 'admin' as const, id: details.adminId }] : []),
+  ];
+}
+
 function eventSummary(event: AuditEvent, names: Awaited<ReturnType<typeof namesFor>>): AdminAuditEventSummary {
   const actorId = 'id' in event.actor ? event.actor.id : undefined;
   const actorName = actorId ? names.actors.get(`${event.actor.type}:${actorId}`) : undefined;
   const customerName = event.customerId ? names.customers.get(event.customerId) : undefined;
   const invoiceNumber = event.documentId ? names.invoiceNumbers.get(event.documentId) : undefined;
+  const [subject] = subjectsOf(event);
+  const subjectName = subject ? names.actors.get(`${subject.type}:${subject.id}`) : undefined;
   return {
     id: event.id,
     at: event.at,
@@ -95,6 +113,7 @@ function eventSummary(event: AuditEvent, names: Awaited<ReturnType<typeof namesF
     ...(customerName ? { customerName } : {}),
     ...(event.documentId ? { documentId: event.documentId } : {}),
     ...(invoiceNumber ? { invoiceNumber } : {}),
+    ...(subjectName ? { subjectName } : {}),
     ...(event.sourceIp ? { sourceIp: event.sourceIp } : {}),
     ...(event.details ? { details: event.details } : {}),
   };

@@ -169,6 +169,27 @@ export function auditTrailView(options: AuditTrailViewOptions): View {
     return byId ? `${kind}: ${event.actor.id}` : kind;
   };
 
+  /** The facts an administrator reads in an event's details, in words; ids and technical keys are left out. */
+  const detailsText = (event: AuditEventSummary): string => {
+    const details = event.details ?? {};
+    const said: string[] = [];
+    if (event.subjectName) said.push(event.subjectName);
+    const { from, to, reason, fields, disposition, recipients, attempts, version } = details;
+    if (event.action === 'document.visibility_changed' && from !== undefined && to !== undefined) {
+      const visibility = adminMessages.documents.visibility;
+      said.push(`${visibility[String(from)] ?? from} → ${visibility[String(to)] ?? to}`);
+    } else if (event.action === 'audit.exported' && from !== undefined && to !== undefined) {
+      said.push(`${from} – ${to}`);
+    }
+    if (disposition !== undefined) said.push(t.disposition[String(disposition)] ?? String(disposition));
+    if (version !== undefined) said.push(adminMessages.documents.version(Number(version)));
+    if (recipients !== undefined) said.push(t.recipients(Number(recipients)));
+    if (attempts !== undefined && Number(attempts) > 1) said.push(t.attempts(Number(attempts)));
+    if (fields !== undefined) said.push(t.fields(String(fields)));
+    if (reason !== undefined) said.push(adminMessages.documents.reason(String(reason)));
+    return said.join(' · ');
+  };
+
   const row = (event: AuditEventSummary): HTMLTableRowElement => {
     const actor = actorText(event);
     const { id: actorId } = event.actor;
@@ -193,6 +214,7 @@ export function auditTrailView(options: AuditTrailViewOptions): View {
       h('td', {}, who),
       h('td', {}, event.customerName ?? ''),
       h('td', {}, what),
+      h('td', { class: 'col-details' }, detailsText(event)),
       h(
         'td',
         {},
@@ -234,7 +256,7 @@ export function auditTrailView(options: AuditTrailViewOptions): View {
           content,
           adminTable(
             t.caption(filter.from ?? '', filter.to ?? ''),
-            [t.time, t.what, t.who, t.company, t.document, t.outcome, t.from_ip],
+            [t.time, t.what, t.who, t.company, t.document, t.details, t.outcome, t.from_ip],
             tbody,
           ),
         );

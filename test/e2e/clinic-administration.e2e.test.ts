@@ -5,8 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fileMailSink } from '../../functions/adapters/mail/file-mail-sink';
 import { totpCodeAt, totpSecretFromBase32 } from '../../functions/adapters/security/otpauth-totp';
 import { randomIds, systemClock } from '../../functions/adapters/system/system-clock-and-ids';
+import { operatorClock, operatorData, operatorIds, tenantScope } from '../../functions/cli/operator-scope';
+import { createApiKey } from '../../functions/use-cases/ingest/manage-api-keys';
 import { checkPage } from '../support/axe';
 import { useBrowserPortal } from '../support/browser-portal';
+import { invoiceBasisBody } from '../support/ingest-client';
 
 /**
  * Issue 6 in a browser: the demo clinic's administrator decides who sees what — hides and publishes a document and
@@ -372,5 +375,72 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     expect(colour).toBe('rgb(122, 31, 92)');
     await visitor.context.close();
     await page.close();
+  });
+  it('holds what the practice system sends for approval, then publishes it: the contact sees it only after that', async () => {
+    const contact = portal().demoLogins.find((login) => login.customers.length === 1);
+    const company = contact?.customers[0];
+    if (!contact || !company) throw new Error('The demo data has no contact of one company.');
+    const scope = await tenantScope(operatorData({ PORTAL_DATA_DIR: dataDirectory() }), 'localhost');
+    const customer = (await scope.customers.list()).find((each) => each.name === company);
+    if (!customer) throw new Error(`The demo clinic has no customer ${company}.`);
+    const page = await adminPage();
+    const contactTab = await newPage();
+
+    // The company's rule: new invoice bases wait for the clinic's approval.
+    await page.getByRole('link', { name: `Fakturaunderlag för ${company}` }).click();
+    await page
+      .getByLabel('Publicering av nya fakturaunderlag')
+      .selectOption({ label: 'Först när mottagningen har godkänt det' });
+    await page.getByRole('button', { name: 'Spara', exact: true }).click();
+    await page.getByText('Sparat: nya fakturaunderlag väntar på ert godkännande innan kunden ser dem.').waitFor();
+
+    // The practice system pushes one over the real ingest API; it renders and arrives held.
+    const { secret } = await createApiKey(
+      { scope, clock: operatorClock, ids: operatorIds },
+      { name: 'e2e held', createdBy: 'e2e' },
+    );
+    const body = invoiceBasisBody(customer.customerNumber, { invoiceDate: '2026-11-30' });
+    const pushed = await fetch(`${portal().url}/ingest/v1/invoice-bases`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${secret}`,
+        'Content-Type': 'application/json',
+        'Idempotency-Key': randomIds.newId(),
+      },
+      body: JSON.stringify(body),
+    });
+    expect(pushed.status).toBe(202);
+    await portal().renderingIdle();
+    const invoiceNumber = String(body.invoiceNumber);
+    await page.reload();
+    const row = page
+      .getByRole('table', { name: `Fakturaunderlag för ${company}, nyaste först` })
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: invoiceNumber, exact: true }) });
+    await row.getByText('Väntar på godkännande').waitFor();
+
+    // Held: not in the contact's list.
+    await contactLoggedIn(contactTab.page, contact.username, contact.password);
+    const contactList = contactTab.page.getByRole('table', { name: new RegExp(`^Fakturaunderlag för ${company}, `) });
+    await contactList.locator('tbody tr').first().waitFor();
+    await expect(contactList.getByRole('rowheader', { name: invoiceNumber, exact: true }).count()).resolves.toBe(0);
+
+    // Approved with "Publicera alla som väntar": the contact sees it, and its notice is on its way.
+    await page.getByRole('button', { name: 'Publicera alla som väntar' }).click();
+    await page.getByText('1 underlag visas nu för kunden.').waitFor({ state: 'attached' });
+    await row.getByText('Publicerad').waitFor();
+    await contactTab.page.reload();
+    await contactList.getByRole('rowheader', { name: invoiceNumber, exact: true }).waitFor();
+    await row.getByRole('button', { name: `Aviseringar om fakturaunderlag ${invoiceNumber}` }).click();
+    await row.getByText(/^Aviseringen väntar/u).waitFor();
+
+    // The rule back as it was, for the other stories.
+    await page
+      .getByLabel('Publicering av nya fakturaunderlag')
+      .selectOption({ label: 'Direkt när underlaget är klart' });
+    await page.getByRole('button', { name: 'Spara', exact: true }).click();
+    await page.getByText('Sparat: nya fakturaunderlag visas för kunden så snart de är klara.').waitFor();
+    await page.close();
+    await contactTab.context.close();
   });
 });

@@ -1,3 +1,4 @@
+import type { AuditAction } from './audit-actions';
 import type { TenantBranding } from './branding';
 import type { ImageAsset } from './invoice-basis';
 import type { SessionTimeoutSetting } from './session-policy';
@@ -157,7 +158,7 @@ export type Actor =
 export interface AuditEvent {
   readonly id: string;
   readonly at: string;
-  readonly action: string;
+  readonly action: AuditAction;
   readonly actor: Actor;
   readonly customerId?: string;
   readonly documentId?: string;

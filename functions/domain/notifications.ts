@@ -57,11 +57,20 @@ export interface NoticeBatch {
  */
 export type DeliveryState = 'sending' | 'retry' | 'sent' | 'failed' | 'unconfirmed' | 'skipped';
 
-export const FINAL_DELIVERY_STATES: readonly DeliveryState[] = ['sent', 'failed', 'unconfirmed', 'skipped'];
+export const FINAL_DELIVERY_STATES = [
+  'sent',
+  'failed',
+  'unconfirmed',
+  'skipped',
+] as const satisfies readonly DeliveryState[];
+
+export type FinalDeliveryState = (typeof FINAL_DELIVERY_STATES)[number];
 
 /** Whether a delivery needs nothing more. */
-export function isFinalDelivery(delivery: Pick<NoticeDelivery, 'state'>): boolean {
-  return FINAL_DELIVERY_STATES.includes(delivery.state);
+export function isFinalDelivery<D extends Pick<NoticeDelivery, 'state'>>(
+  delivery: D,
+): delivery is D & { readonly state: FinalDeliveryState } {
+  return (FINAL_DELIVERY_STATES as readonly DeliveryState[]).includes(delivery.state);
 }
 
 export interface NoticeDelivery {

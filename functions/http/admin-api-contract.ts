@@ -1,3 +1,4 @@
+import type { AuditAction } from '../domain/audit-actions';
 import type { Theme } from '../domain/branding';
 
 /**
@@ -150,7 +151,7 @@ export interface AdminAuditEventSummary {
   readonly id: string;
   /** ISO instant, UTC. */
   readonly at: string;
-  readonly action: string;
+  readonly action: AuditAction;
   readonly outcome: 'success' | 'failure';
   /** Who: its type, its id, and its name where the portal knows it (a contact, an administrator). */
   readonly actor: { readonly type: string; readonly id?: string; readonly name?: string };

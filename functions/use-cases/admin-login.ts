@@ -1,3 +1,4 @@
+import type { AuditAction } from '../domain/audit-actions';
 import {
   ADMIN_LOGIN_POLICY,
   type AdminLoginChallenge,
@@ -261,7 +262,7 @@ async function completeChallenge<Verified, Result>(
     readonly challengeId: string;
     readonly sourceIp: string;
     readonly purpose: AdminLoginChallenge['purpose'];
-    readonly auditAction: string;
+    readonly auditAction: AuditAction;
     readonly now: Date;
   },
   factorFor: (admin: ClinicAdmin) => SecondFactor<Verified, Result>,
@@ -357,7 +358,7 @@ async function enrolmentSecret(deps: AdminLoginDeps, admin: ClinicAdmin): Promis
   return totp.provisioning(secret, { issuer: totpIssuer(clinic?.name ?? ''), label: admin.email });
 }
 
-function auditor(deps: AdminLoginDeps, action: string, adminId: string | undefined, sourceIp: string, at: Date) {
+function auditor(deps: AdminLoginDeps, action: AuditAction, adminId: string | undefined, sourceIp: string, at: Date) {
   return (outcome: AuditEvent['outcome'], details: Record<string, string | number>) =>
     deps.scope.audit.append({
       id: deps.ids.newId(),

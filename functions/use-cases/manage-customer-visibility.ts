@@ -1,3 +1,4 @@
+import type { AuditAction } from '../domain/audit-actions';
 import type { DownloadReceipt, InvoiceDocument } from '../domain/document';
 import { NotFoundError } from '../domain/errors';
 import type { Customer, CustomerChoices } from '../domain/identity';
@@ -46,7 +47,7 @@ export async function changeCustomerChoices(
     ...(accessChanges ? { portalAccess } : {}),
     ...(publishingChanges ? { publishing } : {}),
   });
-  const event = (action: string, details?: Readonly<Record<string, string>>) =>
+  const event = (action: AuditAction, details?: Readonly<Record<string, string>>) =>
     scope.audit.append({
       id: ids.newId(),
       at: clock.now().toISOString(),

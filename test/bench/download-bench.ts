@@ -101,7 +101,7 @@ export async function runDownloadBench(): Promise<void> {
       await scope.audit.append({
         id: randomUUID(),
         at: new Date().toISOString(),
-        action: 'bench.baseline',
+        action: 'document.downloaded',
         actor: { type: 'system', id: 'bench' },
         outcome: 'success',
       });

@@ -36,7 +36,9 @@ describe('audit log (DynamoDB Local)', () => {
       const first = event('2024-03-01T10:00:00.000Z');
       await clinic.scope.audit.append(first);
 
-      await expect(clinic.scope.audit.append({ ...first, action: 'rewritten' })).rejects.toBeInstanceOf(ConflictError);
+      await expect(clinic.scope.audit.append({ ...first, action: 'document.withdrawn' })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
       const { items } = await clinic.scope.audit.list(YEAR_2024, { limit: 10 });
       expect(items).toEqual([first]);
     });

@@ -106,12 +106,17 @@ describe("the clinic's audit trail", () => {
     const bad = await admin.request('/api/admin/audit?from=2024-13-01');
     const reversed = await admin.request(`/api/admin/audit?from=${today()}&to=2020-01-01`);
     const tooLong = await admin.request('/api/admin/audit?from=2020-01-01&to=2024-01-01');
+    const unknownKind = await admin.request('/api/admin/audit?action=document.stolen');
     const theirs = await page(`?actor=${other.contact.contact.id}`);
 
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { details: { fields: { from: expect.any(String) } } } });
     expect(reversed.status).toBe(400);
     expect(tooLong.status).toBe(400);
+    expect(unknownKind.status).toBe(400);
+    expect(await unknownKind.json()).toMatchObject({
+      error: { details: { fields: { action: 'must be a kind of event the portal records' } } },
+    });
     expect(theirs.items).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../../functions/domain/audit-actions';
 /**
  * Every text of the admin pages (frontend/admin.html), in Swedish. A catalogue of its own, next to the portal's
  * (./sv.ts), so that the contacts' bundle does not carry the administrators' texts; an English catalogue with the
@@ -316,7 +317,7 @@ export const adminSv = {
       'notification.unconfirmed': 'Avisering: okänt om den kom fram',
       'notification.skipped': 'Avisering skickades inte',
       'notification.resend_requested': 'Avisering skickad igen',
-    } as Record<string, string>,
+    } satisfies Record<AuditAction, string>,
   },
 
   documents: {

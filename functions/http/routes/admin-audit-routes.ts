@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import * as z from 'zod/mini';
+import { AUDIT_ACTIONS } from '../../domain/audit-actions';
 import type { AuditQuery } from '../../domain/audit-trail';
 import type { AuditEvent } from '../../domain/identity';
 import type { TenantScope } from '../../domain/ports';
@@ -19,7 +20,7 @@ const SHORT_TEXT = z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLe
 const auditQuery = z.object({
   from: z.optional(z.string().check(z.regex(DAY, 'must be a day, YYYY-MM-DD'))),
   to: z.optional(z.string().check(z.regex(DAY, 'must be a day, YYYY-MM-DD'))),
-  action: SHORT_TEXT,
+  action: z.optional(z.enum(AUDIT_ACTIONS, 'must be a kind of event the portal records')),
   actor: SHORT_TEXT,
   customer: SHORT_TEXT,
   document: SHORT_TEXT,

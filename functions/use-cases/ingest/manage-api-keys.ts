@@ -1,4 +1,5 @@
 import { displayPrefixOf, formatApiKey } from '../../domain/api-key-format';
+import type { AuditAction } from '../../domain/audit-actions';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import type { Actor, ApiKey } from '../../domain/identity';
 import type { Clock, IdGenerator, TenantScope } from '../../domain/ports';
@@ -114,7 +115,7 @@ const operator = (name: string): Actor => ({ type: 'operator', id: name });
 
 async function audit(
   deps: ManageApiKeysDeps,
-  action: string,
+  action: AuditAction,
   actor: Actor,
   details: Record<string, string>,
 ): Promise<void> {

@@ -38,6 +38,17 @@ export const dynamoDbNotificationOutbox =
     const noticeKey = (customerId: string, documentId: string) =>
       keys.publicationNotice(tenantId, customerId, documentId);
 
+    /** The first `limit` items of a sparse GSI1 partition: its sort keys start with a time, so the oldest first. */
+    const oldestInIndex = async (partition: string, limit: number) =>
+      (
+        await table.query({
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :partition',
+          ExpressionAttributeValues: { ':partition': { S: partition } },
+          Limit: limit,
+        })
+      ).items;
+
     const readBatch = async (batchId: string) => {
       const item = await table.get(keys.noticeBatch(tenantId, batchId), { consistent: true });
       return item ? batchOf(item) : undefined;
@@ -69,13 +80,7 @@ export const dynamoDbNotificationOutbox =
       },
 
       async pending(limit) {
-        const result = await table.query({
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :partition',
-          ExpressionAttributeValues: { ':partition': { S: pendingNoticesPartition(tenantId) } },
-          Limit: limit,
-        });
-        return result.items.map(noticeOf);
+        return (await oldestInIndex(pendingNoticesPartition(tenantId), limit)).map(noticeOf);
       },
 
       async formBatch(batch) {
@@ -122,13 +127,7 @@ export const dynamoDbNotificationOutbox =
       getBatch: readBatch,
 
       async openBatches(limit) {
-        const result = await table.query({
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :partition',
-          ExpressionAttributeValues: { ':partition': { S: openBatchesPartition(tenantId) } },
-          Limit: limit,
-        });
-        return result.items.map(batchOf);
+        return (await oldestInIndex(openBatchesPartition(tenantId), limit)).map(batchOf);
       },
 
       async batchesOfDocument(customerId, documentId) {

@@ -347,8 +347,8 @@ describe("the clinic's administrators", () => {
 describe('a read-only administrator', () => {
   /**
    * The admin routes that may change something and are open to a read-only administrator: the login steps (no
-   * session yet) and the caller's own account. Every other one must refuse them; a new route is covered by the
-   * sweep below without being named anywhere.
+   * session yet), the caller's own account, and the audit trail's check (it only chains events). Every other one
+   * must refuse them; a new route is covered by the sweep below without being named anywhere.
    */
   const OPEN_TO_READ_ONLY = [
     'POST /api/admin/auth/login',
@@ -357,6 +357,7 @@ describe('a read-only administrator', () => {
     'POST /api/admin/auth/set-password',
     'POST /api/admin/auth/logout',
     'POST /api/admin/me/recovery-codes',
+    'POST /api/admin/audit/verification',
   ];
   const SAFE = new Set(['GET', 'HEAD', 'ALL']);
   let reader: Awaited<ReturnType<typeof loggedIn>>;
@@ -437,13 +438,16 @@ describe('a read-only administrator', () => {
     expect((await portal.mailSink.list()).length).toBe(mailsBefore);
   });
 
-  it('still looks after their own account: new recovery codes, and logging out', async () => {
+  it('still looks after their own account (new recovery codes, logging out) and checks the audit trail', async () => {
+    const verification = await reader.client.request('/api/admin/audit/verification', { method: 'POST' });
     const codes = await reader.client.request(
       '/api/admin/me/recovery-codes',
       json({ code: codeFor(portal, reader.account.totpSecret, 1) }),
     );
     const logout = await reader.client.request('/api/admin/auth/logout', { method: 'POST' });
 
+    expect(verification.status).toBe(200);
+    expect(await verification.json()).toMatchObject({ intact: true });
     expect(codes.status).toBe(200);
     expect(logout.status).toBe(204);
     expect((await reader.client.request('/api/admin/me')).status).toBe(401);

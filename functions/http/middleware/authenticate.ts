@@ -67,10 +67,11 @@ export function authenticateBeforeWrites(deps: Pick<AppDeps, 'tokens' | 'clock'>
 
 export interface AuthenticateAdministratorOptions {
   /**
-   * The route changes only the caller's own account (logout, their own recovery codes), which a read-only
-   * administrator may do too. Leave it out everywhere else.
+   * The route is open to read-only administrators although it is not GET: it changes only the caller's own account
+   * (logout, their own recovery codes), or nothing an administrator decides (the audit trail's check). Say why at
+   * the route; leave it out everywhere else.
    */
-  readonly ownAccount?: boolean;
+  readonly readOnlyToo?: boolean;
 }
 
 /**
@@ -80,7 +81,7 @@ export interface AuthenticateAdministratorOptions {
  * HEAD) is refused with 403 `read_only` before its handler runs unless the administrator has the role `admin`, so
  * every admin route, present and future, is covered without a check of its own
  * (test/http/admin-users.http.test.ts proves it for every route in the app's route table). Only routes declared
- * {@link AuthenticateAdministratorOptions.ownAccount} are open to read-only administrators.
+ * {@link AuthenticateAdministratorOptions.readOnlyToo} are open to read-only administrators.
  */
 export function authenticateAdministrator(
   deps: Pick<AppDeps, 'tokens' | 'clock'>,
@@ -91,7 +92,7 @@ export function authenticateAdministrator(
       { tokens: deps.tokens, clock: deps.clock, scope: c.var.scope },
       getCookie(c, ADMIN_SESSION_COOKIE.name, ADMIN_SESSION_COOKIE.prefix),
     );
-    if (!SAFE_METHODS.has(c.req.method) && !options.ownAccount) await assertMayChangeThings(c.var.scope, principal);
+    if (!SAFE_METHODS.has(c.req.method) && !options.readOnlyToo) await assertMayChangeThings(c.var.scope, principal);
     c.set('adminPrincipal', principal);
     await next();
   };

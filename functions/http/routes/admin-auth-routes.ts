@@ -53,7 +53,7 @@ function profileResponse(admin: ClinicAdmin, clinic: Pick<Tenant, 'name'> | unde
 export function adminAuthRoutes(deps: AppDeps) {
   const requireAdmin = authenticateAdministrator(deps);
   /** The caller's own account: open to read-only administrators too. */
-  const requireAdminForOwnAccount = authenticateAdministrator(deps, { ownAccount: true });
+  const requireAdminForOwnAccount = authenticateAdministrator(deps, { readOnlyToo: true });
   const loginDeps = (c: Context<AppEnv>): AdminLoginDeps => ({
     scope: c.var.scope,
     hasher: deps.hasher,

@@ -53,7 +53,11 @@ let firstView = true;
 let readOnly = false;
 
 function show(view: View): void {
-  replaceChildren(main, readOnly && h('p', { class: 'message message-info' }, t.readOnly), view.element);
+  replaceChildren(
+    main,
+    readOnly && h('p', { class: 'message message-info read-only-notice' }, t.readOnly),
+    view.element,
+  );
   document.title = t.documentTitle(view.title, clinic);
   // On first load the browser starts at the top anyway; later swaps move focus to the new step's heading.
   if (!firstView) {
@@ -208,6 +212,7 @@ function renderAccount(profile: AdminProfile | undefined): void {
       { class: 'account-name' },
       h('span', { class: 'visually-hidden' }, `${t.header.signedInAs} `),
       profile.admin.name,
+      profile.admin.role === 'read-only' && ' ',
       profile.admin.role === 'read-only' && h('span', { class: 'badge badge-muted' }, t.header.readOnlyBadge),
     ),
     logout,

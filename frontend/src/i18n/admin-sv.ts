@@ -191,7 +191,7 @@ export const adminSv = {
     inviteLabel: (name: string): string => `Skicka ny inbjudan till ${name}`,
     invited: (email: string): string => `En inbjudan har skickats till ${email}. Länken gäller i 60 minuter.`,
     resetTotp: 'Återställ autentiseringsapp',
-    resetTotpLabel: (name: string): string => `Återställ autentiseringsappen för ${name}`,
+    resetTotpLabel: (name: string): string => `Återställ autentiseringsapp för ${name}`,
     confirmResetTotp: (name: string): string =>
       `Återställ autentiseringsappen för ${name}? Personen loggas ut, reservkoderna slutar gälla och en ny app läggs till vid nästa inloggning.`,
     totpReset: (name: string): string =>

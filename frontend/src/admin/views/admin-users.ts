@@ -90,7 +90,7 @@ export function adminUsersView(options: AdminUsersViewOptions): View {
       void act(deactivate, async () => t.deactivatedNotice((await adminApi.deactivateAdmin(admin.id)).admin.name));
     });
     actions.append(
-      writeControl(h('div', { class: 'field-inline' }, select, saveRole)),
+      writeControl(h('div', { class: 'field field-inline role-choice' }, select, saveRole)),
       writeControl(invite),
       writeControl(reset),
       writeControl(deactivate),

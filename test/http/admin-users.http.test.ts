@@ -298,9 +298,10 @@ describe("the clinic's administrators", () => {
     expect((await admin.request('/api/admin/me')).status).toBe(200);
   });
 
-  it('keeps the last active admin: a clinic whose only other admin-role administrator is demoted by the operator still has one', async () => {
+  it("keeps a clinic's only admin: beside read-only colleagues they cannot demote themselves", async () => {
     // Through HTTP the acting administrator is always an active `admin` who may not change themselves, so the last
-    // one can never be taken away there; the rule itself is the domain's (test/unit/domain/clinic-admin.test.ts).
+    // one cannot be taken away there (a race of two is refused by the write: the repository's contract tests); the
+    // last-admin rule itself is the domain's (test/unit/domain/clinic-admin.test.ts).
     const lone = await createClinic(portal);
     const { account, client } = await loggedIn(lone);
     const reader = await addAdmin(portal, lone);

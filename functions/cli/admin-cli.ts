@@ -1,10 +1,10 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { ClinicAdmin } from '../domain/clinic-admin';
+import { type ClinicAdmin, roleOf } from '../domain/clinic-admin';
 import { NotFoundError } from '../domain/errors';
 import type { Actor } from '../domain/identity';
 import {
-  createClinicAdmin,
+  addClinicAdmin,
   deactivateClinicAdmin,
   findClinicAdmin,
   inviteClinicAdmin,
@@ -21,11 +21,11 @@ import {
 
 const USAGE = `Clinic administrators (the operator's provisioning of a clinic's first administrator).
 
-  npm run admin -- create     --host <clinic host> --email <address> --name "<full name>"
+  npm run admin -- create     --host <clinic host> --email <address> --name "<full name>" [--role admin|read-only]
   npm run admin -- invite     --host <clinic host> --email <address>
   npm run admin -- deactivate --host <clinic host> --email <address>
 
-create makes an active administrator without a password and mails them an invitation: a single-use link (valid 60
+create makes an active administrator (role admin unless --role read-only) without a password and mails them an invitation: a single-use link (valid 60
 minutes) to the admin pages, where they choose a password; at their first login they add an authenticator app
 (TOTP) and get their recovery codes. invite sends a new link (the previous one stops working); deactivate ends the
 administrator's access and every session of theirs at once.
@@ -47,6 +47,7 @@ export async function runAdminCli(argv: readonly string[], options: OperatorComm
       tenant: { type: 'string' },
       email: { type: 'string' },
       name: { type: 'string' },
+      role: { type: 'string' },
       origin: { type: 'string' },
       by: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -83,10 +84,18 @@ export async function runAdminCli(argv: readonly string[], options: OperatorComm
 
   switch (command) {
     case 'create': {
-      const admin = await createClinicAdmin(deps, { name: need('name'), email, by });
-      const invitation = await invite(admin);
+      const { admin, invitation } = await addClinicAdmin(
+        { ...deps, mailer: data.mailer() },
+        {
+          name: need('name'),
+          email,
+          ...(values.role === undefined ? {} : { role: values.role }),
+          origin: clinicOrigin(data, clinic, values.origin),
+          by,
+        },
+      );
       output(
-        `Created administrator ${admin.id} (${admin.name} <${admin.email}>) and mailed an invitation; the link works once, until ${invitation.expiresAt}.${whereMail}`,
+        `Created administrator ${admin.id} (${admin.name} <${admin.email}>, role ${roleOf(admin)}) and mailed an invitation; the link works once, until ${invitation.expiresAt}.${whereMail}`,
         { ...publicView(admin), invitationExpiresAt: invitation.expiresAt },
       );
       return 0;
@@ -128,6 +137,7 @@ function publicView(admin: ClinicAdmin) {
     name: admin.name,
     email: admin.email,
     status: admin.status,
+    role: roleOf(admin),
     createdAt: admin.createdAt,
     authenticator: admin.totp.state,
   };

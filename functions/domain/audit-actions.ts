@@ -18,6 +18,8 @@ export const AUDIT_ACTIONS = [
   'admin.created',
   'admin.invited',
   'admin.deactivated',
+  'admin.role_changed',
+  'admin.totp.reset',
   'document.received',
   'document.ready',
   'document.published',

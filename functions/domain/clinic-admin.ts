@@ -5,9 +5,27 @@
  * different accounts).
  */
 
-import { UnauthenticatedError } from './errors';
+import { ConflictError, ForbiddenError, UnauthenticatedError } from './errors';
 
 export type AdminStatus = 'active' | 'deactivated';
+
+/**
+ * What an administrator may do (issue 6 "Admin users"): `admin` everything; `read-only` see everything in the admin
+ * area and change nothing but their own account (logout, their recovery codes, their password through a link).
+ * Records written before roles existed carry no role and are `admin` ({@link roleOf}).
+ */
+export const ADMIN_ROLES = ['admin', 'read-only'] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+/** The role of a stored administrator: one provisioned before roles existed is an `admin`. */
+export function roleOf(admin: Pick<ClinicAdmin, 'role'>): AdminRole {
+  return admin.role ?? 'admin';
+}
+
+/** An administrator who may change things: active, with the `admin` role. */
+export function isActiveFullAdmin(admin: Pick<ClinicAdmin, 'role' | 'status'>): boolean {
+  return admin.status === 'active' && roleOf(admin) === 'admin';
+}
 
 /**
  * The administrator's authenticator (RFC 6238 TOTP). The secret must be readable by the server to check codes, so
@@ -34,6 +52,8 @@ export interface ClinicAdmin {
   /** Also the login name (normalised to lower case there). */
   readonly email: string;
   readonly status: AdminStatus;
+  /** Absent on records from before roles: such an administrator is an `admin` ({@link roleOf}). */
+  readonly role?: AdminRole;
   readonly createdAt: string;
   readonly totp: AdminTotp;
   /** SHA-256 (of {@link recoveryCodeHashInput}) of the recovery codes not used yet; each works once, for a TOTP code. */
@@ -153,4 +173,64 @@ export class LoginChallengeExpiredError extends UnauthenticatedError {
   constructor() {
     super('This login has expired. Please enter your password again.', 'challenge_expired');
   }
+}
+
+/** A change one administrator makes to another's account (issue 6 "Admin users"). */
+export type AdminAccountChange =
+  | { readonly kind: 'role'; readonly role: AdminRole }
+  | { readonly kind: 'deactivate' }
+  | { readonly kind: 'reset-totp' };
+
+/**
+ * 409 `own_account`: an administrator may not deactivate or demote themselves, nor reset their own authenticator
+ * here (it would end the session they are acting in; a lost authenticator is reset by another administrator).
+ */
+export class OwnAdminAccountError extends ConflictError {
+  constructor(what: string) {
+    super(`You cannot ${what} your own account; ask another administrator.`, { code: 'own_account' });
+  }
+}
+
+/**
+ * 403 `read_only`: a read-only administrator asked to change something other than their own account
+ * (functions/http/middleware/authenticate.ts refuses it before any handler runs).
+ */
+export class ReadOnlyAdminError extends ForbiddenError {
+  constructor() {
+    super('read_only', 'Your role is read-only: you can see everything in the admin pages but change nothing.');
+  }
+}
+
+/** 409 `last_admin`: the clinic would be left without an active administrator who may change things. */
+export class LastFullAdminError extends ConflictError {
+  constructor() {
+    super('The clinic must keep at least one active administrator with the role admin.', { code: 'last_admin' });
+  }
+}
+
+const OWN_ACCOUNT_WHAT: Record<AdminAccountChange['kind'], string> = {
+  role: 'change the role of',
+  deactivate: 'deactivate',
+  'reset-totp': 'reset the authenticator of',
+};
+
+/**
+ * The guard rails of administrators' changes to each other's accounts: never one's own account, and never the last
+ * active `admin` out of that role or status. `admins` is every administrator of the clinic. (The platform operator's
+ * command is the break-glass path and is not held to these: it may deactivate a compromised last administrator, and
+ * provisions new ones.)
+ */
+export function checkAdminAccountChange(input: {
+  readonly actorId: string;
+  readonly target: ClinicAdmin;
+  readonly change: AdminAccountChange;
+  readonly admins: readonly ClinicAdmin[];
+}): void {
+  const { actorId, target, change, admins } = input;
+  if (actorId === target.id) throw new OwnAdminAccountError(OWN_ACCOUNT_WHAT[change.kind]);
+  const takesAwayFullAdmin =
+    isActiveFullAdmin(target) && (change.kind === 'deactivate' || (change.kind === 'role' && change.role !== 'admin'));
+  if (!takesAwayFullAdmin) return;
+  const othersRemaining = admins.filter((admin) => admin.id !== target.id && isActiveFullAdmin(admin));
+  if (othersRemaining.length === 0) throw new LastFullAdminError();
 }

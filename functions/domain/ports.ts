@@ -6,7 +6,7 @@
 
 import type { ArchiveFile } from './archive';
 import type { AuditQuery, ChainHead, SealedAuditEvent } from './audit-trail';
-import type { AdminLoginChallenge, AdminPasswordIdentity, AdminStatus, ClinicAdmin } from './clinic-admin';
+import type { AdminLoginChallenge, AdminPasswordIdentity, AdminRole, AdminStatus, ClinicAdmin } from './clinic-admin';
 import type { DocumentStatus, DownloadReceipt, InvoiceDocument, Withdrawal } from './document';
 import type { DocumentListFilter, ListOrder } from './document-list';
 import type {
@@ -319,6 +319,8 @@ export interface SessionRepository {
  */
 export interface ClinicAdminRepository {
   get(adminId: string): Promise<ClinicAdmin | undefined>;
+  /** Every administrator of the clinic, active or not (a clinic has a handful). */
+  list(): Promise<readonly ClinicAdmin[]>;
   /**
    * Stores a new administrator together with their login name (the e-mail address, without a password yet), in one
    * transaction: ConflictError (`admin_exists`) if an administrator of this clinic already has that address.
@@ -328,7 +330,15 @@ export interface ClinicAdminRepository {
   findPasswordIdentity(username: string): Promise<AdminPasswordIdentity | undefined>;
   /** Sets the password of an existing login name; ConflictError if the name belongs to another administrator. */
   setPasswordHash(username: string, adminId: string, passwordHash: string): Promise<void>;
-  setStatus(adminId: string, status: AdminStatus): Promise<ClinicAdmin>;
+  /** ConflictError if there is no such administrator, or if `guard` does not hold. */
+  setStatus(adminId: string, status: AdminStatus, guard?: AdminWriteGuard): Promise<ClinicAdmin>;
+  /** ConflictError if there is no such administrator, or if `guard` does not hold. */
+  setRole(adminId: string, role: AdminRole, guard?: AdminWriteGuard): Promise<ClinicAdmin>;
+  /**
+   * Forgets the authenticator and every recovery code: the next login enrols a new one (the state `none`).
+   * ConflictError if there is no such administrator, or if `guard` does not hold.
+   */
+  resetTotp(adminId: string, guard?: AdminWriteGuard): Promise<ClinicAdmin>;
   /**
    * Hands out a secret for enrolment: the authenticator becomes `pending` with this sealed secret, unless it is
    * already enrolled (ConflictError: an enrolled authenticator is never replaced by a login).
@@ -356,6 +366,15 @@ export interface ClinicAdminRepository {
   useRecoveryCode(adminId: string, codeHash: string): Promise<boolean>;
   /** Replaces every recovery code (the old ones stop working); only for an enrolled authenticator. */
   replaceRecoveryCodes(adminId: string, codeHashes: readonly string[]): Promise<void>;
+}
+
+/**
+ * A change of one administrator's account by another happens only while the acting administrator is still an active
+ * `admin` — checked in the same transaction as the write, so two administrators who demote or deactivate each other
+ * at the same moment cannot both succeed (and leave the clinic without an administrator who may change things).
+ */
+export interface AdminWriteGuard {
+  readonly actingAdminId: string;
 }
 
 /** Second-factor challenges of administrators' logins, by id; each lives until `expiresAt` (TTL). */

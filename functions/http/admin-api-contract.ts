@@ -6,9 +6,15 @@ import type { Theme } from '../domain/branding';
  * types, like ./api-contract.ts is for the contacts' API.
  */
 
+/**
+ * What an administrator may do: `admin` everything, `read-only` see everything and change nothing but their own
+ * account (every other write answers 403 `read_only`).
+ */
+export type AdminRoleName = 'admin' | 'read-only';
+
 /** The administrator logged in, and their clinic. */
 export interface AdminProfileResponse {
-  readonly admin: { readonly id: string; readonly name: string; readonly email: string };
+  readonly admin: { readonly id: string; readonly name: string; readonly email: string; readonly role: AdminRoleName };
   readonly clinic: { readonly name: string };
 }
 
@@ -232,4 +238,35 @@ export interface AdminSettingsResponse {
   readonly theme: Theme;
   /** The primary colour was too light or dark to use as it is; the portal shows an adjusted one. */
   readonly primaryAdjusted: boolean;
+}
+
+/** One administrator of the clinic (`GET /api/admin/admins`). Never a hash or a secret: the authenticator's state only. */
+export interface AdminUserSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+  readonly role: AdminRoleName;
+  readonly status: 'active' | 'deactivated';
+  /** `none`: enrols at the next login (new, or reset); `pending`: enrolment begun; `enrolled`. */
+  readonly totp: 'none' | 'pending' | 'enrolled';
+  readonly createdAt: string;
+  /** Whether this is the administrator asking (who cannot change their own role or status here). */
+  readonly self: boolean;
+}
+
+/** `GET /api/admin/admins`, by name. */
+export interface AdminUserListResponse {
+  readonly admins: readonly AdminUserSummary[];
+}
+
+/** `POST /api/admin/admins`: the new administrator, and the invitation mailed to them. */
+export interface AdminUserInvitedResponse {
+  readonly admin: AdminUserSummary;
+  readonly invitation: AdminInvitationResponse;
+}
+
+/** `POST /api/admin/admins/{adminId}/deactivate` and `…/totp-reset`: the administrator, and how many sessions ended. */
+export interface AdminUserSessionsEndedResponse {
+  readonly admin: AdminUserSummary;
+  readonly revokedSessions: number;
 }

@@ -13,6 +13,7 @@ import { adminContactRoutes } from './routes/admin-contact-routes';
 import { adminCustomerRoutes } from './routes/admin-customer-routes';
 import { adminNotificationRoutes } from './routes/admin-notification-routes';
 import { adminSettingsRoutes } from './routes/admin-settings-routes';
+import { adminUserRoutes } from './routes/admin-user-routes';
 import { authRoutes } from './routes/auth-routes';
 import { documentRoutes } from './routes/document-routes';
 import { profileRoutes } from './routes/profile-routes';
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps) {
     .route('/', adminAuditRoutes(deps))
     .route('/', adminApiKeyRoutes(deps))
     .route('/', adminSettingsRoutes(deps))
+    .route('/', adminUserRoutes(deps))
     .route('/', documentRoutes(deps));
 
   // Chained, so that the app's type carries every route (PortalRoutes, which the frontend's client is typed by).

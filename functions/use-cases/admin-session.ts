@@ -1,4 +1,4 @@
-import type { ClinicAdmin } from '../domain/clinic-admin';
+import { type ClinicAdmin, isActiveFullAdmin, ReadOnlyAdminError } from '../domain/clinic-admin';
 import { UnauthenticatedError } from '../domain/errors';
 import type { Tenant } from '../domain/identity';
 import type { TenantScope } from '../domain/ports';
@@ -67,4 +67,14 @@ export async function getAdminProfile(scope: TenantScope, principal: AdminPrinci
   const [admin, clinic] = await Promise.all([scope.admins.get(principal.adminId), scope.tenant.get()]);
   if (admin?.status !== 'active') throw new UnauthenticatedError();
   return { admin, clinic };
+}
+
+/**
+ * Refuses (403 `read_only`) an administrator who may not change things: a read-only one (or one deactivated a moment
+ * ago, whose session is about to be refused anyway). Read from the record on each such request, so that a change of
+ * role applies at once, without ending sessions.
+ */
+export async function assertMayChangeThings(scope: TenantScope, principal: AdminPrincipal): Promise<void> {
+  const admin = await scope.admins.get(principal.adminId);
+  if (!admin || !isActiveFullAdmin(admin)) throw new ReadOnlyAdminError();
 }

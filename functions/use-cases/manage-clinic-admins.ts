@@ -1,7 +1,14 @@
-import type { ClinicAdmin } from '../domain/clinic-admin';
+import {
+  ADMIN_ROLES,
+  type AdminAccountChange,
+  type AdminRole,
+  type ClinicAdmin,
+  checkAdminAccountChange,
+  roleOf,
+} from '../domain/clinic-admin';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import type { Actor } from '../domain/identity';
-import type { Clock, IdGenerator, Mailer, TenantScope } from '../domain/ports';
+import type { AdminWriteGuard, Clock, IdGenerator, Mailer, TenantScope } from '../domain/ports';
 import {
   type IssuedPasswordLink,
   mailPasswordLink,
@@ -24,12 +31,14 @@ const EMAIL = /^[^\s@#]+@[^\s@#]+\.[^\s@#]+$/u;
 const MAX_NAME_LENGTH = 200;
 const MAX_EMAIL_LENGTH = 254;
 
-function checkedNewAdmin(input: { readonly name: string; readonly email: string }) {
+function checkedNewAdmin(input: { readonly name: string; readonly email: string; readonly role?: string }) {
   const name = input.name.trim();
   const email = input.email.trim();
+  const role = input.role ?? 'admin';
   const fields: Record<string, string> = {};
   if (name.length === 0 || name.length > MAX_NAME_LENGTH) fields.name = `1 to ${MAX_NAME_LENGTH} characters`;
   if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)) fields.email = 'an e-mail address such as namn@klinik.se';
+  if (!isAdminRole(role)) fields.role = `one of ${ADMIN_ROLES.join(', ')}`;
   if (Object.keys(fields).length > 0) {
     throw new ValidationError(
       `Invalid administrator: ${Object.entries(fields)
@@ -38,27 +47,33 @@ function checkedNewAdmin(input: { readonly name: string; readonly email: string 
       { fields },
     );
   }
-  return { name, email };
+  return { name, email, role: isAdminRole(role) ? role : 'admin' };
+}
+
+function isAdminRole(value: string): value is AdminRole {
+  return (ADMIN_ROLES as readonly string[]).includes(value);
 }
 
 /**
- * A new clinic administrator (the operator's provisioning command now; other administrators with the admin issue):
- * active, without a password (it is set through the invitation link) and without an authenticator (enrolled at the
- * first login). The e-mail address is the login name and unique among the clinic's administrators (409
- * `admin_exists`); a contact with the same address is another account. Audited as `admin.created`.
+ * A new clinic administrator (by the operator's provisioning command, or by another administrator): active, with
+ * the given role (default `admin`), without a password (it is set through the invitation link) and without an
+ * authenticator (enrolled at the first login). The e-mail address is the login name and unique among the clinic's
+ * administrators (409 `admin_exists`); a contact with the same address is another account. Audited as
+ * `admin.created`.
  */
 export async function createClinicAdmin(
   deps: ManageClinicAdminsDeps,
-  input: { readonly name: string; readonly email: string; readonly by: Actor },
+  input: { readonly name: string; readonly email: string; readonly role?: string; readonly by: Actor },
 ): Promise<ClinicAdmin> {
   const { scope, clock, ids } = deps;
-  const { name, email } = checkedNewAdmin(input);
+  const { name, email, role } = checkedNewAdmin(input);
   const now = clock.now().toISOString();
   const admin: ClinicAdmin = {
     id: ids.newId(),
     name,
     email,
     status: 'active',
+    role,
     createdAt: now,
     totp: { state: 'none' },
     recoveryCodeHashes: [],
@@ -70,9 +85,103 @@ export async function createClinicAdmin(
     action: 'admin.created',
     actor: input.by,
     outcome: 'success',
-    details: { adminId: admin.id },
+    details: { adminId: admin.id, role },
   });
   return admin;
+}
+
+/** {@link createClinicAdmin}, then {@link inviteClinicAdmin}: how a further administrator joins the clinic. */
+export async function addClinicAdmin(
+  deps: ManageClinicAdminsDeps & { readonly mailer: Mailer },
+  input: {
+    readonly name: string;
+    readonly email: string;
+    readonly role?: string;
+    readonly origin: string;
+    readonly by: Actor;
+  },
+): Promise<{ readonly admin: ClinicAdmin; readonly invitation: IssuedPasswordLink }> {
+  const admin = await createClinicAdmin(deps, input);
+  const invitation = await inviteClinicAdmin(deps, { admin, origin: input.origin, by: input.by });
+  return { admin, invitation };
+}
+
+/** The clinic's administrators, by name (Swedish collation), active or not. */
+export async function listClinicAdmins(scope: TenantScope): Promise<readonly ClinicAdmin[]> {
+  const collator = new Intl.Collator('sv');
+  return [...(await scope.admins.list())].sort(
+    (a, b) => collator.compare(a.name, b.name) || collator.compare(a.email, b.email),
+  );
+}
+
+/** The administrator of this clinic with this id; 404 for an unknown id or another clinic's (never reachable). */
+export async function getClinicAdmin(scope: TenantScope, adminId: string): Promise<ClinicAdmin> {
+  const admin = await scope.admins.get(adminId);
+  if (!admin) throw new NotFoundError('The administrator');
+  return admin;
+}
+
+/**
+ * Checks an administrator's change to another's account (the guard rails of functions/domain/clinic-admin.ts) and
+ * returns the guard its write carries; the operator (`by` not an administrator) is not held to them.
+ */
+async function guardedChange(
+  scope: TenantScope,
+  target: ClinicAdmin,
+  change: AdminAccountChange,
+  by: Actor,
+): Promise<AdminWriteGuard | undefined> {
+  if (by.type !== 'admin') return undefined;
+  checkAdminAccountChange({ actorId: by.id, target, change, admins: await scope.admins.list() });
+  return { actingAdminId: by.id };
+}
+
+/**
+ * Gives an administrator another role. It applies from their next request on (the role is read on every request
+ * that changes something), so no session needs to end. Audited as `admin.role_changed` with both roles.
+ */
+export async function changeClinicAdminRole(
+  deps: ManageClinicAdminsDeps,
+  input: { readonly adminId: string; readonly role: AdminRole; readonly by: Actor },
+): Promise<ClinicAdmin> {
+  const { scope, clock, ids } = deps;
+  const target = await getClinicAdmin(scope, input.adminId);
+  const guard = await guardedChange(scope, target, { kind: 'role', role: input.role }, input.by);
+  const admin = await scope.admins.setRole(target.id, input.role, guard);
+  await scope.audit.append({
+    id: ids.newId(),
+    at: clock.now().toISOString(),
+    action: 'admin.role_changed',
+    actor: input.by,
+    outcome: 'success',
+    details: { adminId: admin.id, from: roleOf(target), to: input.role },
+  });
+  return admin;
+}
+
+/**
+ * Resets an administrator's authenticator (a lost or replaced phone): the authenticator and every recovery code are
+ * forgotten and every session of theirs ends, so their next login (password first) enrols a new authenticator.
+ * Audited as `admin.totp.reset`.
+ */
+export async function resetClinicAdminTotp(
+  deps: ManageClinicAdminsDeps,
+  input: { readonly adminId: string; readonly by: Actor },
+): Promise<{ readonly admin: ClinicAdmin; readonly revokedSessions: number }> {
+  const { scope, clock, ids } = deps;
+  const target = await getClinicAdmin(scope, input.adminId);
+  const guard = await guardedChange(scope, target, { kind: 'reset-totp' }, input.by);
+  const admin = await scope.admins.resetTotp(target.id, guard);
+  const revokedSessions = await scope.adminSessions.revokeAll(admin.id);
+  await scope.audit.append({
+    id: ids.newId(),
+    at: clock.now().toISOString(),
+    action: 'admin.totp.reset',
+    actor: input.by,
+    outcome: 'success',
+    details: { adminId: admin.id, revokedSessions, previousState: target.totp.state },
+  });
+  return { admin, revokedSessions };
 }
 
 /**
@@ -114,8 +223,9 @@ export async function deactivateClinicAdmin(
   input: { readonly adminId: string; readonly by: Actor },
 ): Promise<{ readonly admin: ClinicAdmin; readonly revokedSessions: number }> {
   const { scope, clock, ids } = deps;
-  if (!(await scope.admins.get(input.adminId))) throw new NotFoundError('The administrator');
-  const admin = await scope.admins.setStatus(input.adminId, 'deactivated');
+  const target = await getClinicAdmin(scope, input.adminId);
+  const guard = await guardedChange(scope, target, { kind: 'deactivate' }, input.by);
+  const admin = await scope.admins.setStatus(target.id, 'deactivated', guard);
   const revokedSessions = await scope.adminSessions.revokeAll(admin.id);
   await scope.audit.append({
     id: ids.newId(),

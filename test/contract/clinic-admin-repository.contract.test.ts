@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { keys } from '../../functions/adapters/dynamodb/keys';
 import type { AdminLoginChallenge, ClinicAdmin } from '../../functions/domain/clinic-admin';
 import { ConflictError } from '../../functions/domain/errors';
+import { emulatorTable } from '../support/emulator-table';
 import { type ClinicFixture, createClinic, createTestPortal } from '../support/test-portal';
 
 /** The ClinicAdminRepository and AdminLoginChallengeRepository ports' contracts, against DynamoDB Local. */
@@ -163,6 +165,101 @@ describe('clinic administrators (DynamoDB Local)', () => {
       totp: { state: 'enrolled' },
     });
     await expect(clinic.scope.admins.setStatus(randomUUID(), 'deactivated')).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("lists the clinic's administrators, and none of another clinic", async () => {
+    const ours = [newAdmin(), newAdmin({ status: 'deactivated', role: 'read-only' })];
+    for (const admin of ours) await clinic.scope.admins.create(admin);
+    const other = await createClinic(portal);
+    await other.scope.admins.create(newAdmin());
+
+    const listed = await clinic.scope.admins.list();
+
+    expect([...listed].sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+      [...ours].sort((a, b) => a.id.localeCompare(b.id)),
+    );
+  });
+
+  it('lists an administrator stored before the list existed once they log in again', async () => {
+    const admin = await enrolled();
+    const table = emulatorTable();
+    const key = keys.admin(clinic.tenantId, admin.id);
+    await table.update(key, { expression: 'REMOVE GSI1PK, GSI1SK' });
+    const hidden = await clinic.scope.admins.list();
+
+    await clinic.scope.admins.acceptTotpStep(admin.id, 101);
+
+    expect(hidden).toEqual([]);
+    expect((await clinic.scope.admins.list()).map((listed) => listed.id)).toEqual([admin.id]);
+  });
+
+  it('sets a role and a status, and resets an authenticator with its recovery codes', async () => {
+    const admin = await enrolled();
+
+    const reader = await clinic.scope.admins.setRole(admin.id, 'read-only');
+    const gone = await clinic.scope.admins.setStatus(admin.id, 'deactivated');
+    const reset = await clinic.scope.admins.resetTotp(admin.id);
+
+    expect(reader).toMatchObject({ id: admin.id, role: 'read-only', status: 'active' });
+    expect(gone).toMatchObject({ role: 'read-only', status: 'deactivated' });
+    expect(reset).toMatchObject({ totp: { state: 'none' }, recoveryCodeHashes: [] });
+    await expect(clinic.scope.admins.get(admin.id)).resolves.toEqual(reset);
+    // The next login starts a new enrolment.
+    await clinic.scope.admins.startTotpEnrolment(admin.id, 'v1.new', new Date('2024-05-02T10:00:00.000Z'));
+    await expect(clinic.scope.admins.get(admin.id)).resolves.toMatchObject({ totp: { state: 'pending' } });
+  });
+
+  it('refuses to change an administrator who does not exist', async () => {
+    const missing = randomUUID();
+
+    for (const change of [
+      () => clinic.scope.admins.setRole(missing, 'admin'),
+      () => clinic.scope.admins.setStatus(missing, 'deactivated'),
+      () => clinic.scope.admins.resetTotp(missing),
+    ]) {
+      await expect(change()).rejects.toBeInstanceOf(ConflictError);
+    }
+    await expect(clinic.scope.admins.get(missing)).resolves.toBeUndefined();
+  });
+
+  it('changes another administrator only while the acting one is an active admin, checked in the same write', async () => {
+    const actor = newAdmin();
+    const target = newAdmin();
+    const reader = newAdmin({ role: 'read-only' });
+    const legacy = newAdmin();
+    for (const admin of [actor, target, reader, legacy]) await clinic.scope.admins.create(admin);
+
+    const byReader = await clinic.scope.admins
+      .setRole(target.id, 'read-only', { actingAdminId: reader.id })
+      .catch((error: unknown) => error);
+    const byLegacyAdmin = await clinic.scope.admins.setRole(target.id, 'read-only', { actingAdminId: legacy.id });
+    await clinic.scope.admins.setStatus(actor.id, 'deactivated');
+    const byDeactivated = await clinic.scope.admins
+      .resetTotp(target.id, { actingAdminId: actor.id })
+      .catch((error: unknown) => error);
+
+    expect(byReader).toBeInstanceOf(ConflictError);
+    expect((byReader as ConflictError).code).toBe('admin_changed');
+    expect(byLegacyAdmin).toMatchObject({ role: 'read-only' });
+    expect(byDeactivated).toBeInstanceOf(ConflictError);
+    await expect(clinic.scope.admins.get(target.id)).resolves.toEqual({ ...target, role: 'read-only' });
+  });
+
+  it('lets only one of two administrators who demote each other at the same moment succeed', async () => {
+    const first = newAdmin({ role: 'admin' });
+    const second = newAdmin({ role: 'admin' });
+    for (const admin of [first, second]) await clinic.scope.admins.create(admin);
+
+    const outcomes = await Promise.allSettled([
+      clinic.scope.admins.setRole(second.id, 'read-only', { actingAdminId: first.id }),
+      clinic.scope.admins.setRole(first.id, 'read-only', { actingAdminId: second.id }),
+    ]);
+
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    const roles = await Promise.all(
+      [first, second].map(async (admin) => (await clinic.scope.admins.get(admin.id))?.role),
+    );
+    expect(roles.filter((role) => role === 'admin')).toHaveLength(1);
   });
 });
 

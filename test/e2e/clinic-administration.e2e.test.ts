@@ -443,4 +443,88 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     await page.close();
     await contactTab.context.close();
   });
+
+  it('invites a read-only administrator, who sees the admin pages without a control to change anything, until made an admin', async () => {
+    const page = await adminPage();
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page
+      .getByRole('navigation', { name: 'Administration' })
+      .getByRole('link', { name: 'Administratörer' })
+      .click();
+    await page.getByRole('heading', { name: 'Administratörer', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin/administratorer');
+    const admins = page.getByRole('table', { name: 'Mottagningens administratörer' });
+    await admins.getByRole('rowheader', { name: new RegExp(`^${portal().demoAdmin.name}`, 'u') }).waitFor();
+
+    // An address that is not one is refused in Swedish, the field marked; then the invitation goes out.
+    const email = 'rut.rapport@demo-halsa.example';
+    await page.getByLabel('Namn', { exact: true }).fill('Rut Rapport');
+    await page.getByLabel('E-postadress').fill('rut-utan-snabel-a');
+    await page.getByLabel('Behörighet', { exact: true }).selectOption({ label: 'Läsbehörighet' });
+    await page.getByRole('button', { name: 'Skicka inbjudan' }).click();
+    await page.getByRole('alert').getByText('Skriv en giltig e-postadress.').waitFor();
+    await expect(page.getByLabel('E-postadress').getAttribute('aria-invalid')).resolves.toBe('true');
+    await page.getByLabel('E-postadress').fill(email);
+    await page.getByRole('button', { name: 'Skicka inbjudan' }).click();
+    await page.getByText(`Rut Rapport är tillagd och en inbjudan har skickats till ${email}.`).waitFor();
+    const rutRow = admins.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Rut Rapport' }) });
+    await rutRow.getByRole('cell', { name: 'Läsbehörighet', exact: true }).waitFor();
+    await rutRow.getByText('Läggs till vid nästa inloggning').waitFor();
+    await checkPage(page, 'admin-users');
+
+    // Rut sets a password, adds an authenticator and is signed in: read-only.
+    const rut = await newPage();
+    await rut.page.goto(await linkMailedTo(email));
+    await rut.page.getByRole('heading', { name: 'Välj lösenord', level: 1 }).waitFor();
+    await rut.page.getByLabel('Nytt lösenord').fill('rapporter-om-våren');
+    await rut.page.getByRole('button', { name: 'Spara lösenordet' }).click();
+    await rut.page.getByText('Ditt lösenord är sparat. Logga in med det.').waitFor();
+    await rut.page.getByLabel('Lösenord', { exact: true }).fill('rapporter-om-våren');
+    await rut.page.getByRole('button', { name: 'Fortsätt' }).click();
+    const key = ((await rut.page.locator('#admin-enrolment-key').textContent()) ?? '').replaceAll(' ', '');
+    await rut.page.getByLabel('Kod (6 siffror)').fill(totpCodeAt(totpSecretFromBase32(key), new Date()));
+    await rut.page.getByRole('button', { name: 'Lägg till och logga in' }).click();
+    await rut.page.getByLabel('Jag har sparat koderna').check();
+    await rut.page.getByRole('button', { name: 'Fortsätt' }).click();
+    await rut.page.getByRole('heading', { name: 'Kundföretag', level: 1 }).waitFor();
+
+    // She sees every page, each saying why nothing can be changed, and not one control that would change something.
+    const readOnlyNotice = rut.page.getByText('Du har läsbehörighet: du kan se allt men inte ändra något.', {
+      exact: false,
+    });
+    const customers = rut.page.getByRole('table', { name: 'Kundföretag och deras tillgång till portalen' });
+    await customers.locator('tbody tr').first().waitFor();
+    await readOnlyNotice.waitFor();
+    await expect(customers.getByRole('button').count()).resolves.toBe(0);
+    await checkPage(rut.page, 'admin-customers-read-only');
+    const nav = rut.page.getByRole('navigation', { name: 'Administration' });
+    await nav.getByRole('link', { name: 'Administratörer' }).click();
+    const rutsView = rut.page.getByRole('table', { name: 'Mottagningens administratörer' });
+    await rutsView.getByRole('rowheader', { name: /^Rut Rapport/u }).waitFor();
+    await expect(rutsView.getByRole('button').count()).resolves.toBe(0);
+    await expect(rut.page.getByRole('button', { name: 'Skicka inbjudan' }).count()).resolves.toBe(0);
+    await checkPage(rut.page, 'admin-users-read-only');
+    await nav.getByRole('link', { name: 'API-nycklar' }).click();
+    await rut.page.getByRole('heading', { name: 'API-nycklar', level: 1 }).waitFor();
+    await expect(rut.page.getByRole('button', { name: 'Skapa nyckel' }).count()).resolves.toBe(0);
+    await nav.getByRole('link', { name: 'Inställningar' }).click();
+    await rut.page.getByRole('heading', { name: 'Inställningar', level: 1 }).waitFor();
+    await expect(rut.page.getByRole('button', { name: 'Spara inställningarna' }).count()).resolves.toBe(0);
+
+    // The administrator gives Rut the role admin: after a reload her pages have their controls.
+    await page.getByLabel('Behörighet för Rut Rapport', { exact: true }).selectOption({ label: 'Administratör' });
+    await page.getByRole('button', { name: 'Ändra behörighet för Rut Rapport' }).click();
+    await page.getByText('Rut Rapport har nu behörigheten Administratör.').waitFor();
+    await rutRow.getByRole('cell', { name: 'Administratör', exact: true }).waitFor();
+    // Her own row has no actions: an administrator does not change their own role.
+    await expect(
+      admins.getByRole('row').filter({ hasText: portal().demoAdmin.name }).getByRole('button').count(),
+    ).resolves.toBe(0);
+    await rut.page.reload();
+    await rut.page.getByRole('button', { name: 'Spara inställningarna' }).waitFor();
+    await expect(readOnlyNotice.count()).resolves.toBe(0);
+
+    await page.close();
+    await rut.context.close();
+  });
 });

@@ -125,7 +125,7 @@ describe('the code step', () => {
     expect(cookie).toMatch(/; Path=\//u);
     expect(cookie).not.toMatch(/Domain=/iu);
     const profile = {
-      admin: { id: fixture.admin.id, name: fixture.admin.name, email: fixture.admin.email },
+      admin: { id: fixture.admin.id, name: fixture.admin.name, email: fixture.admin.email, role: 'admin' },
       clinic: { name: 'Hälsokliniken i Test AB' },
     };
     expect(await response.json()).toEqual(profile);

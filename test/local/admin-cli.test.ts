@@ -28,7 +28,13 @@ describe('the admin provisioning command', () => {
 
     expect(code).toBe(0);
     const admin = await findClinicAdmin(clinic.scope, email);
-    expect(admin).toMatchObject({ name: 'Ylva Öberg', email, status: 'active', totp: { state: 'none' } });
+    expect(admin).toMatchObject({
+      name: 'Ylva Öberg',
+      email,
+      status: 'active',
+      role: 'admin',
+      totp: { state: 'none' },
+    });
     await expect(clinic.scope.admins.findPasswordIdentity(email)).resolves.not.toHaveProperty('passwordHash');
     const [mail] = await mailsTo(email);
     expect(mail?.kind).toBe('admin-invitation');
@@ -56,10 +62,26 @@ describe('the admin provisioning command', () => {
       invitationExpiresAt: expect.any(String),
     });
     expect(Object.keys(output).sort()).toEqual(
-      ['authenticator', 'createdAt', 'email', 'id', 'invitationExpiresAt', 'name', 'status'].sort(),
+      ['authenticator', 'createdAt', 'email', 'id', 'invitationExpiresAt', 'name', 'role', 'status'].sort(),
     );
     expect(again).toBeInstanceOf(ConflictError);
     expect((again as ConflictError).code).toBe('admin_exists');
+  });
+
+  it('creates a read-only administrator with --role, and names a role that does not exist', async () => {
+    const email = `lasare-${clinic.tenantId.slice(0, 8)}@klinik.example`;
+    const create = ['create', '--host', clinic.host, '--email', email, '--name', 'Lars Läsare'];
+
+    const wrong = await run(...create, '--role', 'superuser').catch((error: unknown) => error);
+    const right = await run(...create, '--role', 'read-only');
+
+    expect(wrong).toMatchObject({
+      code: 'validation_failed',
+      details: { fields: { role: 'one of admin, read-only' } },
+    });
+    expect(right).toBe(0);
+    expect(await findClinicAdmin(clinic.scope, email)).toMatchObject({ role: 'read-only', status: 'active' });
+    expect(printed.join('\n')).toContain('role read-only');
   });
 
   it('sends a new invitation, and deactivates an administrator, ending their sessions', async () => {

@@ -15,7 +15,11 @@ import type {
   AdminEnrolmentResponse,
   AdminPasswordStepResponse,
   AdminProfileResponse,
+  AdminRoleName,
   AdminSettingsResponse,
+  AdminUserInvitedResponse,
+  AdminUserSessionsEndedResponse,
+  AdminUserSummary,
 } from '../../../functions/http/admin-api-contract';
 import type { PasswordSetResponse, TenantResponse } from '../../../functions/http/api-contract';
 import { ApiError, call } from '../api';
@@ -32,6 +36,8 @@ export type Settings = AdminSettingsResponse;
 export type IssuedApiKey = AdminApiKeyIssuedResponse;
 export type AuditEventSummary = AdminAuditPageResponse['items'][number];
 export type AuditVerification = AdminAuditVerificationResponse;
+export type AdminUser = AdminUserSummary;
+export type AdminRole = AdminRoleName;
 
 /** The audit trail's filters, as the page and the CSV export take them (all optional). */
 export interface AuditFilter {
@@ -178,6 +184,23 @@ export const adminApi = {
   /** Fields left out stay; `null` clears an optional one. 400 names each offending field. */
   saveSettings: (change: Record<string, unknown>): Promise<Settings> =>
     call('PUT', '/api/admin/settings', { body: change }),
+
+  /** The clinic's administrators, by name. */
+  listAdmins: async (): Promise<readonly AdminUser[]> => (await call('GET', '/api/admin/admins')).admins,
+  /** 400 names the offending field; 409 `admin_exists`. */
+  inviteAdmin: (admin: {
+    readonly name: string;
+    readonly email: string;
+    readonly role: AdminRole;
+  }): Promise<AdminUserInvitedResponse> => call('POST', '/api/admin/admins', { body: admin }),
+  reinviteAdmin: (adminId: string) => call('POST', '/api/admin/admins/:adminId/invitation', { params: { adminId } }),
+  /** 409 `own_account` or `last_admin` when the guard rails refuse it. */
+  changeAdminRole: (adminId: string, role: AdminRole): Promise<AdminUser> =>
+    call('PUT', '/api/admin/admins/:adminId/role', { params: { adminId }, body: { role } }),
+  deactivateAdmin: (adminId: string): Promise<AdminUserSessionsEndedResponse> =>
+    call('POST', '/api/admin/admins/:adminId/deactivate', { params: { adminId } }),
+  resetAdminTotp: (adminId: string): Promise<AdminUserSessionsEndedResponse> =>
+    call('POST', '/api/admin/admins/:adminId/totp-reset', { params: { adminId } }),
 
   logout: async (): Promise<void> => {
     await call('POST', '/api/admin/auth/logout');

@@ -2,6 +2,7 @@ import { h, replaceChildren } from '../dom';
 import { adminMessages } from '../i18n/admin';
 import type { Notice, View } from '../views/view';
 import { type AdminProfile, ApiError, adminApi, type PasswordStep } from './api';
+import { adminUsersView } from './views/admin-users';
 import { apiKeysView } from './views/api-keys';
 import { auditTrailView } from './views/audit-trail';
 import { codeStepView } from './views/code-step';
@@ -13,6 +14,7 @@ import { passwordStepView } from './views/password-step';
 import { recoveryCodesView } from './views/recovery-codes';
 import { setPasswordView } from './views/set-password';
 import { settingsView } from './views/settings';
+import { showRole } from './write-controls';
 
 /**
  * The admin pages' shell (frontend/admin.html, served for /admin and everything below it): the clinic's name in the
@@ -41,14 +43,21 @@ const HOME_PATH = '/admin';
 const AUDIT_PATH = '/admin/handelselogg';
 const API_KEYS_PATH = '/admin/api-nycklar';
 const SETTINGS_PATH = '/admin/installningar';
+const ADMINS_PATH = '/admin/administratorer';
 /** One customer company's documents: `/admin/kunder/<customer id>`. */
 const CUSTOMER_PATH = /^\/admin\/kunder\/([0-9a-f-]{36})\/?$/u;
 
 let clinic: string | undefined;
 let firstView = true;
+/** Whether the signed-in administrator is read-only: every page then says why it has nothing to change. */
+let readOnly = false;
 
 function show(view: View): void {
-  replaceChildren(main, view.element);
+  replaceChildren(
+    main,
+    readOnly && h('p', { class: 'message message-info read-only-notice' }, t.readOnly),
+    view.element,
+  );
   document.title = t.documentTitle(view.title, clinic);
   // On first load the browser starts at the top anyway; later swaps move focus to the new step's heading.
   if (!firstView) {
@@ -122,6 +131,10 @@ function showHome(profile: AdminProfile): void {
     show(settingsView({ onSessionEnded: sessionEnded }));
     return;
   }
+  if (path === ADMINS_PATH) {
+    show(adminUsersView({ onSessionEnded: sessionEnded }));
+    return;
+  }
   const customerId = CUSTOMER_PATH.exec(window.location.pathname)?.[1];
   if (customerId) {
     show(
@@ -150,6 +163,8 @@ function showHome(profile: AdminProfile): void {
 }
 
 function renderAccount(profile: AdminProfile | undefined): void {
+  showRole(profile?.admin.role);
+  readOnly = profile?.admin.role === 'read-only';
   if (!profile) {
     replaceChildren(account);
     return;
@@ -190,12 +205,15 @@ function renderAccount(profile: AdminProfile | undefined): void {
       navLink(AUDIT_PATH, t.nav.audit),
       navLink(API_KEYS_PATH, t.nav.apiKeys),
       navLink(SETTINGS_PATH, t.nav.settings),
+      navLink(ADMINS_PATH, t.nav.admins),
     ),
     h(
       'p',
       { class: 'account-name' },
       h('span', { class: 'visually-hidden' }, `${t.header.signedInAs} `),
       profile.admin.name,
+      profile.admin.role === 'read-only' && ' ',
+      profile.admin.role === 'read-only' && h('span', { class: 'badge badge-muted' }, t.header.readOnlyBadge),
     ),
     logout,
   );

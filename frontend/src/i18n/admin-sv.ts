@@ -16,11 +16,13 @@ export const adminSv = {
   tryAgain: 'Försök igen',
   loading: 'Laddar …',
   showMore: 'Visa fler',
+  readOnly: 'Du har läsbehörighet: du kan se allt men inte ändra något. Be en administratör om du behöver ändra något.',
 
   header: {
     signedInAs: 'Inloggad som',
     logout: 'Logga ut',
     loggingOut: 'Loggar ut …',
+    readOnlyBadge: 'Läsbehörighet',
   },
 
   login: {
@@ -158,6 +160,66 @@ export const adminSv = {
     audit: 'Händelselogg',
     apiKeys: 'API-nycklar',
     settings: 'Inställningar',
+    admins: 'Administratörer',
+  },
+
+  admins: {
+    title: 'Administratörer',
+    intro:
+      'De som administrerar portalen för mottagningen. En administratör med läsbehörighet ser allt men kan inte ändra något. Alla loggar in med lösenord och en kod från en autentiseringsapp.',
+    caption: 'Mottagningens administratörer',
+    name: 'Namn',
+    email: 'E-post',
+    role: 'Behörighet',
+    status: 'Status',
+    authenticator: 'Autentiseringsapp',
+    created: 'Tillagd',
+    actions: 'Åtgärder',
+    you: '(du)',
+    roles: { admin: 'Administratör', 'read-only': 'Läsbehörighet' } as Record<string, string>,
+    active: 'Aktiv',
+    deactivated: 'Avaktiverad',
+    totpStates: {
+      none: 'Läggs till vid nästa inloggning',
+      pending: 'Påbörjad',
+      enrolled: 'Tillagd',
+    } as Record<string, string>,
+    roleLabel: (name: string): string => `Behörighet för ${name}`,
+    saveRole: 'Ändra behörighet',
+    saveRoleLabel: (name: string): string => `Ändra behörighet för ${name}`,
+    roleChanged: (name: string, role: string): string => `${name} har nu behörigheten ${role}.`,
+    invite: 'Skicka ny inbjudan',
+    inviteLabel: (name: string): string => `Skicka ny inbjudan till ${name}`,
+    invited: (email: string): string => `En inbjudan har skickats till ${email}. Länken gäller i 60 minuter.`,
+    resetTotp: 'Återställ autentiseringsapp',
+    resetTotpLabel: (name: string): string => `Återställ autentiseringsapp för ${name}`,
+    confirmResetTotp: (name: string): string =>
+      `Återställ autentiseringsappen för ${name}? Personen loggas ut, reservkoderna slutar gälla och en ny app läggs till vid nästa inloggning.`,
+    totpReset: (name: string): string =>
+      `Autentiseringsappen för ${name} är återställd. Personen lägger till en ny vid nästa inloggning.`,
+    deactivate: 'Avaktivera',
+    deactivateLabel: (name: string): string => `Avaktivera ${name}`,
+    confirmDeactivate: (name: string): string =>
+      `Avaktivera ${name}? Personen loggas ut direkt och kan inte logga in igen.`,
+    deactivatedNotice: (name: string): string => `${name} är avaktiverad och utloggad.`,
+    addTitle: 'Bjud in en administratör',
+    addName: 'Namn',
+    addEmail: 'E-postadress',
+    addRole: 'Behörighet',
+    add: 'Skicka inbjudan',
+    adding: 'Skickar …',
+    added: (name: string, email: string): string =>
+      `${name} är tillagd och en inbjudan har skickats till ${email}. Länken gäller i 60 minuter.`,
+    missingFields: 'Fyll i namn och e-postadress.',
+    errors: {
+      admin_exists: 'Mottagningen har redan en administratör med den e-postadressen.',
+      own_account: 'Du kan inte ändra ditt eget konto här. Be en annan administratör.',
+      last_admin: 'Mottagningen måste ha minst en aktiv administratör med full behörighet.',
+      admin_deactivated: 'Administratören är avaktiverad; en inbjudan skulle inte fungera.',
+      admin_changed: 'Inget ändrades: ditt eget konto har ändrats under tiden. Ladda om sidan.',
+      email: 'Skriv en giltig e-postadress.',
+      name: 'Skriv personens namn.',
+    } as Record<string, string>,
   },
 
   settings: {
@@ -286,6 +348,8 @@ export const adminSv = {
       'admin.created': 'Administratör skapad',
       'admin.invited': 'Administratör inbjuden',
       'admin.deactivated': 'Administratör avaktiverad',
+      'admin.role_changed': 'Administratörs behörighet ändrad',
+      'admin.totp.reset': 'Administratörs autentiseringsapp återställd',
       'document.downloaded': 'Fakturaunderlag hämtat',
       'document.received': 'Fakturaunderlag mottaget',
       'document.ready': 'PDF skapad',

@@ -1,14 +1,17 @@
 import type { AdminLoginChallenge, AdminPasswordIdentity, AdminTotp, ClinicAdmin } from '../../domain/clinic-admin';
 import { ConflictError } from '../../domain/errors';
-import type { AdminLoginChallengeRepository, ClinicAdminRepository } from '../../domain/ports';
+import type { AdminLoginChallengeRepository, AdminWriteGuard, ClinicAdminRepository } from '../../domain/ports';
 import { ConcurrentWriteError, type DynamoDbTable, type Item, withoutKeys } from './dynamodb-table';
 import { keys, normaliseUsername } from './keys';
 
 /**
  * Clinic administrators (docs/data-model.md): the profile `T#<t>#ADMIN#<adminId>` / `PROFILE` with the authenticator
  * (`totp`, a map) and the unused recovery codes' hashes (`recoveryCodeHashes`, a string set, absent when empty:
- * DynamoDB stores no empty sets); the login name `T#<t>#LOGIN#admin-password#<username>` / `IDENTITY`. Each factory
- * binds one tenant.
+ * DynamoDB stores no empty sets), listed through GSI1 `T#<t>#ADMINS`; the login name
+ * `T#<t>#LOGIN#admin-password#<username>` / `IDENTITY`. Each factory binds one tenant.
+ *
+ * Profiles written before the list existed lack the GSI1 entry: every login writes it (the TOTP step, a recovery
+ * code, an enrolment), so an administrator who has ever logged in again is listed.
  */
 
 /** Runs a conditional write; false if its condition failed (a concurrent transaction is not a failed condition). */
@@ -36,6 +39,47 @@ export const dynamoDbClinicAdminRepository =
   (table: DynamoDbTable) =>
   (tenantId: string): ClinicAdminRepository => {
     const adminKey = (adminId: string) => keys.admin(tenantId, adminId);
+    const listed = (adminId: string) => {
+      const index = keys.adminsIndex(tenantId, adminId);
+      return {
+        clause: 'GSI1PK = :adminsPk, GSI1SK = :adminsSk',
+        values: { ':adminsPk': index.GSI1PK, ':adminsSk': index.GSI1SK },
+      };
+    };
+    /**
+     * Writes `update` to an existing administrator and returns the profile after it; with a guard, in one transaction
+     * with the check that the acting administrator is still an active `admin`.
+     */
+    const changeAdmin = async (
+      adminId: string,
+      update: { readonly expression: string; readonly values?: Item; readonly names?: Record<string, string> },
+      guard: AdminWriteGuard | undefined,
+    ): Promise<ClinicAdmin> => {
+      const exists = { expression: 'attribute_exists(PK)' };
+      const held = await conditionHeld(() =>
+        guard
+          ? table.transact([
+              table.updateRequest(adminKey(adminId), update, exists),
+              table.conditionCheckRequest(adminKey(guard.actingAdminId), {
+                expression: '#actorStatus = :active AND (attribute_not_exists(#actorRole) OR #actorRole = :admin)',
+                values: { ':active': 'active', ':admin': 'admin' },
+                names: { '#actorStatus': 'status', '#actorRole': 'role' },
+              }),
+            ])
+          : table.update(adminKey(adminId), update, exists),
+      );
+      if (!held) {
+        throw new ConflictError(
+          guard
+            ? 'Nothing was changed: the administrator does not exist, or your own account is no longer an active administrator with the role admin.'
+            : 'There is no such administrator.',
+          { code: guard ? 'admin_changed' : 'conflict' },
+        );
+      }
+      const item = await table.get(adminKey(adminId), { consistent: true });
+      if (!item) throw new ConflictError('There is no such administrator.');
+      return toAdmin(item);
+    };
     const stateIs = (state: AdminTotp['state']) => ({
       expression: 'totp.#state = :state',
       values: { ':state': state },
@@ -48,6 +92,24 @@ export const dynamoDbClinicAdminRepository =
         return item ? toAdmin(item) : undefined;
       },
 
+      async list() {
+        const admins: ClinicAdmin[] = [];
+        let startKey: Item | undefined;
+        do {
+          const page = await table.query(
+            {
+              IndexName: 'GSI1',
+              KeyConditionExpression: 'GSI1PK = :partition',
+              ExpressionAttributeValues: { ':partition': { S: keys.adminsIndex(tenantId, 'x').GSI1PK } },
+            },
+            startKey,
+          );
+          admins.push(...page.items.map(toAdmin));
+          startKey = page.lastEvaluatedKey;
+        } while (startKey);
+        return admins;
+      },
+
       async create(admin) {
         const { recoveryCodeHashes, ...profile } = admin;
         const identity: AdminPasswordIdentity = { username: normaliseUsername(admin.email), adminId: admin.id };
@@ -58,6 +120,7 @@ export const dynamoDbClinicAdminRepository =
                 ...profile,
                 ...(recoveryCodeHashes.length > 0 ? { recoveryCodeHashes: codeSet(recoveryCodeHashes) } : {}),
                 ...adminKey(admin.id),
+                ...keys.adminsIndex(tenantId, admin.id),
               },
               { expression: 'attribute_not_exists(PK)' },
             ),
@@ -93,17 +156,29 @@ export const dynamoDbClinicAdminRepository =
         if (!held) throw new ConflictError('This login name does not belong to this administrator.');
       },
 
-      async setStatus(adminId, status) {
-        let item: Item | undefined;
-        const held = await conditionHeld(async () => {
-          item = await table.updateAndGet(
-            adminKey(adminId),
-            { expression: 'SET #status = :status', values: { ':status': status }, names: { '#status': 'status' } },
-            { expression: 'attribute_exists(PK)' },
-          );
-        });
-        if (!held || !item) throw new ConflictError('There is no such administrator.');
-        return toAdmin(item);
+      setStatus(adminId, status, guard) {
+        return changeAdmin(
+          adminId,
+          { expression: 'SET #status = :status', values: { ':status': status }, names: { '#status': 'status' } },
+          guard,
+        );
+      },
+
+      setRole(adminId, role, guard) {
+        return changeAdmin(
+          adminId,
+          { expression: 'SET #role = :role', values: { ':role': role }, names: { '#role': 'role' } },
+          guard,
+        );
+      },
+
+      resetTotp(adminId, guard) {
+        const none: AdminTotp = { state: 'none' };
+        return changeAdmin(
+          adminId,
+          { expression: 'SET totp = :none REMOVE recoveryCodeHashes', values: { ':none': none } },
+          guard,
+        );
       },
 
       async startTotpEnrolment(adminId, sealedSecret, at) {
@@ -133,8 +208,8 @@ export const dynamoDbClinicAdminRepository =
           table.update(
             adminKey(adminId),
             {
-              expression: 'SET totp = :totp, recoveryCodeHashes = :codes',
-              values: { ':totp': totp, ':codes': codeSet(enrolment.recoveryCodeHashes) },
+              expression: `SET totp = :totp, recoveryCodeHashes = :codes, ${listed(adminId).clause}`,
+              values: { ':totp': totp, ':codes': codeSet(enrolment.recoveryCodeHashes), ...listed(adminId).values },
             },
             {
               expression: 'totp.#state = :pending AND totp.sealedSecret = :sealed',
@@ -151,7 +226,10 @@ export const dynamoDbClinicAdminRepository =
         return conditionHeld(() =>
           table.update(
             adminKey(adminId),
-            { expression: 'SET totp.lastAcceptedStep = :step', values: { ':step': step } },
+            {
+              expression: `SET totp.lastAcceptedStep = :step, ${listed(adminId).clause}`,
+              values: { ':step': step, ...listed(adminId).values },
+            },
             {
               expression: `${enrolled.expression} AND (attribute_not_exists(totp.lastAcceptedStep) OR totp.lastAcceptedStep < :step)`,
               values: enrolled.values,
@@ -165,7 +243,10 @@ export const dynamoDbClinicAdminRepository =
         return conditionHeld(() =>
           table.update(
             adminKey(adminId),
-            { expression: 'DELETE recoveryCodeHashes :used', values: { ':used': codeSet([codeHash]) } },
+            {
+              expression: `SET ${listed(adminId).clause} DELETE recoveryCodeHashes :used`,
+              values: { ':used': codeSet([codeHash]), ...listed(adminId).values },
+            },
             { expression: 'contains(recoveryCodeHashes, :hash)', values: { ':hash': codeHash } },
           ),
         );

@@ -215,6 +215,18 @@ export class DynamoDbTable {
     return { Update: this.updateInput(key, update, condition) };
   }
 
+  /** A condition on an item that the transaction does not write: the whole transaction fails if it does not hold. */
+  conditionCheckRequest(key: ItemKey, condition: Expression): TransactWriteItem {
+    return {
+      ConditionCheck: {
+        TableName: this.tableName,
+        Key: marshall(key),
+        ConditionExpression: condition.expression,
+        ...placeholders(condition),
+      },
+    };
+  }
+
   private putInput(item: Item, condition?: Expression): Put {
     return {
       TableName: this.tableName,

@@ -150,6 +150,11 @@ export const keys = {
     PK: adminPartition(tenantId, adminId),
     SK: `SESSION#${part('session id', sessionId)}`,
   }),
+  /** GSI1 of an administrator's profile: the clinic's administrators (a clinic has a handful). */
+  adminsIndex: (tenantId: string, adminId: string) => ({
+    GSI1PK: `${tenant(tenantId)}#ADMINS`,
+    GSI1SK: part('admin id', adminId),
+  }),
   /** An administrator's login name: its own namespace, so an admin and a contact may share an e-mail address. */
   adminPasswordIdentity: (tenantId: string, username: string): ItemKey => ({
     PK: `${tenant(tenantId)}#LOGIN#admin-password#${part('username', normaliseUsername(username))}`,

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { authenticateAdmin } from '../../use-cases/admin-session';
+import { assertMayChangeThings, authenticateAdmin } from '../../use-cases/admin-session';
 import {
   authenticateContact,
   confirmSessionAlive,
@@ -65,13 +65,34 @@ export function authenticateBeforeWrites(deps: Pick<AppDeps, 'tokens' | 'clock'>
   };
 }
 
-/** Requires a live administrator session; sets `c.var.adminPrincipal`. */
-export function authenticateAdministrator(deps: Pick<AppDeps, 'tokens' | 'clock'>): MiddlewareHandler<AppEnv> {
+export interface AuthenticateAdministratorOptions {
+  /**
+   * The route is open to read-only administrators although it is not GET: it changes only the caller's own account
+   * (logout, their own recovery codes), or nothing an administrator decides (the audit trail's check). Say why at
+   * the route; leave it out everywhere else.
+   */
+  readonly readOnlyToo?: boolean;
+}
+
+/**
+ * Requires a live administrator session; sets `c.var.adminPrincipal`.
+ *
+ * It is also the ONE place where roles are enforced: a request that may change something (any method but GET and
+ * HEAD) is refused with 403 `read_only` before its handler runs unless the administrator has the role `admin`, so
+ * every admin route, present and future, is covered without a check of its own
+ * (test/http/admin-users.http.test.ts proves it for every route in the app's route table). Only routes declared
+ * {@link AuthenticateAdministratorOptions.readOnlyToo} are open to read-only administrators.
+ */
+export function authenticateAdministrator(
+  deps: Pick<AppDeps, 'tokens' | 'clock'>,
+  options: AuthenticateAdministratorOptions = {},
+): MiddlewareHandler<AppEnv> {
   return async function authenticateAdministrator(c, next) {
     const principal = await authenticateAdmin(
       { tokens: deps.tokens, clock: deps.clock, scope: c.var.scope },
       getCookie(c, ADMIN_SESSION_COOKIE.name, ADMIN_SESSION_COOKIE.prefix),
     );
+    if (!SAFE_METHODS.has(c.req.method) && !options.readOnlyToo) await assertMayChangeThings(c.var.scope, principal);
     c.set('adminPrincipal', principal);
     await next();
   };

@@ -127,6 +127,11 @@ function eventSummary(event: AuditEvent, names: Awaited<ReturnType<typeof namesF
  */
 export function adminAuditRoutes(deps: AppDeps) {
   const requireAdmin = authenticateAdministrator(deps);
+  /**
+   * The chain's check is a POST because it first chains the events not chained yet, which would be chained anyway:
+   * it changes nothing an administrator decides, and a read-only administrator sees the trail's integrity too.
+   */
+  const requireAdminOrReader = authenticateAdministrator(deps, { readOnlyToo: true });
   return new Hono<AppEnv>()
     .get('/admin/audit', requireAdmin, async (c) => {
       const { filter, cursor, limit } = auditFilter(c.req.query(), deps.clock.now());
@@ -160,7 +165,7 @@ export function adminAuditRoutes(deps: AppDeps) {
         for await (const chunk of auditTrailCsv(scope, filter)) await out.write(chunk);
       });
     })
-    .post('/admin/audit/verification', requireAdmin, async (c) => {
+    .post('/admin/audit/verification', requireAdminOrReader, async (c) => {
       const chainedNow = await sealAuditTrail(c.var.scope);
       const result = await verifyAuditTrail(c.var.scope);
       const body: AdminAuditVerificationResponse = {

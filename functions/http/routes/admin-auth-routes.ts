@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono';
 import * as z from 'zod/mini';
-import type { ClinicAdmin } from '../../domain/clinic-admin';
+import { type ClinicAdmin, roleOf } from '../../domain/clinic-admin';
 import { ValidationError } from '../../domain/errors';
 import type { Tenant } from '../../domain/identity';
 import { isUuid } from '../../domain/ids';
@@ -37,9 +37,12 @@ const secondFactorBody = z.object({
 const enrolBody = z.object({ challengeId, code });
 const codeBody = z.object({ code });
 
-/** What the admin pages learn about the administrator: no hashes, no authenticator state. */
+/** What the admin pages learn about the administrator: their role, no hashes, no authenticator state. */
 function profileResponse(admin: ClinicAdmin, clinic: Pick<Tenant, 'name'> | undefined): AdminProfileResponse {
-  return { admin: { id: admin.id, name: admin.name, email: admin.email }, clinic: { name: clinic?.name ?? '' } };
+  return {
+    admin: { id: admin.id, name: admin.name, email: admin.email, role: roleOf(admin) },
+    clinic: { name: clinic?.name ?? '' },
+  };
 }
 
 /**
@@ -49,6 +52,8 @@ function profileResponse(admin: ClinicAdmin, clinic: Pick<Tenant, 'name'> | unde
  */
 export function adminAuthRoutes(deps: AppDeps) {
   const requireAdmin = authenticateAdministrator(deps);
+  /** The caller's own account: open to read-only administrators too. */
+  const requireAdminForOwnAccount = authenticateAdministrator(deps, { readOnlyToo: true });
   const loginDeps = (c: Context<AppEnv>): AdminLoginDeps => ({
     scope: c.var.scope,
     hasher: deps.hasher,
@@ -103,7 +108,7 @@ export function adminAuthRoutes(deps: AppDeps) {
       } satisfies AdminEnrolmentResponse);
     })
     .post('/admin/auth/set-password', setPasswordWithLinkHandler(deps, setAdminPasswordWithLink))
-    .post('/admin/auth/logout', requireAdmin, async (c) => {
+    .post('/admin/auth/logout', requireAdminForOwnAccount, async (c) => {
       await logoutAdmin(c.var.scope, c.var.adminPrincipal);
       deleteSessionCookie(c, ADMIN_SESSION_COOKIE);
       return c.body(null, 204);
@@ -112,7 +117,7 @@ export function adminAuthRoutes(deps: AppDeps) {
       const profile = await getAdminProfile(c.var.scope, c.var.adminPrincipal);
       return c.json(profileResponse(profile.admin, profile.clinic));
     })
-    .post('/admin/me/recovery-codes', requireAdmin, async (c) => {
+    .post('/admin/me/recovery-codes', requireAdminForOwnAccount, async (c) => {
       const body = await parseJsonBody(c, codeBody);
       const recoveryCodes = await regenerateRecoveryCodes(loginDeps(c), {
         principal: c.var.adminPrincipal,

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type AdminAccountChange,
+  type ClinicAdmin,
+  checkAdminAccountChange,
   formatRecoveryCode,
+  LastFullAdminError,
   normaliseRecoveryCode,
   normaliseTotpCode,
+  OwnAdminAccountError,
   RECOVERY_CODES,
+  roleOf,
   totpIssuer,
 } from '../../../functions/domain/clinic-admin';
 import { newRecoveryCodes, recoveryCodeHash } from '../../../functions/use-cases/recovery-codes';
@@ -48,5 +54,75 @@ describe('TOTP codes and issuer', () => {
 
   it('names the clinic and the product as the issuer an authenticator app lists', () => {
     expect(totpIssuer('Demo Företagshälsa AB')).toBe('Demo Företagshälsa AB Företagsportal');
+  });
+});
+
+describe('roles and the guard rails of administrators changing each other', () => {
+  const someone = (id: string, overrides: Partial<ClinicAdmin> = {}): ClinicAdmin => ({
+    id,
+    name: id,
+    email: `${id}@klinik.example`,
+    status: 'active',
+    role: 'admin',
+    createdAt: '2024-05-01T10:00:00.000Z',
+    totp: { state: 'none' },
+    recoveryCodeHashes: [],
+    ...overrides,
+  });
+  const check =
+    (actorId: string, target: ClinicAdmin, change: AdminAccountChange, admins: readonly ClinicAdmin[]) => () =>
+      checkAdminAccountChange({ actorId, target, change, admins });
+
+  it('treats an administrator stored before roles existed as an admin', () => {
+    const { role: _, ...stored } = someone('gammal');
+    const legacy: ClinicAdmin = stored;
+
+    expect(roleOf(legacy)).toBe('admin');
+    expect(roleOf(someone('läsare', { role: 'read-only' }))).toBe('read-only');
+  });
+
+  it('never lets an administrator deactivate, demote or reset themselves', () => {
+    const me = someone('jag');
+    const all = [me, someone('annan')];
+
+    for (const change of [
+      { kind: 'deactivate' },
+      { kind: 'role', role: 'read-only' },
+      { kind: 'role', role: 'admin' },
+      { kind: 'reset-totp' },
+    ] as const) {
+      expect(check('jag', me, change, all)).toThrow(OwnAdminAccountError);
+    }
+    expect(check('jag', me, { kind: 'deactivate' }, all)).toThrow(
+      'You cannot deactivate your own account; ask another administrator.',
+    );
+  });
+
+  it('never takes the last active admin out of the role or the clinic', () => {
+    const last = someone('sista');
+    const admins = [
+      last,
+      someone('läsare', { role: 'read-only' }),
+      someone('avslutad', { status: 'deactivated' }),
+      someone('aktör', { role: 'read-only' }),
+    ];
+
+    expect(check('aktör', last, { kind: 'deactivate' }, admins)).toThrow(LastFullAdminError);
+    expect(check('aktör', last, { kind: 'role', role: 'read-only' }, admins)).toThrow(LastFullAdminError);
+    // Neither changes who may change things: the role stays admin, or only the authenticator is reset.
+    expect(check('aktör', last, { kind: 'role', role: 'admin' }, admins)).not.toThrow();
+    expect(check('aktör', last, { kind: 'reset-totp' }, admins)).not.toThrow();
+  });
+
+  it('lets an admin go while another active admin remains, and a read-only or deactivated one always', () => {
+    const target = someone('mål');
+    const admins = [target, someone('kvar'), someone('läsare', { role: 'read-only' })];
+
+    expect(check('kvar', target, { kind: 'deactivate' }, admins)).not.toThrow();
+    expect(check('kvar', target, { kind: 'role', role: 'read-only' }, admins)).not.toThrow();
+    expect(check('kvar', admins[2] as ClinicAdmin, { kind: 'deactivate' }, admins)).not.toThrow();
+    expect(
+      check('kvar', someone('borta', { status: 'deactivated' }), { kind: 'role', role: 'read-only' }, [target]),
+    ).not.toThrow();
   });
 });

@@ -4,6 +4,7 @@ import { field, firstMissing, submitButton } from '../../forms';
 import { adminMessages } from '../../i18n/admin';
 import type { View } from '../../views/view';
 import { type ApiKeySummary, adminApi, type IssuedApiKey } from '../api';
+import { writeControl } from '../write-controls';
 import { adminTable, fallbackErrorText, loadingPlace, messageRegion, sessionGuard, stepHeading } from './form-parts';
 
 export interface ApiKeysViewOptions {
@@ -51,10 +52,12 @@ export function apiKeysView(options: ApiKeysViewOptions): View {
   const row = (key: ApiKeySummary): HTMLTableRowElement => {
     const actions = h('div', { class: 'row-actions' });
     if (key.state === 'active') {
-      const rotate = h(
-        'button',
-        { type: 'button', class: 'button button-secondary', 'aria-label': t.rotateLabel(key.name) },
-        t.rotate,
+      const rotate = writeControl(
+        h(
+          'button',
+          { type: 'button', class: 'button button-secondary', 'aria-label': t.rotateLabel(key.name) },
+          t.rotate,
+        ),
       );
       rotate.addEventListener('click', async () => {
         if (!window.confirm(t.confirmRotate(key.name))) return;
@@ -71,10 +74,8 @@ export function apiKeysView(options: ApiKeysViewOptions): View {
       actions.append(rotate);
     }
     if (key.state === 'active' || key.state === 'expiring') {
-      const revoke = h(
-        'button',
-        { type: 'button', class: 'button button-ghost', 'aria-label': t.revokeLabel(key.name) },
-        t.revoke,
+      const revoke = writeControl(
+        h('button', { type: 'button', class: 'button button-ghost', 'aria-label': t.revokeLabel(key.name) }, t.revoke),
       );
       revoke.addEventListener('click', async () => {
         if (!window.confirm(t.confirmRevoke(key.name))) return;
@@ -142,13 +143,15 @@ export function apiKeysView(options: ApiKeysViewOptions): View {
   });
   const formMessages = messageRegion('api-key-form-messages');
   const submit = submitButton(t.create, t.creating);
-  const form = h(
-    'form',
-    { class: 'card contact-form', novalidate: true, 'aria-labelledby': 'api-key-form-heading' },
-    h('h2', { id: 'api-key-form-heading' }, t.createTitle),
-    formMessages.element,
-    field('api-key-name', t.createName, nameInput),
-    submit.button,
+  const form = writeControl(
+    h(
+      'form',
+      { class: 'card contact-form', novalidate: true, 'aria-labelledby': 'api-key-form-heading' },
+      h('h2', { id: 'api-key-form-heading' }, t.createTitle),
+      formMessages.element,
+      field('api-key-name', t.createName, nameInput),
+      submit.button,
+    ),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

@@ -2,6 +2,7 @@ import { h, replaceChildren } from '../../dom';
 import { field, firstMissing, setInvalid, submitButton } from '../../forms';
 import { adminMessages } from '../../i18n/admin';
 import { ApiError, adminApi, type ContactSummary } from '../api';
+import { writeControl } from '../write-controls';
 import { adminTable, fallbackErrorText, messageRegion, sessionGuard } from './form-parts';
 
 export interface CustomerContactsOptions {
@@ -43,10 +44,12 @@ export function customerContactsSection(options: CustomerContactsOptions): {
         replaceChildren(actions, error);
         return;
       }
-      const invite = h(
-        'button',
-        { type: 'button', class: 'button button-secondary', 'aria-label': t.inviteLabel(contact.name) },
-        t.invite,
+      const invite = writeControl(
+        h(
+          'button',
+          { type: 'button', class: 'button button-secondary', 'aria-label': t.inviteLabel(contact.name) },
+          t.invite,
+        ),
       );
       invite.addEventListener('click', async () => {
         invite.disabled = true;
@@ -61,10 +64,12 @@ export function customerContactsSection(options: CustomerContactsOptions): {
           invite.disabled = false;
         }
       });
-      const deactivate = h(
-        'button',
-        { type: 'button', class: 'button button-ghost', 'aria-label': t.deactivateLabel(contact.name) },
-        t.deactivate,
+      const deactivate = writeControl(
+        h(
+          'button',
+          { type: 'button', class: 'button button-ghost', 'aria-label': t.deactivateLabel(contact.name) },
+          t.deactivate,
+        ),
       );
       deactivate.addEventListener('click', async () => {
         if (!window.confirm(t.confirmDeactivate(contact.name))) return;
@@ -117,21 +122,23 @@ export function customerContactsSection(options: CustomerContactsOptions): {
   });
   const formMessages = messageRegion('contact-form-messages');
   const submit = submitButton(t.add, t.adding);
-  const form = h(
-    'form',
-    { class: 'card contact-form', novalidate: true, 'aria-labelledby': 'contact-form-heading' },
-    h('h2', { id: 'contact-form-heading' }, t.addTitle),
-    formMessages.element,
-    field('contact-name', t.addName, nameInput),
-    field('contact-email', t.addEmail, emailInput),
+  const form = writeControl(
     h(
-      'div',
-      { class: 'field' },
-      h('label', { for: 'contact-personal-number' }, t.addPersonalNumber),
-      h('p', { class: 'field-hint', id: 'contact-personal-number-hint' }, t.addPersonalNumberHint),
-      numberInput,
+      'form',
+      { class: 'card contact-form', novalidate: true, 'aria-labelledby': 'contact-form-heading' },
+      h('h2', { id: 'contact-form-heading' }, t.addTitle),
+      formMessages.element,
+      field('contact-name', t.addName, nameInput),
+      field('contact-email', t.addEmail, emailInput),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'contact-personal-number' }, t.addPersonalNumber),
+        h('p', { class: 'field-hint', id: 'contact-personal-number-hint' }, t.addPersonalNumberHint),
+        numberInput,
+      ),
+      submit.button,
     ),
-    submit.button,
   );
   const inputsByField: Readonly<Record<string, HTMLInputElement>> = {
     name: nameInput,

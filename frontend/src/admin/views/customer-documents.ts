@@ -3,6 +3,7 @@ import { formatAmount, formatDate, formatInstant, PERIOD_SEPARATOR } from '../..
 import { adminMessages } from '../../i18n/admin';
 import type { View } from '../../views/view';
 import { ApiError, adminApi, type CustomerSummary, type DocumentSummary } from '../api';
+import { writeControl } from '../write-controls';
 import { AUDIT_DOCUMENT_PARAM } from './audit-trail';
 import { customerContactsSection } from './customer-contacts';
 import { documentNotices } from './document-notices';
@@ -167,20 +168,24 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
       const buttons: HTMLButtonElement[] = [];
       if (CHANGEABLE.has(document.visibility)) {
         const publishing = document.visibility !== 'published';
-        const button = h(
-          'button',
-          {
-            type: 'button',
-            class: publishing ? 'button button-primary' : 'button button-secondary',
-            'aria-label': publishing ? t.publishLabel(document.invoiceNumber) : t.hideLabel(document.invoiceNumber),
-          },
-          publishing ? t.publish : t.hide,
+        const button = writeControl(
+          h(
+            'button',
+            {
+              type: 'button',
+              class: publishing ? 'button button-primary' : 'button button-secondary',
+              'aria-label': publishing ? t.publishLabel(document.invoiceNumber) : t.hideLabel(document.invoiceNumber),
+            },
+            publishing ? t.publish : t.hide,
+          ),
         );
         button.addEventListener('click', () => void change(button, publishing ? 'published' : 'hidden'));
-        const withdraw = h(
-          'button',
-          { type: 'button', class: 'button button-ghost', 'aria-label': t.withdrawLabel(document.invoiceNumber) },
-          t.withdraw,
+        const withdraw = writeControl(
+          h(
+            'button',
+            { type: 'button', class: 'button button-ghost', 'aria-label': t.withdrawLabel(document.invoiceNumber) },
+            t.withdraw,
+          ),
         );
         withdraw.addEventListener('click', () => void withdrawIt(withdraw));
         buttons.push(button, withdraw);
@@ -235,7 +240,7 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
       h('option', { value: 'automatic', selected: customer.publishing === 'automatic' }, t.publishingAutomatic),
       h('option', { value: 'approval', selected: customer.publishing === 'approval' }, t.publishingApproval),
     );
-    const save = h('button', { type: 'submit', class: 'button button-secondary' }, t.savePublishing);
+    const save = writeControl(h('button', { type: 'submit', class: 'button button-secondary' }, t.savePublishing));
     const said = messageRegion('publishing-status');
     const form = h(
       'form',
@@ -268,7 +273,7 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
       replaceChildren(heldPlace);
       return;
     }
-    const button = h('button', { type: 'button', class: 'button button-primary' }, t.publishHeld);
+    const button = writeControl(h('button', { type: 'button', class: 'button button-primary' }, t.publishHeld));
     button.addEventListener('click', async () => {
       button.disabled = true;
       try {

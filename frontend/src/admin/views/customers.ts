@@ -2,6 +2,7 @@ import { h, replaceChildren } from '../../dom';
 import { adminMessages } from '../../i18n/admin';
 import type { View } from '../../views/view';
 import { type AdminProfile, adminApi, type CustomerSummary } from '../api';
+import { writeControl } from '../write-controls';
 import { adminTable, fallbackErrorText, loadingPlace, sessionGuard, stepHeading } from './form-parts';
 
 export interface CustomersViewOptions {
@@ -26,7 +27,7 @@ export function customersView(options: CustomersViewOptions): View {
   const row = (initial: CustomerSummary): HTMLTableRowElement => {
     let customer = initial;
     const state = h('span', {});
-    const toggle = h('button', { type: 'button', class: 'button button-secondary' });
+    const toggle = writeControl(h('button', { type: 'button', class: 'button button-secondary' }));
     const error = h('span', { class: 'row-error', role: 'alert' });
     const render = () => {
       replaceChildren(

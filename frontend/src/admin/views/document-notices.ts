@@ -2,6 +2,7 @@ import { h, replaceChildren } from '../../dom';
 import { formatInstant } from '../../format';
 import { adminMessages } from '../../i18n/admin';
 import { ApiError, adminApi, type DocumentNotices } from '../api';
+import { writeControl } from '../write-controls';
 import { fallbackErrorText } from './form-parts';
 
 export interface DocumentNoticesOptions {
@@ -39,10 +40,12 @@ export function documentNotices(options: DocumentNoticesOptions): {
   );
 
   const render = (notices: DocumentNotices, error?: string) => {
-    const resend = h(
-      'button',
-      { type: 'button', class: 'button button-secondary', 'aria-label': t.resendLabel(options.invoiceNumber) },
-      t.resend,
+    const resend = writeControl(
+      h(
+        'button',
+        { type: 'button', class: 'button button-secondary', 'aria-label': t.resendLabel(options.invoiceNumber) },
+        t.resend,
+      ),
     );
     resend.addEventListener('click', async () => {
       resend.disabled = true;

@@ -48,13 +48,17 @@ export function oneTimeCodeInput(id: string): HTMLInputElement {
   });
 }
 
-/** The text for an error without a more specific one: too many attempts, the network, or something else. */
+/** The text for an error without a more specific one: too many attempts, the network, a read-only role, or something else. */
 export function fallbackErrorText(error: unknown): string {
   if (error instanceof ApiError && error.status === 429) {
     return adminMessages.login.tooManyAttempts;
   }
   if (error instanceof ApiError && error.code === 'network_error') {
     return adminMessages.networkError;
+  }
+  // A role changed to read-only during the session: the page still showed a control the server now refuses.
+  if (error instanceof ApiError && error.code === 'read_only') {
+    return adminMessages.readOnly;
   }
   return adminMessages.genericError;
 }

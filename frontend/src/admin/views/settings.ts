@@ -3,6 +3,7 @@ import { setInvalid, submitButton } from '../../forms';
 import { adminMessages } from '../../i18n/admin';
 import type { View } from '../../views/view';
 import { ApiError, adminApi, type Settings } from '../api';
+import { writeControl } from '../write-controls';
 import { fallbackErrorText, messageRegion, stepHeading } from './form-parts';
 
 export interface SettingsViewOptions {
@@ -59,7 +60,7 @@ export function settingsView(options: SettingsViewOptions): View {
       labelled('settings-idle-minutes', t.idleMinutes, inputs.idleMinutes),
       labelled('settings-absolute-hours', t.absoluteHours, inputs.absoluteHours),
     ),
-    submit.button,
+    writeControl(submit.button),
   );
 
   const fill = (settings: Settings) => {

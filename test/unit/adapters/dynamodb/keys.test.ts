@@ -29,6 +29,7 @@ describe('DynamoDB keys', () => {
       keys.apiKey(tenant, randomUUID()).PK,
       keys.idempotencyRecord(tenant, 'retry-1').PK,
       keys.admin(tenant, contact).PK,
+      keys.adminsIndex(tenant, contact).GSI1PK,
       keys.adminSession(tenant, contact, randomUUID()).PK,
       keys.adminPasswordIdentity(tenant, 'Anna@Example.se').PK,
       keys.adminLoginChallenge(tenant, randomUUID()).PK,

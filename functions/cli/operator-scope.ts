@@ -1,12 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileMailSink } from '../adapters/mail/file-mail-sink';
-import { sesMailer } from '../adapters/mail/ses-mailer';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
 import { isUuid } from '../domain/ids';
 import type { Mailer, TenantDirectory, TenantScope, TenantScopeFactory } from '../domain/ports';
-import { awsDataAdapters, required } from '../runtime/aws';
-import { createSesClient } from '../runtime/aws-clients';
+import { awsDataAdapters, awsMailer } from '../runtime/aws';
 import { LOCAL_SERVICES_FILE, type LocalServicesFile, localDataAdapters } from '../runtime/local';
 
 export interface OperatorData {
@@ -32,12 +30,7 @@ export function operatorData(env: NodeJS.ProcessEnv = process.env): OperatorData
     return {
       ...awsDataAdapters(env),
       where: `table ${env.TABLE_NAME} in ${env.AWS_REGION}`,
-      mailer: () =>
-        sesMailer({
-          client: createSesClient({ region: required(env, 'AWS_REGION') }),
-          fromAddress: required(env, 'MAIL_FROM_ADDRESS'),
-          configurationSet: env.MAIL_CONFIGURATION_SET,
-        }),
+      mailer: () => awsMailer(env),
     };
   }
   const dataDirectory = resolve(env.PORTAL_DATA_DIR ?? '.data');

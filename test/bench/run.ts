@@ -7,6 +7,7 @@ import { runDocumentListBench } from './document-list-bench';
 import { runDownloadBench } from './download-bench';
 import { runFrontendBench } from './frontend-bench';
 import { runIngestBench } from './ingest-bench';
+import { runNotificationBench } from './notification-bench';
 import { runRenderBench } from './render-bench';
 
 await runBundleSizeBench();
@@ -14,4 +15,5 @@ runRenderBench();
 await runIngestBench();
 await runDocumentListBench();
 await runDownloadBench();
+await runNotificationBench();
 await runFrontendBench();

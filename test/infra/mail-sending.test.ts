@@ -107,11 +107,12 @@ describe('sending mail through SES', () => {
     expect(resources.join()).not.toContain('*');
   });
 
-  it('gives no other function, and no data access policy, any SES action', () => {
-    // Arrange: every policy but the API function's own
+  it('gives no function but the API and the notification sender, and no data access policy, any SES action', () => {
+    // Arrange: every policy but the two mail senders' own (the sender's grant: test/infra/notification-sender.test.ts)
+    const mailSenders = ['ApiFunctionRoleDefaultPolicy', 'NotificationSenderRoleDefaultPolicy'];
     const others = [
       ...Object.entries(api.findResources('AWS::IAM::Policy'))
-        .filter(([logicalId]) => !logicalId.startsWith('ApiFunctionRoleDefaultPolicy'))
+        .filter(([logicalId]) => !mailSenders.some((sender) => logicalId.startsWith(sender)))
         .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]),
       ...statementsOf(data, 'AWS::IAM::ManagedPolicy'),
     ];

@@ -32,7 +32,7 @@ describe('filtered document lists (DynamoDB Local)', () => {
     const pages: InvoiceDocument[][] = [];
     let cursor: string | undefined;
     do {
-      const page = await documents.listVisible(customerId, { ...query, cursor });
+      const page = await documents.listVisible({ id: customerId }, { ...query, cursor });
       pages.push([...page.items]);
       cursor = page.nextCursor;
     } while (cursor !== undefined);
@@ -56,11 +56,11 @@ describe('filtered document lists (DynamoDB Local)', () => {
   });
 
   it('bounds what one filtered request reads: a page may come back empty with a cursor to continue', async () => {
-    const first = await large.scope.documents.listVisible(large.customer.id, {
+    const first = await large.scope.documents.listVisible(large.customer, {
       limit: 50,
       downloadState: 'downloaded',
     });
-    const second = await large.scope.documents.listVisible(large.customer.id, {
+    const second = await large.scope.documents.listVisible(large.customer, {
       limit: 50,
       downloadState: 'downloaded',
       cursor: first.nextCursor,
@@ -87,7 +87,7 @@ describe('filtered document lists (DynamoDB Local)', () => {
     const range = { from: '2022-02-01', to: '2022-02-28' };
     const february = largeDocuments.filter((document) => document.invoiceDate.startsWith('2022-02'));
 
-    const newest = await large.scope.documents.listVisible(large.customer.id, { limit: 100, invoiceDates: range });
+    const newest = await large.scope.documents.listVisible(large.customer, { limit: 100, invoiceDates: range });
     const oldest = await allPages(large.scope.documents, large.customer.id, {
       limit: 10,
       invoiceDates: range,
@@ -99,7 +99,7 @@ describe('filtered document lists (DynamoDB Local)', () => {
   });
 
   it('refuses a cursor of another filter or order', async () => {
-    const page = await large.scope.documents.listVisible(large.customer.id, { limit: 5 });
+    const page = await large.scope.documents.listVisible(large.customer, { limit: 5 });
 
     for (const other of [
       { order: 'oldest' },
@@ -107,7 +107,7 @@ describe('filtered document lists (DynamoDB Local)', () => {
       { invoiceDates: { from: '2021-01-01', to: '2030-12-31' } },
     ] as const) {
       await expect(
-        large.scope.documents.listVisible(large.customer.id, { limit: 5, cursor: page.nextCursor, ...other }),
+        large.scope.documents.listVisible(large.customer, { limit: 5, cursor: page.nextCursor, ...other }),
       ).rejects.toBeInstanceOf(ValidationError);
     }
   });
@@ -122,8 +122,8 @@ describe('filtered document lists (DynamoDB Local)', () => {
       bulkDocument(customerId, randomUUID(), '2025-01-01', { status: 'rendering' }),
     ]);
 
-    await expect(clinic.scope.documents.visibleYears(clinic.customer.id)).resolves.toEqual([2023, 2020, 2019]);
-    await expect(clinic.scope.documents.visibleYears(clinic.otherCustomer.id)).resolves.toEqual([]);
-    await expect(large.scope.documents.visibleYears(large.customer.id)).resolves.toEqual([2024, 2023, 2022, 2021]);
+    await expect(clinic.scope.documents.visibleYears(clinic.customer)).resolves.toEqual([2023, 2020, 2019]);
+    await expect(clinic.scope.documents.visibleYears(clinic.otherCustomer)).resolves.toEqual([]);
+    await expect(large.scope.documents.visibleYears(large.customer)).resolves.toEqual([2024, 2023, 2022, 2021]);
   });
 });

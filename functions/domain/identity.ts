@@ -193,7 +193,11 @@ export interface AuditEvent {
   readonly documentId?: string;
   readonly sourceIp?: string;
   readonly outcome: 'success' | 'failure';
-  /** Facts about the event (a version number, a withdrawal reason, a key id). Never personal data. */
+  /**
+   * Facts about the event (a version number, a withdrawal reason, a key id). No personal data, with one deliberate
+   * exception: an administrator's edit of a contact (`contact.updated`) keeps the name and address before and after,
+   * so the clinic can tell whose login was changed into whose; a personal number appears only as its mask.
+   */
   readonly details?: Readonly<Record<string, string | number>>;
 }
 

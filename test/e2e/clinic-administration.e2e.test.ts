@@ -214,7 +214,7 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     await sara.context.close();
   });
 
-  it("edits a contact's companies in a dialog: added to a second company she sees its list, removed it is gone", async () => {
+  it("edits a contact's companies in a dialog: added to a second company she sees its list, removed it is gone; types shown", async () => {
     const maria = portal()
       .demoLogins.filter((login) => login.customers.length === 1)
       .at(-1);
@@ -268,6 +268,16 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     await expect(
       contactTab.page.getByRole('table', { name: `Fakturaunderlag för ${second}, nyaste först` }).count(),
     ).resolves.toBe(0);
+
+    // The document types the company is shown: showing none is refused in the form, saying what to do instead.
+    const types = page.getByRole('group', { name: 'Dokumenttyper som visas för kunden' });
+    await types.getByRole('checkbox', { name: 'Fakturaunderlag' }).uncheck();
+    await types.getByRole('checkbox', { name: 'Kreditunderlag' }).uncheck();
+    await page.getByRole('button', { name: 'Spara dokumenttyper' }).click();
+    await page.getByRole('alert').getByText('Välj minst en dokumenttyp.', { exact: false }).waitFor();
+    await page.getByLabel('Visa dokumenttyp').selectOption({ label: 'Kreditunderlag' });
+    await page.getByText('Inga underlag av den typen.').waitFor();
+    await checkPage(page, 'admin-customer-document-types');
 
     await page.close();
     await contactTab.context.close();

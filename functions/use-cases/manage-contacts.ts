@@ -5,10 +5,11 @@ import type { Clock, IdGenerator, PersonalNumberKeys, TenantScope } from '../dom
 import type { AdminPrincipal } from './admin-session';
 
 /**
- * A clinic administrator's side of contact persons (issue 6): who the contacts of a customer company are, and adding
- * one. Inviting and deactivating are ./invite-contact.ts and ./deactivate-contact.ts, shared with the operator's
- * command. A personal number given for BankID is checked (12 digits, date, Luhn; samordningsnummer too), kept only
- * as its keyed hash (the login identity) and a masked form on the contact, and never logged or audited.
+ * A clinic administrator's side of contact persons (issue 6): who the contacts of a customer company are, adding
+ * one and editing one. Inviting and deactivating are ./invite-contact.ts and ./deactivate-contact.ts, shared with the
+ * operator's command. A personal number given for BankID is checked (12 digits, date, Luhn; samordningsnummer too),
+ * kept only as its keyed hash (the login identity's key, also on the contact) and a masked form, and never logged;
+ * the audit trail sees the mask at most.
  */
 export interface ManageContactsDeps {
   readonly scope: TenantScope;

@@ -106,6 +106,7 @@ export const adminSv = {
     matches: (shown: number, all: number): string =>
       shown === all ? `${all} kundföretag` : `${shown} av ${all} kundföretag`,
     noMatches: 'Inget kundföretag matchar sökningen.',
+    onlyTypes: (types: string): string => `Visar bara ${types}`,
     accessChanged: (name: string, on: boolean): string =>
       on ? `${name} har nu tillgång till portalen.` : `${name} har inte längre tillgång till portalen.`,
   },

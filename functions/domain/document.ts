@@ -1,3 +1,4 @@
+import { type Customer, shownDocumentTypes } from './identity';
 import type { DocumentType, IsoDate } from './invoice-basis';
 import type { MinorUnits } from './money';
 
@@ -81,6 +82,19 @@ export interface InvoiceDocument {
 /** The rule that decides whether a contact of the document's customer may list and download it. */
 export function isVisibleToContacts(document: Pick<InvoiceDocument, 'status' | 'visibility'>): boolean {
   return document.status === 'ready' && document.visibility === 'published';
+}
+
+/**
+ * THE rule for every path by which a contact reaches a document (list, search, years, download, ZIP, notification):
+ * the document is visible ({@link isVisibleToContacts}) and of a type the clinic shows the customer's contacts. The
+ * index of visible documents knows only the first half; the type is filtered on the same Query (the repository's
+ * listVisible and visibleYears take the customer for it), so changing the customer's choice rewrites no document.
+ */
+export function isShownToContacts(
+  document: Pick<InvoiceDocument, 'status' | 'visibility' | 'documentType'>,
+  customer: Pick<Customer, 'shownDocumentTypes'>,
+): boolean {
+  return isVisibleToContacts(document) && shownDocumentTypes(customer).includes(document.documentType);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { AuditAction } from './audit-actions';
 import type { TenantBranding } from './branding';
-import type { ImageAsset } from './invoice-basis';
+import { DOCUMENT_TYPES, type DocumentType, type ImageAsset } from './invoice-basis';
 import type { SessionTimeoutSetting } from './session-policy';
 
 /** A clinic (SaaS tenant). Its settings grow with the admin issue. */
@@ -38,6 +38,11 @@ export interface Customer {
    * absent) or waits for the clinic's approval (`approval`: it arrives `held`). The clinic's choice, like access.
    */
   readonly publishing?: PublishingRule;
+  /**
+   * The document types the company's contacts are shown (the clinic's choice; every type when absent). At least one:
+   * showing none would be the same as no portal access, which is {@link portalAccess}'s job. Admins see every type.
+   */
+  readonly shownDocumentTypes?: readonly DocumentType[];
   /** When the practice system created the customer and last changed its facts (ISO instants); absent for customers made otherwise. */
   readonly createdAt?: string;
   readonly updatedAt?: string;
@@ -46,7 +51,13 @@ export interface Customer {
 export type PublishingRule = 'automatic' | 'approval';
 
 /** What the clinic decides about a customer (the practice system owns the rest of the record). */
-export type CustomerChoices = Partial<Pick<Customer, 'portalAccess' | 'publishing'>>;
+export type CustomerChoices = Partial<Pick<Customer, 'portalAccess' | 'publishing' | 'shownDocumentTypes'>>;
+
+/** The document types the customer's contacts are shown, in the order of DOCUMENT_TYPES (all when not chosen). */
+export function shownDocumentTypes(customer: Pick<Customer, 'shownDocumentTypes'>): readonly DocumentType[] {
+  const chosen = customer.shownDocumentTypes;
+  return chosen === undefined ? DOCUMENT_TYPES : DOCUMENT_TYPES.filter((type) => chosen.includes(type));
+}
 
 export type ContactStatus = 'active' | 'deactivated';
 
@@ -61,6 +72,11 @@ export interface Contact {
   readonly language?: Language;
   /** `YYYYMMDD-****` when the contact logs in with BankID (the number itself is never stored): what admins see. */
   readonly maskedPersonalNumber?: string;
+  /**
+   * The keyed hash of the personal number: the key of the contact's BankID identity, kept so that an administrator
+   * can replace or remove the number without knowing the old one. Never the number; never shown.
+   */
+  readonly personalNumberKey?: string;
 }
 
 /** The languages of the portal (and, later, of the mails it sends). */
@@ -116,6 +132,20 @@ export interface BankIdIdentity {
   readonly maskedPersonalNumber: string;
 }
 
+/**
+ * Whether a BankID identity is the contact's current personal number: the key the contact holds, or — for a contact
+ * from before contacts held it — the same mask. A number replaced or removed by an administrator logs in nobody,
+ * even if its identity item were still there.
+ */
+export function isCurrentBankIdIdentity(
+  contact: Pick<Contact, 'personalNumberKey' | 'maskedPersonalNumber'>,
+  identity: BankIdIdentity,
+): boolean {
+  return contact.personalNumberKey === undefined
+    ? contact.maskedPersonalNumber === identity.maskedPersonalNumber
+    : contact.personalNumberKey === identity.personalNumberKey;
+}
+
 /** Who logs in: a contact person (the portal) or a clinic administrator (the admin pages). */
 export type SessionKind = 'contact' | 'admin';
 
@@ -164,7 +194,12 @@ export interface AuditEvent {
   readonly documentId?: string;
   readonly sourceIp?: string;
   readonly outcome: 'success' | 'failure';
-  /** Facts about the event (a version number, a withdrawal reason, a key id). Never personal data. */
+  /**
+   * Facts about the event (a version number, a withdrawal reason, a key id, which fields an edit changed). No
+   * personal data — no names, addresses or personal numbers, not even masked: the trail is append-only and
+   * hash-chained, so nothing in it could be erased later (GDPR art. 17); people appear by id, and the admin pages
+   * name them from their current records.
+   */
   readonly details?: Readonly<Record<string, string | number>>;
 }
 

@@ -23,7 +23,7 @@ import type {
   SessionKind,
   Tenant,
 } from './identity';
-import type { InvoiceBasis } from './invoice-basis';
+import type { DocumentType, InvoiceBasis } from './invoice-basis';
 import type { AccountFailures, IpThrottledAction, IpWindow } from './login-throttling';
 import type { OutgoingMail } from './mail';
 import type { NoticeBatch, NoticeDelivery, PublicationNotice } from './notifications';
@@ -47,6 +47,18 @@ export interface VisibleDocumentsQuery extends PageRequest, DocumentListFilter {
   readonly order?: ListOrder;
 }
 
+/**
+ * A customer as the contacts' document reads need it: which customer, and which document types its contacts are
+ * shown. Passing the customer (not just its id) is what keeps the type rule from being forgotten on any path.
+ */
+export type ContactsCustomer = Pick<Customer, 'id' | 'shownDocumentTypes'>;
+
+/** The admin's list of every document of a customer, optionally narrowed. */
+export interface AllDocumentsQuery extends PageRequest {
+  readonly notDownloaded?: boolean | undefined;
+  readonly documentType?: DocumentType | undefined;
+}
+
 export interface Page<T> {
   readonly items: readonly T[];
   readonly nextCursor?: string;
@@ -65,7 +77,7 @@ export interface CustomerRepository {
   /** Every customer of the clinic, by name (the clinic's admin pages). */
   list(): Promise<readonly Customer[]>;
   /**
-   * Changes the clinic's choices about the customer (portal access, publishing rule), leaving the rest of the record
+   * Changes the clinic's choices about the customer (portal access, publishing rule, document types shown), leaving the rest of the record
    * as it is (the practice system's concurrent update of the facts is not lost); returns the customer as changed.
    * NotFoundError if there is none.
    */
@@ -92,7 +104,31 @@ export interface ContactRepository {
   putMembership(membership: Membership): Promise<void>;
   /** The memberships of one customer company: who its contacts are (the clinic's admin pages). */
   listOfCustomer(customerId: string): Promise<readonly Membership[]>;
+  /**
+   * An administrator's edit of a contact, all in one transaction: the profile becomes `after` (conditional on it still
+   * being `before`, so a concurrent edit is not overwritten), the password login moves to the new e-mail address
+   * when it changes (same password; the new address must be nobody's login), the BankID identity moves with the
+   * personal number (the old one is deleted, the new one must be nobody else's) and the memberships are added and
+   * removed. ConflictError (code `email_in_use`, `personal_number_in_use` or plain for a concurrent change) with
+   * nothing written if any part fails. A change of more than {@link MAX_CONTACT_EDIT_ITEMS} items is refused.
+   */
+  update(change: ContactChange): Promise<void>;
 }
+
+/** What {@link ContactRepository.update} writes; the use case has checked everything it can before. */
+export interface ContactChange {
+  readonly before: Contact;
+  readonly after: Contact;
+  /** The contact's password login under `before.email`, if they have one: it moves to `after.email` with them. */
+  readonly passwordIdentity?: PasswordIdentity | undefined;
+  /** The BankID identity to create (a new or replaced personal number); the old one, if any, is deleted. */
+  readonly bankIdIdentity?: BankIdIdentity | undefined;
+  readonly addMemberships: readonly Membership[];
+  readonly removeMemberships: readonly Membership[];
+}
+
+/** DynamoDB's limit on the items of one transaction: the bound of a contact edit (profile, logins, memberships). */
+export const MAX_CONTACT_EDIT_ITEMS = 100;
 
 /** The PDF facts recorded when a document becomes ready. */
 export interface ReadyPdf {
@@ -146,26 +182,23 @@ export interface DocumentRepository {
   /** Hides the document for good and records why. Idempotent for an already withdrawn document. */
   withdraw(customerId: string, documentId: string, withdrawal: Withdrawal): Promise<InvoiceDocument>;
   /**
-   * Documents contacts may see, by invoice date (newest first unless asked otherwise), narrowed by the filter. Served
+   * Documents the customer's contacts are shown (isShownToContacts: visible, of a type shown to them), by invoice date (newest first unless asked otherwise), narrowed by the filter. Served
    * by a sparse index: invisible ones are not in it. The cursor is bound to the customer, filter and order
    * (ValidationError for one from another list). A filtered page may hold fewer than `limit` documents and still
    * have a next cursor: one request reads a bounded number of index entries, however few of them match.
    */
-  listVisible(customerId: string, query: VisibleDocumentsQuery): Promise<Page<InvoiceDocument>>;
-  /** The invoice years that have visible documents, newest first. */
-  visibleYears(customerId: string): Promise<readonly number[]>;
+  listVisible(customer: ContactsCustomer, query: VisibleDocumentsQuery): Promise<Page<InvoiceDocument>>;
+  /** The invoice years that have documents shown to the customer's contacts, newest first. */
+  visibleYears(customer: ContactsCustomer): Promise<readonly number[]>;
   /** The current (ready, newest) version with this invoice number. */
   findByInvoiceNumber(customerId: string, invoiceNumber: string): Promise<InvoiceDocument | undefined>;
   recordDownload(customerId: string, documentId: string, receipt: DownloadReceipt): Promise<void>;
   /**
    * Every document of the customer in any state and visibility, newest invoice date first (the admin's view);
-   * `notDownloaded` keeps only those nobody has downloaded (a page may then hold fewer than `limit` and still have
-   * a next cursor, as in listVisible).
+   * `notDownloaded` keeps only those nobody has downloaded, `documentType` only those of one type (a page may then
+   * hold fewer than `limit` and still have a next cursor, as in listVisible).
    */
-  listAll(
-    customerId: string,
-    query: PageRequest & { readonly notDownloaded?: boolean | undefined },
-  ): Promise<Page<InvoiceDocument>>;
+  listAll(customerId: string, query: AllDocumentsQuery): Promise<Page<InvoiceDocument>>;
   /**
    * The clinic's choice: show the document to contacts (`published`) or not (`hidden`; a `held` one waits for
    * approval). Contacts' list follows at once (the sparse index entry is written or removed with it). Withdrawn and

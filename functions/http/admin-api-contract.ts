@@ -1,5 +1,6 @@
 import type { AuditAction } from '../domain/audit-actions';
 import type { Theme } from '../domain/branding';
+import type { DocumentType } from '../domain/invoice-basis';
 
 /**
  * The JSON shapes of the administrators' API (`/api/admin/…`), shared with the admin pages (frontend/src/admin/) as
@@ -56,6 +57,16 @@ export interface AdminCustomerSummary {
   readonly portalAccess: boolean;
   /** New invoice bases are shown when ready (`automatic`) or wait for the clinic's approval (`approval`). */
   readonly publishing: 'automatic' | 'approval';
+  /** The document types the company's contacts are shown (at least one; every type unless the clinic chose). */
+  readonly shownDocumentTypes: readonly DocumentType[];
+}
+
+/** `PATCH /api/admin/customers/{customerId}`: the clinic's choices; give at least one. */
+export interface AdminCustomerChoicesRequest {
+  readonly portalAccess?: boolean;
+  readonly publishing?: 'automatic' | 'approval';
+  /** At least one type (400 for none: turning portal access off is how to show nothing). */
+  readonly shownDocumentTypes?: readonly DocumentType[];
 }
 
 export interface AdminCustomerListResponse {
@@ -76,11 +87,13 @@ export interface AdminDocumentSummary {
   readonly description: string;
   /** Total including VAT, in öre. */
   readonly amount: number;
-  readonly documentType: string;
+  readonly documentType: DocumentType;
+  /** False when the customer's contacts are not shown documents of this type (the clinic's choice per customer). */
+  readonly typeShownToContacts: boolean;
   /** received | rendering | awaiting_upload | ready | failed */
   readonly status: string;
   readonly visibility: AdminDocumentVisibility;
-  /** Whether contacts see it now: ready and published. */
+  /** Whether contacts see it now: ready, published and of a type shown to them. */
   readonly visibleToContacts: boolean;
   readonly sentAt?: string;
   /** SHA-256 of the PDF, once it is ready. */
@@ -139,6 +152,20 @@ export interface AdminContactSummary {
   readonly status: 'active' | 'deactivated';
   /** `YYYYMMDD-****` when the contact can log in with BankID. */
   readonly maskedPersonalNumber?: string;
+  /** Every customer company the contact belongs to (this clinic's), by name. */
+  readonly customers: readonly { readonly id: string; readonly name: string }[];
+}
+
+/**
+ * `PATCH /api/admin/contacts/{contactId}`: what changes (left out: unchanged). `personalNumber: null` removes the
+ * BankID login; `customerIds` is the whole new set of the contact's companies (at least one). Answers with the
+ * contact as changed.
+ */
+export interface AdminContactUpdateRequest {
+  readonly name?: string;
+  readonly email?: string;
+  readonly personalNumber?: string | null;
+  readonly customerIds?: readonly string[];
 }
 
 /** `GET /api/admin/customers/{customerId}/contacts`, by name. */

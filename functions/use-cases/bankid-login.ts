@@ -7,6 +7,7 @@ import {
 } from '../domain/bankid';
 import { type BankIdUserMessage, userMessageFor, userMessageForError } from '../domain/bankid-messages';
 import { NotFoundError, TooManyRequestsError } from '../domain/errors';
+import { isCurrentBankIdIdentity } from '../domain/identity';
 import { ipOverLimitSeconds, LOGIN_THROTTLING, tooManyAttemptsMessage } from '../domain/login-throttling';
 import type {
   BankIdLoginOrder,
@@ -219,7 +220,11 @@ async function contactProvedBy(deps: BankIdLoginDeps, completion: BankIdCompleti
   const identity = await scope.contacts.findBankIdIdentity(
     await bankId.personalNumberKeys.keyOf(completion.user.personalNumber),
   );
-  return identity?.contactId;
+  if (!identity) return undefined;
+  // Defence in depth: an identity left behind by a replaced or removed number (one kept from before contacts held
+  // their number's key) resolves to nobody.
+  const contact = await scope.contacts.get(identity.contactId);
+  return contact && isCurrentBankIdIdentity(contact, identity) ? identity.contactId : undefined;
 }
 
 async function finish(

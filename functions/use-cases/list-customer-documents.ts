@@ -1,4 +1,4 @@
-import { type InvoiceDocument, isVisibleToContacts } from '../domain/document';
+import { type InvoiceDocument, isShownToContacts } from '../domain/document';
 import { matchesListFilter } from '../domain/document-list';
 import type { Page, TenantScope, VisibleDocumentsQuery } from '../domain/ports';
 import { authorizeCustomerAccess } from './authorize-customer-access';
@@ -17,20 +17,14 @@ export async function listCustomerDocuments(
   query: CustomerDocumentsQuery,
 ): Promise<Page<InvoiceDocument>> {
   const { invoiceNumber, ...listQuery } = query;
-  // The read starts alongside the access check instead of after it: the list is the hot path, and this saves it a
-  // round trip. Nothing read is returned, and none of its errors shown, unless the check passes first.
-  const reading =
-    invoiceNumber === undefined ? scope.documents.listVisible(customerId, listQuery) : search(invoiceNumber);
-  reading.catch(() => {});
-  await authorizeCustomerAccess(scope, principal, customerId);
-  return reading;
-
-  async function search(number: string): Promise<Page<InvoiceDocument>> {
-    // An invoice number names at most one current version: two GetItems instead of reading the list for it.
-    const found = await scope.documents.findByInvoiceNumber(customerId, number);
-    const shown = found && isVisibleToContacts(found) && matchesListFilter(found, listQuery);
-    return { items: shown ? [found] : [] };
-  }
+  // The list needs the customer's choice of shown types, so it is read after the access check (which reads the
+  // customer anyway) rather than alongside it.
+  const { customer } = await authorizeCustomerAccess(scope, principal, customerId);
+  if (invoiceNumber === undefined) return scope.documents.listVisible(customer, listQuery);
+  // An invoice number names at most one current version: two GetItems instead of reading the list for it.
+  const found = await scope.documents.findByInvoiceNumber(customerId, invoiceNumber);
+  const shown = found && isShownToContacts(found, customer) && matchesListFilter(found, listQuery);
+  return { items: shown ? [found] : [] };
 }
 
 /** The years a contact can choose between in the list of one of their companies, newest first. */
@@ -39,6 +33,6 @@ export async function listCustomerDocumentYears(
   principal: ContactPrincipal,
   customerId: string,
 ): Promise<readonly number[]> {
-  await authorizeCustomerAccess(scope, principal, customerId);
-  return scope.documents.visibleYears(customerId);
+  const { customer } = await authorizeCustomerAccess(scope, principal, customerId);
+  return scope.documents.visibleYears(customer);
 }

@@ -1,8 +1,8 @@
 import type { AuditAction } from '../domain/audit-actions';
 import type { DownloadReceipt, InvoiceDocument } from '../domain/document';
-import { NotFoundError } from '../domain/errors';
-import type { Customer, CustomerChoices } from '../domain/identity';
-import type { Clock, IdGenerator, Page, PageRequest, TenantScope } from '../domain/ports';
+import { NotFoundError, ValidationError } from '../domain/errors';
+import { type Customer, type CustomerChoices, shownDocumentTypes } from '../domain/identity';
+import type { AllDocumentsQuery, Clock, IdGenerator, Page, TenantScope } from '../domain/ports';
 import type { AdminPrincipal } from './admin-session';
 import { queuePublicationNotice } from './send-publication-notices';
 
@@ -29,23 +29,36 @@ export function listCustomers(scope: TenantScope): Promise<readonly Customer[]> 
 }
 
 /**
- * Changes the clinic's choices about a customer: portal access and the publishing rule. Each choice that really
- * changes is one audit event (`customer.access_granted` / `customer.access_revoked`, `customer.publishing_changed`).
+ * Changes the clinic's choices about a customer: portal access, the publishing rule and the document types its
+ * contacts are shown. Each choice that really changes is one audit event (`customer.access_granted` /
+ * `customer.access_revoked`, `customer.publishing_changed`, `customer.document_types_changed` with the types before
+ * and after). Showing no type at all is refused: it would be portal access turned off under another name, and the
+ * contacts would see an empty list with no explanation; turning access off is the way to say that.
  */
 export async function changeCustomerChoices(
   deps: ManageCustomerVisibilityDeps,
   request: AdminRequest & { readonly customerId: string; readonly choices: CustomerChoices },
 ): Promise<Customer> {
   const { scope, clock, ids } = deps;
+  const { portalAccess, publishing } = request.choices;
+  const types = request.choices.shownDocumentTypes;
+  const wantedTypes = types === undefined ? undefined : shownDocumentTypes({ shownDocumentTypes: types });
+  if (wantedTypes?.length === 0) {
+    throw new ValidationError('Invalid customer choices: shownDocumentTypes must name at least one type.', {
+      fields: { shownDocumentTypes: 'must name at least one document type (turn portal access off to show nothing)' },
+    });
+  }
   const before = await scope.customers.get(request.customerId);
   if (!before) throw new NotFoundError('The customer');
-  const { portalAccess, publishing } = request.choices;
+  const typesBefore = shownDocumentTypes(before);
   const accessChanges = portalAccess !== undefined && portalAccess !== before.portalAccess;
   const publishingChanges = publishing !== undefined && publishing !== (before.publishing ?? 'automatic');
-  if (!accessChanges && !publishingChanges) return before;
+  const typesChange = wantedTypes !== undefined && wantedTypes.join() !== typesBefore.join();
+  if (!accessChanges && !publishingChanges && !typesChange) return before;
   const after = await scope.customers.updateChoices(request.customerId, {
     ...(accessChanges ? { portalAccess } : {}),
     ...(publishingChanges ? { publishing } : {}),
+    ...(typesChange ? { shownDocumentTypes: wantedTypes } : {}),
   });
   const event = (action: AuditAction, details?: Readonly<Record<string, string>>) =>
     scope.audit.append({
@@ -65,6 +78,11 @@ export async function changeCustomerChoices(
         from: before.publishing ?? 'automatic',
         to: after.publishing ?? 'automatic',
       }),
+    typesChange &&
+      event('customer.document_types_changed', {
+        from: typesBefore.join(','),
+        to: shownDocumentTypes(after).join(','),
+      }),
   ]);
   return after;
 }
@@ -73,7 +91,7 @@ export async function changeCustomerChoices(
 export async function listCustomerDocumentsForClinic(
   scope: TenantScope,
   customerId: string,
-  page: PageRequest & { readonly notDownloaded?: boolean | undefined },
+  page: AllDocumentsQuery,
 ): Promise<{ readonly customer: Customer; readonly documents: Page<InvoiceDocument> }> {
   const [customer, documents] = await Promise.all([
     scope.customers.get(customerId),

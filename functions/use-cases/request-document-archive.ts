@@ -1,7 +1,8 @@
 import { ARCHIVE_LIMITS, type ArchiveFile, archiveFileName, uniqueFileNames } from '../domain/archive';
-import { downloadFileName, type InvoiceDocument, isVisibleToContacts } from '../domain/document';
+import { downloadFileName, type InvoiceDocument, isShownToContacts } from '../domain/document';
 import { invoiceDateRange } from '../domain/document-list';
 import { NotFoundError, UnprocessableError } from '../domain/errors';
+import type { Customer } from '../domain/identity';
 import { isUuid } from '../domain/ids';
 import type { TenantScope } from '../domain/ports';
 import { type ContactPrincipal, DOWNLOAD_LINK_SECONDS } from './contact-principal';
@@ -39,11 +40,11 @@ export async function requestDocumentArchive(
   input: { readonly customerId: string; readonly selection: ArchiveSelection; readonly sourceIp: string },
 ): Promise<DocumentArchiveDownload> {
   const { scope, clock, ids } = deps;
-  const { contact, membership } = await authorizedContact(scope, principal, input.customerId);
+  const { contact, membership, customer } = await authorizedContact(scope, principal, input.customerId);
   const documents =
     'year' in input.selection
-      ? await documentsOfYear(scope, input.customerId, input.selection.year)
-      : await selectedDocuments(scope, input.customerId, input.selection.documentIds);
+      ? await documentsOfYear(scope, customer, input.selection.year)
+      : await selectedDocuments(scope, customer, input.selection.documentIds);
   checkLimits(documents, input.selection);
 
   const ordered = [...documents].sort(
@@ -87,13 +88,13 @@ export async function requestDocumentArchive(
   };
 }
 
-/** The visible documents invoiced in `year`: a key range on the list's index (data model, pattern 10). */
-async function documentsOfYear(scope: TenantScope, customerId: string, year: number): Promise<InvoiceDocument[]> {
+/** The shown documents invoiced in `year`: a key range on the list's index (data model, pattern 10). */
+async function documentsOfYear(scope: TenantScope, customer: Customer, year: number): Promise<InvoiceDocument[]> {
   const invoiceDates = invoiceDateRange({ year });
   const found: InvoiceDocument[] = [];
   let cursor: string | undefined;
   do {
-    const page = await scope.documents.listVisible(customerId, {
+    const page = await scope.documents.listVisible(customer, {
       limit: YEAR_PAGE_SIZE,
       cursor,
       ...(invoiceDates ? { invoiceDates } : {}),
@@ -106,7 +107,7 @@ async function documentsOfYear(scope: TenantScope, customerId: string, year: num
 
 async function selectedDocuments(
   scope: TenantScope,
-  customerId: string,
+  customer: Customer,
   documentIds: readonly string[],
 ): Promise<InvoiceDocument[]> {
   const unique = [...new Set(documentIds)];
@@ -114,9 +115,9 @@ async function selectedDocuments(
   checkCount(unique.length);
   // Ids are ours, so anything not shaped like one names no document of this customer: the same 404 as any other.
   if (!unique.every(isUuid)) throw new NotFoundError('A selected document');
-  const documents = await mapWithConcurrency(unique, CONCURRENCY, (id) => scope.documents.get(customerId, id));
+  const documents = await mapWithConcurrency(unique, CONCURRENCY, (id) => scope.documents.get(customer.id, id));
   return documents.map((document) => {
-    if (!document || !isVisibleToContacts(document)) throw new NotFoundError('A selected document');
+    if (!document || !isShownToContacts(document, customer)) throw new NotFoundError('A selected document');
     return document;
   });
 }

@@ -1,8 +1,8 @@
-import { downloadFileName, type InvoiceDocument, isVisibleToContacts } from '../domain/document';
+import { downloadFileName, type InvoiceDocument, isShownToContacts } from '../domain/document';
 import { NotFoundError } from '../domain/errors';
-import type { Contact, Membership } from '../domain/identity';
+import type { Contact } from '../domain/identity';
 import type { Clock, IdGenerator, TenantScope } from '../domain/ports';
-import { authorizeCustomerAccess } from './authorize-customer-access';
+import { authorizeCustomerAccess, type CustomerAccess } from './authorize-customer-access';
 import { type ContactPrincipal, DOWNLOAD_LINK_SECONDS } from './contact-principal';
 
 /** What every way of handing out documents needs (one PDF here, a ZIP in ./request-document-archive.ts). */
@@ -46,12 +46,12 @@ export async function requestDocumentDownload(
 ): Promise<DocumentDownload> {
   const { scope, clock, ids } = deps;
   const disposition = input.disposition ?? 'attachment';
-  const [{ contact }, document] = await Promise.all([
+  const [{ contact, customer }, document] = await Promise.all([
     authorizedContact(scope, principal, input.customerId),
     scope.documents.get(input.customerId, input.documentId),
     deps.sessionConfirmed,
   ]);
-  if (!document || !isVisibleToContacts(document)) throw new NotFoundError('The document');
+  if (!document || !isShownToContacts(document, customer)) throw new NotFoundError('The document');
 
   const now = clock.now();
   await recordDownload({ scope, ids }, contact, document, {
@@ -76,14 +76,14 @@ export async function authorizedContact(
   scope: TenantScope,
   principal: ContactPrincipal,
   customerId: string,
-): Promise<{ readonly contact: Contact; readonly membership: Membership }> {
+): Promise<CustomerAccess & { readonly contact: Contact }> {
   // The caller's own profile reveals nothing, so it is read alongside the check instead of after it.
-  const [membership, contact] = await Promise.all([
+  const [access, contact] = await Promise.all([
     authorizeCustomerAccess(scope, principal, customerId),
     scope.contacts.get(principal.contactId),
   ]);
   if (!contact) throw new NotFoundError('The customer');
-  return { contact, membership };
+  return { ...access, contact };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type InvoiceDocument, isVisibleToContacts } from '../domain/document';
+import { type InvoiceDocument, isShownToContacts, isVisibleToContacts } from '../domain/document';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import { type Actor, type Contact, type Customer, contactPreferences, type Tenant } from '../domain/identity';
 import { MailRefusedError } from '../domain/mail';
@@ -46,6 +46,8 @@ export async function queuePublicationNotice(
   document: InvoiceDocument,
   at: string,
 ): Promise<void> {
+  // The document's own visibility only: whether its type is shown is the customer's choice, which may change before
+  // the mail goes, so it is decided where the mail counts its documents (deliverBatch, with isShownToContacts).
   if (!isVisibleToContacts(document)) return;
   await scope.notifications.enqueue({ customerId: document.customerId, documentId: document.id, queuedAt: at });
 }
@@ -94,13 +96,14 @@ export async function resendPublicationNotice(
   },
 ): Promise<{ readonly batch: NoticeBatch; readonly deliveries: readonly NoticeDelivery[] }> {
   const { scope, clock, ids } = deps;
-  const [tenant, document, notice] = await Promise.all([
+  const [tenant, customer, document, notice] = await Promise.all([
     scope.tenant.get(),
+    scope.customers.get(request.customerId),
     scope.documents.get(request.customerId, request.documentId),
     scope.notifications.notice(request.customerId, request.documentId),
   ]);
-  if (!document) throw new NotFoundError('The document');
-  if (!isVisibleToContacts(document)) {
+  if (!document || !customer) throw new NotFoundError('The document');
+  if (!isShownToContacts(document, customer)) {
     throw new ConflictError('The document is not shown to the contacts, so there is nothing to tell them about.', {
       code: 'document_not_shown',
     });
@@ -191,8 +194,11 @@ async function deliverBatch(
     scope.customers.get(batch.customerId),
     Promise.all(batch.documentIds.map((documentId) => scope.documents.get(batch.customerId, documentId))),
   ]);
-  // Counted when the mail goes: a document hidden or withdrawn since it was published is not announced.
-  const shownCount = documents.filter((document) => document !== undefined && isVisibleToContacts(document)).length;
+  // Counted when the mail goes: a document hidden or withdrawn since it was published, or of a type the clinic no
+  // longer shows the company, is not announced.
+  const shownCount = documents.filter(
+    (document) => document !== undefined && customer !== undefined && isShownToContacts(document, customer),
+  ).length;
   const byContact = new Map(recorded.map((delivery) => [delivery.contactId, delivery]));
   const outcomes: NoticeDelivery[] = [];
   let open = false;

@@ -129,7 +129,7 @@ export async function runDocumentListBench(): Promise<void> {
           Limit: PAGE,
         }),
       );
-    const repository = () => large.scope.documents.listVisible(large.customer.id, { limit: PAGE });
+    const repository = () => large.scope.documents.listVisible(large.customer, { limit: PAGE });
     // The least any authorized list must read: the page, and alongside it the session record, the membership and
     // the customer (portal access), each a GetItem; issued at once, as the API does. On DynamoDB Local the four
     // share this machine's two cores with the emulator, so they cost more together than the Query alone.

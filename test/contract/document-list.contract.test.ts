@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { InvoiceDocument } from '../../functions/domain/document';
 import { ValidationError } from '../../functions/domain/errors';
-import type { DocumentRepository, VisibleDocumentsQuery } from '../../functions/domain/ports';
+import type { ContactsCustomer, DocumentRepository, VisibleDocumentsQuery } from '../../functions/domain/ports';
 import { createDynamoDbClient } from '../../functions/runtime/aws-clients';
 import { LOCAL_REGION } from '../../functions/runtime/local';
 import { bulkDocument, putDocumentsDirectly } from '../support/bulk-documents';
@@ -28,11 +28,11 @@ describe('filtered document lists (DynamoDB Local)', () => {
     return clinic;
   }
 
-  async function allPages(documents: DocumentRepository, customerId: string, query: VisibleDocumentsQuery) {
+  async function allPages(documents: DocumentRepository, customer: ContactsCustomer, query: VisibleDocumentsQuery) {
     const pages: InvoiceDocument[][] = [];
     let cursor: string | undefined;
     do {
-      const page = await documents.listVisible(customerId, { ...query, cursor });
+      const page = await documents.listVisible(customer, { ...query, cursor });
       pages.push([...page.items]);
       cursor = page.nextCursor;
     } while (cursor !== undefined);
@@ -56,11 +56,11 @@ describe('filtered document lists (DynamoDB Local)', () => {
   });
 
   it('bounds what one filtered request reads: a page may come back empty with a cursor to continue', async () => {
-    const first = await large.scope.documents.listVisible(large.customer.id, {
+    const first = await large.scope.documents.listVisible(large.customer, {
       limit: 50,
       downloadState: 'downloaded',
     });
-    const second = await large.scope.documents.listVisible(large.customer.id, {
+    const second = await large.scope.documents.listVisible(large.customer, {
       limit: 50,
       downloadState: 'downloaded',
       cursor: first.nextCursor,
@@ -73,7 +73,7 @@ describe('filtered document lists (DynamoDB Local)', () => {
   });
 
   it('fills filtered pages across batches, every match once and in order', async () => {
-    const pages = await allPages(large.scope.documents, large.customer.id, {
+    const pages = await allPages(large.scope.documents, large.customer, {
       limit: 150,
       downloadState: 'new',
       order: 'oldest',
@@ -87,8 +87,8 @@ describe('filtered document lists (DynamoDB Local)', () => {
     const range = { from: '2022-02-01', to: '2022-02-28' };
     const february = largeDocuments.filter((document) => document.invoiceDate.startsWith('2022-02'));
 
-    const newest = await large.scope.documents.listVisible(large.customer.id, { limit: 100, invoiceDates: range });
-    const oldest = await allPages(large.scope.documents, large.customer.id, {
+    const newest = await large.scope.documents.listVisible(large.customer, { limit: 100, invoiceDates: range });
+    const oldest = await allPages(large.scope.documents, large.customer, {
       limit: 10,
       invoiceDates: range,
       order: 'oldest',
@@ -99,7 +99,7 @@ describe('filtered document lists (DynamoDB Local)', () => {
   });
 
   it('refuses a cursor of another filter or order', async () => {
-    const page = await large.scope.documents.listVisible(large.customer.id, { limit: 5 });
+    const page = await large.scope.documents.listVisible(large.customer, { limit: 5 });
 
     for (const other of [
       { order: 'oldest' },
@@ -107,9 +107,42 @@ describe('filtered document lists (DynamoDB Local)', () => {
       { invoiceDates: { from: '2021-01-01', to: '2030-12-31' } },
     ] as const) {
       await expect(
-        large.scope.documents.listVisible(large.customer.id, { limit: 5, cursor: page.nextCursor, ...other }),
+        large.scope.documents.listVisible(large.customer, { limit: 5, cursor: page.nextCursor, ...other }),
       ).rejects.toBeInstanceOf(ValidationError);
     }
+  });
+
+  it('shows only the types shown to the customer: full pages across batches, every match once, cursors that continue', async () => {
+    // 1,100 credit notes, one a day from 2021-01-01, with an invoice basis every 300th day: 4 shown in all, and more
+    // than one request's read budget of hidden entries between some of them.
+    let shown: InvoiceDocument[] = [];
+    const clinic = await bulkClinic((customerId) => {
+      const all = Array.from({ length: 1100 }, (_, day) =>
+        bulkDocument(customerId, randomUUID(), new Date(Date.UTC(2021, 0, 1 + day)).toISOString().slice(0, 10), {
+          documentType: day % 300 === 0 ? 'fakturaunderlag' : 'kreditunderlag',
+        }),
+      );
+      shown = all.filter((document) => document.documentType === 'fakturaunderlag');
+      return all;
+    });
+    const customer = { id: clinic.customer.id, shownDocumentTypes: ['fakturaunderlag'] } as const;
+
+    const pages = await allPages(clinic.scope.documents, customer, { limit: 2 });
+    const oldestFirst = await allPages(clinic.scope.documents, customer, { limit: 3, order: 'oldest' });
+    const credits = await clinic.scope.documents.listVisible(
+      { id: clinic.customer.id, shownDocumentTypes: ['kreditunderlag'] },
+      { limit: 5 },
+    );
+
+    expect(pages.flat().map((document) => document.id)).toEqual(shown.map((document) => document.id).reverse());
+    expect(oldestFirst.flat().map((document) => document.id)).toEqual(shown.map((document) => document.id));
+    // A page never holds more than asked, and one that ends early says where to go on.
+    expect(pages.every((page) => page.length <= 2)).toBe(true);
+    expect(credits.items.map((document) => document.documentType)).toEqual(Array(5).fill('kreditunderlag'));
+    expect(credits.nextCursor).toBeDefined();
+    // The years of shown documents only: 2021 (days 0, 300), 2022 (day 600), 2023 (day 900); 2024 has credits only.
+    await expect(clinic.scope.documents.visibleYears(customer)).resolves.toEqual([2023, 2022, 2021]);
+    await expect(clinic.scope.documents.visibleYears(clinic.customer)).resolves.toEqual([2024, 2023, 2022, 2021]);
   });
 
   it('lists the years with visible documents, newest first, without gaps or invisible ones', async () => {
@@ -122,8 +155,8 @@ describe('filtered document lists (DynamoDB Local)', () => {
       bulkDocument(customerId, randomUUID(), '2025-01-01', { status: 'rendering' }),
     ]);
 
-    await expect(clinic.scope.documents.visibleYears(clinic.customer.id)).resolves.toEqual([2023, 2020, 2019]);
-    await expect(clinic.scope.documents.visibleYears(clinic.otherCustomer.id)).resolves.toEqual([]);
-    await expect(large.scope.documents.visibleYears(large.customer.id)).resolves.toEqual([2024, 2023, 2022, 2021]);
+    await expect(clinic.scope.documents.visibleYears(clinic.customer)).resolves.toEqual([2023, 2020, 2019]);
+    await expect(clinic.scope.documents.visibleYears(clinic.otherCustomer)).resolves.toEqual([]);
+    await expect(large.scope.documents.visibleYears(large.customer)).resolves.toEqual([2024, 2023, 2022, 2021]);
   });
 });

@@ -54,7 +54,7 @@ describe('document repository (DynamoDB Local)', () => {
     clinic.scope.documents.completeVersion(document.customerId, document.id, PDF);
 
   const visibleIds = async () =>
-    (await clinic.scope.documents.listVisible(clinic.customer.id, { limit: 50 })).items.map((item) => item.id);
+    (await clinic.scope.documents.listVisible(clinic.customer, { limit: 50 })).items.map((item) => item.id);
 
   const stored = (document: InvoiceDocument) => clinic.scope.documents.get(document.customerId, document.id);
 
@@ -321,7 +321,7 @@ describe('document repository (DynamoDB Local)', () => {
       await expect(other.locate(pending.id)).resolves.toBeUndefined();
       await expect(other.findVersion(clinic.customer.id, pending.invoiceNumber, 1)).resolves.toBeUndefined();
       await expect(other.findByInvoiceNumber(clinic.customer.id, document.invoiceNumber)).resolves.toBeUndefined();
-      await expect(other.listVisible(clinic.customer.id, { limit: 10 })).resolves.toEqual({ items: [] });
+      await expect(other.listVisible(clinic.customer, { limit: 10 })).resolves.toEqual({ items: [] });
       await expect(
         other.withdraw(clinic.customer.id, document.id, { at: '2024-02-10T09:00:00.000Z', reason: 'x' }),
       ).rejects.toBeInstanceOf(ConflictError);
@@ -338,7 +338,7 @@ describe('document repository (DynamoDB Local)', () => {
       await clinic.addDocument(clinic.customer, { invoiceDate: '2024-04-02', visibility: 'withdrawn' });
       await clinic.addDocument(clinic.customer, { invoiceDate: '2024-04-03', status: 'rendering' });
 
-      const page = await clinic.scope.documents.listVisible(clinic.customer.id, { limit: 50 });
+      const page = await clinic.scope.documents.listVisible(clinic.customer, { limit: 50 });
 
       expect(page.items.map((item) => item.id)).toEqual([newest.document.id, middle.document.id, oldest.document.id]);
       expect(page.nextCursor).toBeUndefined();
@@ -354,7 +354,7 @@ describe('document repository (DynamoDB Local)', () => {
       let cursor: string | undefined;
       let pages = 0;
       do {
-        const page = await clinic.scope.documents.listVisible(clinic.customer.id, { limit: 3, cursor });
+        const page = await clinic.scope.documents.listVisible(clinic.customer, { limit: 3, cursor });
         seen.push(...page.items.map((item) => item.id));
         cursor = page.nextCursor;
         pages += 1;
@@ -368,7 +368,7 @@ describe('document repository (DynamoDB Local)', () => {
       const forged = Buffer.from('T#other-tenant#C#x').toString('base64url');
 
       await expect(
-        clinic.scope.documents.listVisible(clinic.customer.id, { limit: 3, cursor: forged }),
+        clinic.scope.documents.listVisible(clinic.customer, { limit: 3, cursor: forged }),
       ).rejects.toBeInstanceOf(ValidationError);
     });
 
@@ -484,7 +484,7 @@ describe('document repository (DynamoDB Local)', () => {
 
     it("refuses a cursor of the contacts' list, of another customer, or an altered one", async () => {
       for (const date of ['2024-01-31', '2024-02-29']) await complete(await receive({ invoiceDate: date }));
-      const visibleCursor = (await clinic.scope.documents.listVisible(clinic.customer.id, { limit: 1 })).nextCursor;
+      const visibleCursor = (await clinic.scope.documents.listVisible(clinic.customer, { limit: 1 })).nextCursor;
       const allCursor = (await clinic.scope.documents.listAll(clinic.customer.id, { limit: 1 })).nextCursor;
 
       for (const cursor of [visibleCursor, `${allCursor}x`]) {

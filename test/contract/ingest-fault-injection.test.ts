@@ -237,7 +237,7 @@ function facts(document: InvoiceDocument) {
  */
 async function documentState(run: Run, versions: readonly (readonly [string, number])[]) {
   const { documents } = run.clinic.scope;
-  const visible = (await documents.listVisible(run.customer.id, { limit: 100 })).items;
+  const visible = (await documents.listVisible(run.customer, { limit: 100 })).items;
   return {
     visible: await Promise.all(
       visible.map(async (document) => ({
@@ -258,7 +258,7 @@ async function documentState(run: Run, versions: readonly (readonly [string, num
 /** "Nothing visible that should not be": each visible document is ready, its PDF is there and hashes right. */
 async function visibilityProblems(run: Run): Promise<string[]> {
   const { documents, documentStore } = run.clinic.scope;
-  const visible = (await documents.listVisible(run.customer.id, { limit: 100 })).items;
+  const visible = (await documents.listVisible(run.customer, { limit: 100 })).items;
   const problems: string[] = [];
   const versionsByNumber = new Map<string, number[]>();
   for (const document of visible) {
@@ -566,7 +566,7 @@ describe('a render that fails on its last delivery', () => {
     const failed = await run.clinic.scope.documents.findVersion(run.customer.id, INVOICE_NUMBER, 1);
     expect(failed).toMatchObject({ status: 'failed', failureReason: expect.stringContaining('could not be rendered') });
     expect(await visibilityProblems(run)).toEqual([]);
-    expect((await run.clinic.scope.documents.listVisible(run.customer.id, { limit: 100 })).items).toEqual([]);
+    expect((await run.clinic.scope.documents.listVisible(run.customer, { limit: 100 })).items).toEqual([]);
 
     const jobsBefore = run.jobs.length;
     const resent = await receiveInvoiceBasis(

@@ -267,6 +267,75 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     await sara.context.close();
   });
 
+  it("edits a contact's companies in a dialog: added to a second company she sees its list, removed it is gone; types shown", async () => {
+    const maria = portal()
+      .demoLogins.filter((login) => login.customers.length === 1)
+      .at(-1);
+    const home = maria?.customers[0];
+    const second = portal()
+      .demoLogins.flatMap((login) => login.customers)
+      .find((company) => company !== home);
+    if (!maria || !home || !second) throw new Error('The demo data has no contact of one company and another company.');
+    const contactTab = await newPage();
+    await contactLoggedIn(contactTab.page, maria.username, maria.password);
+    await contactTab.page.getByRole('table', { name: `Fakturaunderlag för ${home}, nyaste först` }).waitFor();
+    const page = await adminPage();
+    await page.getByRole('link', { name: `Fakturaunderlag för ${home}` }).click();
+    await page.getByRole('heading', { name: home, level: 1 }).waitFor();
+    const contacts = page.getByRole('table', { name: `Kontaktpersoner för ${home}` });
+    const editDialog = page.getByRole('dialog', { name: `Ändra ${maria.name}` });
+
+    // Added to the second company: the dialog lists the clinic's companies as checkboxes, hers checked.
+    await contacts.getByRole('button', { name: `Ändra ${maria.name}` }).click();
+    await editDialog.waitFor();
+    await expect(editDialog.getByRole('checkbox', { name: new RegExp(`^${home} `) }).isChecked()).resolves.toBe(true);
+    await checkPage(page, 'admin-contact-edit');
+    // Unchecking every company is refused in the form, naming why.
+    await editDialog.getByRole('checkbox', { name: new RegExp(`^${home} `) }).uncheck();
+    await editDialog.getByRole('button', { name: 'Spara ändringarna' }).click();
+    await editDialog.getByRole('alert').getByText('Välj minst ett kundföretag.', { exact: false }).waitFor();
+    await editDialog.getByRole('checkbox', { name: new RegExp(`^${home} `) }).check();
+    await editDialog.getByRole('checkbox', { name: new RegExp(`^${second} `) }).check();
+    await editDialog.getByRole('button', { name: 'Spara ändringarna' }).click();
+    await page.getByText(`Ändringarna för ${maria.name} är sparade.`).waitFor();
+    await contacts.getByRole('row').filter({ hasText: maria.name }).getByText(second, { exact: false }).waitFor();
+
+    // Her next page load offers both companies (she had one, so none was chosen yet in this tab).
+    await contactTab.page.reload();
+    await contactTab.page.getByRole('heading', { name: 'Välj företag', level: 1 }).waitFor();
+    await contactTab.page.getByRole('button', { name: second }).click();
+    await contactTab.page.getByRole('table', { name: `Fakturaunderlag för ${second}, nyaste först` }).waitFor();
+
+    // Removed again: her next request finds only her own company.
+    await contacts.getByRole('button', { name: `Ändra ${maria.name}` }).click();
+    await editDialog.getByRole('checkbox', { name: new RegExp(`^${second} `) }).uncheck();
+    await editDialog.getByRole('button', { name: 'Spara ändringarna' }).click();
+    await editDialog.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => contacts.getByRole('row').filter({ hasText: maria.name }).textContent())
+      .not.toContain(second);
+
+    await contactTab.page.reload();
+    await contactTab.page.getByRole('table', { name: `Fakturaunderlag för ${home}, nyaste först` }).waitFor();
+    await expect(contactTab.page.getByLabel('Företag', { exact: true }).count()).resolves.toBe(0);
+    await expect(
+      contactTab.page.getByRole('table', { name: `Fakturaunderlag för ${second}, nyaste först` }).count(),
+    ).resolves.toBe(0);
+
+    // The document types the company is shown: showing none is refused in the form, saying what to do instead.
+    const types = page.getByRole('group', { name: 'Dokumenttyper som visas för kunden' });
+    await types.getByRole('checkbox', { name: 'Fakturaunderlag' }).uncheck();
+    await types.getByRole('checkbox', { name: 'Kreditunderlag' }).uncheck();
+    await page.getByRole('button', { name: 'Spara dokumenttyper' }).click();
+    await page.getByRole('alert').getByText('Välj minst en dokumenttyp.', { exact: false }).waitFor();
+    await page.getByLabel('Visa dokumenttyp').selectOption({ label: 'Kreditunderlag' });
+    await page.getByText('Inga underlag av den typen.').waitFor();
+    await checkPage(page, 'admin-customer-document-types');
+
+    await page.close();
+    await contactTab.context.close();
+  });
+
   it('reads the audit trail: the chain is intact, a filter narrows it, and the CSV export downloads', async () => {
     const page = await adminPage();
 

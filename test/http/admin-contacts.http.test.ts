@@ -58,7 +58,7 @@ async function auditOf(action: string) {
 }
 
 describe("a customer company's contact persons", () => {
-  it('lists the contacts of a customer by name, with status and no personal number', async () => {
+  it('lists the contacts of a customer by name, with status, their companies and no personal number', async () => {
     const contacts = await contactsOf(clinic.customer.id);
 
     expect(contacts).toEqual([
@@ -67,6 +67,7 @@ describe("a customer company's contact persons", () => {
         name: clinic.contact.contact.name,
         email: clinic.contact.contact.email,
         status: 'active',
+        customers: [{ id: clinic.customer.id, name: clinic.customer.name }],
       },
     ]);
   });

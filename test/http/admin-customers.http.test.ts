@@ -57,6 +57,7 @@ describe("the clinic's customers", () => {
         orgNumber: clinic.customer.orgNumber,
         portalAccess: true,
         publishing: 'automatic',
+        shownDocumentTypes: ['fakturaunderlag', 'kreditunderlag'],
       },
       expect.objectContaining({ id: clinic.otherCustomer.id }),
     ]);

@@ -56,11 +56,13 @@ afterAll(async () => {
 async function linkBankId(fixture: ClinicFixture, who: ClinicContact, identity: SimulatedIdentity) {
   const keys = portal.deps.bankId?.personalNumberKeys;
   if (!keys) throw new Error('The test portal has no BankID.');
-  await fixture.scope.contacts.putBankIdIdentity({
+  const linked = {
     personalNumberKey: await keys.keyOf(identity.personalNumber),
-    contactId: who.contact.id,
     maskedPersonalNumber: maskPersonalNumber(identity.personalNumber),
-  });
+  };
+  // As an administrator's add does: the contact holds its number's key, which the identity must match to log in.
+  await fixture.scope.contacts.put({ ...who.contact, ...linked });
+  await fixture.scope.contacts.putBankIdIdentity({ ...linked, contactId: who.contact.id });
 }
 
 function browser(fixture: ClinicFixture = clinic) {

@@ -51,7 +51,7 @@ async function submitAndRender(body: Record<string, unknown>): Promise<StatusBod
 }
 
 async function visibleInvoiceNumbers(fixture: ClinicFixture = clinic): Promise<string[]> {
-  const page = await fixture.scope.documents.listVisible(fixture.customer.id, { limit: 100 });
+  const page = await fixture.scope.documents.listVisible(fixture.customer, { limit: 100 });
   return page.items.map((item) => `${item.invoiceNumber}@v${item.version}`);
 }
 

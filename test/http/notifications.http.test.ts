@@ -205,6 +205,27 @@ describe('a run of publications', () => {
     expect(await auditOf('notification.skipped')).toHaveLength(1);
   });
 
+  it('counts only documents of the types the company is shown, and skips the mail when it is shown none of them', async () => {
+    // Arrange: credit notes are not shown to this company; one invoice basis and two credit notes arrive
+    await clinic.scope.customers.updateChoices(clinic.customer.id, { shownDocumentTypes: ['fakturaunderlag'] });
+    await publish(clinic.customer, { documentType: 'fakturaunderlag' });
+    await publish(clinic.customer, { documentType: 'kreditunderlag' });
+    await publish(clinic.customer, { documentType: 'kreditunderlag' });
+    clock.advance(QUIET_MS);
+    const firstRun = await run();
+    // …and then only credit notes
+    await publish(clinic.customer, { documentType: 'kreditunderlag' });
+    clock.advance(QUIET_MS);
+
+    const secondRun = await run();
+
+    expect(firstRun).toEqual({ ...nothingDone, batchesFormed: 1, sent: 1 });
+    const [mail, ...more] = await mailsTo(clinic.contact.contact.email);
+    expect(more).toHaveLength(0);
+    expect(mail?.text).toContain('ett nytt fakturaunderlag');
+    expect(secondRun).toEqual({ ...nothingDone, batchesFormed: 1, skipped: 1 });
+  });
+
   it('keeps notices waiting, losing none, while the clinic has no portal address', async () => {
     await setPortalOrigin(clinic.scope, undefined);
     await publish();

@@ -8,6 +8,8 @@ import type {
   AdminAuditPageResponse,
   AdminAuditVerificationResponse,
   AdminContactSummary,
+  AdminContactUpdateRequest,
+  AdminCustomerChoicesRequest,
   AdminCustomerSummary,
   AdminDocumentNoticesResponse,
   AdminDocumentPageResponse,
@@ -90,11 +92,8 @@ export const adminApi = {
   /** The clinic's customer companies, by name, with their portal access. */
   listCustomers: async (): Promise<readonly CustomerSummary[]> => (await call('GET', '/api/admin/customers')).customers,
 
-  /** The clinic's choices about a customer: portal access and when new documents are shown. */
-  changeCustomer: (
-    customerId: string,
-    choices: { readonly portalAccess?: boolean; readonly publishing?: 'automatic' | 'approval' },
-  ): Promise<CustomerSummary> =>
+  /** The clinic's choices about a customer: portal access, when new documents are shown, and which types. */
+  changeCustomer: (customerId: string, choices: AdminCustomerChoicesRequest): Promise<CustomerSummary> =>
     call('PATCH', '/api/admin/customers/:customerId', { params: { customerId }, body: choices }),
 
   publishHeld: (customerId: string) =>
@@ -103,13 +102,18 @@ export const adminApi = {
   /** The customer and a page of its documents in every state, newest first. */
   listDocuments: (
     customerId: string,
-    options: { readonly cursor?: string; readonly notDownloaded?: boolean } = {},
+    options: {
+      readonly cursor?: string;
+      readonly notDownloaded?: boolean;
+      readonly documentType?: DocumentSummary['documentType'];
+    } = {},
   ): Promise<DocumentPage> =>
     call('GET', '/api/admin/customers/:customerId/documents', {
       params: { customerId },
       query: {
         ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
         ...(options.notDownloaded ? { notDownloaded: 'true' } : {}),
+        ...(options.documentType === undefined ? {} : { documentType: options.documentType }),
       },
     }),
 
@@ -160,6 +164,14 @@ export const adminApi = {
     readonly personalNumber?: string;
   }): Promise<ContactSummary> => call('POST', '/api/admin/contacts', { body: contact }),
 
+  /**
+   * Only what is given changes; `personalNumber: null` removes it, `customerIds` is the whole new set. 400 names the
+   * offending field, 404 an unknown customer, 409 `email_in_use` / `personal_number_in_use`.
+   */
+  editContact: (contactId: string, change: AdminContactUpdateRequest): Promise<ContactSummary> =>
+    call('PATCH', '/api/admin/contacts/:contactId', { params: { contactId }, body: change }),
+
+  /** Mails a new set-password link (also again: the newest link is the only one that works). */
   inviteContact: (contactId: string) =>
     call('POST', '/api/admin/contacts/:contactId/invitation', { params: { contactId } }),
 

@@ -109,6 +109,7 @@ export const adminSv = {
     matches: (shown: number, all: number): string =>
       shown === all ? `${all} kundföretag` : `${shown} av ${all} kundföretag`,
     noMatches: 'Inget kundföretag matchar sökningen.',
+    onlyTypes: (types: string): string => `Visar bara ${types}`,
     accessChanged: (name: string, on: boolean): string =>
       on ? `${name} har nu tillgång till portalen.` : `${name} har inte längre tillgång till portalen.`,
   },
@@ -144,6 +145,26 @@ export const adminSv = {
     adding: 'Lägger till …',
     added: (name: string): string => `${name} är tillagd. Skicka en inbjudan om personen ska logga in med lösenord.`,
     missingFields: 'Fyll i namn och e-postadress.',
+    companies: 'Kundföretag',
+    edit: 'Ändra',
+    editLabel: (name: string): string => `Ändra ${name}`,
+    editTitle: (name: string): string => `Ändra ${name}`,
+    editPersonalNumber: 'Nytt personnummer för BankID (valfritt)',
+    editPersonalNumberHint: (masked: string | undefined): string =>
+      masked
+        ? `Nu: ${masked}. Lämna tomt för att behålla det. Ett nytt nummer ersätter det gamla, som då inte längre kan logga in.`
+        : 'Personen har inget personnummer. ÅÅÅÅMMDD-NNNN; sparas aldrig i klartext.',
+    removePersonalNumber: 'Ta bort personnumret (personen kan då inte logga in med BankID)',
+    companiesLegend: 'Kundföretag som personen hör till',
+    companiesHint:
+      'Minst ett. Tar du bort ett företag ser personen inte längre dess fakturaunderlag, från nästa klick i portalen.',
+    save: 'Spara ändringarna',
+    saving: 'Sparar …',
+    cancel: 'Avbryt',
+    saved: (name: string): string => `Ändringarna för ${name} är sparade.`,
+    movedAway: (name: string, company: string): string =>
+      `${name} hör inte längre till ${company} och visas därför inte här.`,
+    inviteHint: 'En ny inbjudan ersätter den förra: bara den senaste länken fungerar.',
     errors: {
       email_in_use: 'En annan kontaktperson loggar redan in med den e-postadressen.',
       personal_number_in_use: 'Personnumret hör redan till en annan kontaktperson.',
@@ -151,6 +172,9 @@ export const adminSv = {
       personalNumber: 'Personnumret stämmer inte. Kontrollera siffrorna (ÅÅÅÅMMDD-NNNN).',
       email: 'Skriv en giltig e-postadress.',
       name: 'Skriv personens namn.',
+      customerIds: 'Välj minst ett kundföretag. Avaktivera personen om hen inte ska ha tillgång alls.',
+      not_found: 'Ett av kundföretagen finns inte längre. Ladda om sidan och försök igen.',
+      conflict: 'Någon annan ändrade kontaktpersonen samtidigt. Ladda om sidan och försök igen.',
     } as Record<string, string>,
   },
 
@@ -365,6 +389,8 @@ export const adminSv = {
       'contact.created': 'Kontaktperson tillagd',
       'contact.invited': 'Kontaktperson inbjuden',
       'contact.deactivated': 'Kontaktperson avaktiverad',
+      'contact.updated': 'Kontaktperson ändrad',
+      'customer.document_types_changed': 'Dokumenttyper som visas ändrade',
       'password.set': 'Lösenord valt',
       'password.changed': 'Lösenord ändrat',
       'password.reset_requested': 'Nytt lösenord begärt',
@@ -445,6 +471,19 @@ export const adminSv = {
     hashLabel: 'Kontrollsumma för PDF:en (SHA-256)',
     auditOfDocument: (invoiceNumber: string): string => `Alla händelser om fakturaunderlag ${invoiceNumber}`,
     notFound: 'Kundföretaget finns inte.',
+    type: 'Typ',
+    documentTypes: { fakturaunderlag: 'Fakturaunderlag', kreditunderlag: 'Kreditunderlag' } as Record<string, string>,
+    typeHidden: 'Typen visas inte för kunden',
+    typeFilter: 'Visa dokumenttyp',
+    allTypes: 'Alla typer',
+    noneOfType: 'Inga underlag av den typen.',
+    shownTypes: 'Dokumenttyper som visas för kunden',
+    shownTypesHint:
+      'Kontaktpersonerna ser bara underlag av de valda typerna, i listan, vid hämtning och i e-post om nya underlag. Ni ser alltid alla.',
+    saveShownTypes: 'Spara dokumenttyper',
+    shownTypesSaved: (types: string): string => `Sparat: kunden ser ${types}.`,
+    atLeastOneType:
+      'Välj minst en dokumenttyp. Ska kunden inte se något alls stänger du av portalen för företaget i stället.',
   },
 
   notices: {

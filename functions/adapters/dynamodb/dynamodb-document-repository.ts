@@ -7,7 +7,15 @@ import {
   isVisibleToContacts,
 } from '../../domain/document';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
-import type { CompletedVersion, DocumentRepository, ReadyPdf, VisibleDocumentsQuery } from '../../domain/ports';
+import { shownDocumentTypes } from '../../domain/identity';
+import { DOCUMENT_TYPES, type DocumentType } from '../../domain/invoice-basis';
+import type {
+  CompletedVersion,
+  ContactsCustomer,
+  DocumentRepository,
+  ReadyPdf,
+  VisibleDocumentsQuery,
+} from '../../domain/ports';
 import {
   allOf,
   ConcurrentWriteError,
@@ -334,11 +342,20 @@ export const dynamoDbDocumentRepository =
         return pointer ? read(customerId, pointer.documentId) : undefined;
       },
 
-      async listVisible(customerId, query) {
+      async listVisible(customer, query) {
+        const customerId = customer.id;
         const limit = query.limit;
         const range = query.invoiceDates;
         const cursor = listCursor(tenantId, customerId, query);
-        const filtered = query.downloadState !== undefined;
+        const filter = combinedFilter(
+          query.downloadState === undefined
+            ? undefined
+            : query.downloadState === 'downloaded'
+              ? 'attribute_exists(firstDownload)'
+              : 'attribute_not_exists(firstDownload)',
+          shownTypesFilter(customer),
+        );
+        const filtered = filter !== undefined;
         const input = {
           IndexName: 'GSI1',
           KeyConditionExpression: range
@@ -348,15 +365,9 @@ export const dynamoDbDocumentRepository =
             ':partition': { S: visibleDocumentsPartition(tenantId, customerId) },
             // `#` sorts below the UUID's characters and `~` above them: the whole of both end days is inside.
             ...(range ? { ':from': { S: `${range.from}#` }, ':to': { S: `${range.to}#~` } } : {}),
+            ...filter?.values,
           },
-          ...(filtered
-            ? {
-                FilterExpression:
-                  query.downloadState === 'downloaded'
-                    ? 'attribute_exists(firstDownload)'
-                    : 'attribute_not_exists(firstDownload)',
-              }
-            : {}),
+          ...(filter ? { FilterExpression: filter.expression } : {}),
           ScanIndexForward: query.order === 'oldest',
         };
         const items: Item[] = [];
@@ -389,44 +400,63 @@ export const dynamoDbDocumentRepository =
         };
       },
 
-      async visibleYears(customerId) {
+      async visibleYears(customer) {
         // Each Query reads one index entry: the newest below the previous year found. So the cost is one tiny read
         // per year that has documents, however many documents there are, and nothing has to be kept in step on
         // publish, supersede and withdraw (per-year counters would need a write in each of those transactions, and
-        // counts are all they would add). Years without documents never appear.
-        const partition = visibleDocumentsPartition(tenantId, customerId);
+        // counts are all they would add). Years without documents never appear. When a type is not shown, the
+        // entries of that type are read past (in batches, as the list does) until one that is shown turns up.
+        const partition = visibleDocumentsPartition(tenantId, customer.id);
+        const types = shownTypesFilter(customer);
         const years: number[] = [];
         let below: string | undefined;
+        let startKey: Item | undefined;
         while (years.length < MAX_YEARS) {
-          const result = await table.query({
-            IndexName: 'GSI1',
-            KeyConditionExpression:
-              below === undefined ? 'GSI1PK = :partition' : 'GSI1PK = :partition AND GSI1SK < :below',
-            ExpressionAttributeValues: {
-              ':partition': { S: partition },
-              ...(below === undefined ? {} : { ':below': { S: below } }),
+          const result = await table.query(
+            {
+              IndexName: 'GSI1',
+              KeyConditionExpression:
+                below === undefined ? 'GSI1PK = :partition' : 'GSI1PK = :partition AND GSI1SK < :below',
+              ExpressionAttributeValues: {
+                ':partition': { S: partition },
+                ...(below === undefined ? {} : { ':below': { S: below } }),
+                ...types?.values,
+              },
+              ...(types ? { FilterExpression: types.expression } : {}),
+              ProjectionExpression: 'GSI1SK',
+              ScanIndexForward: false,
+              Limit: types ? FILTERED_BATCH : 1,
             },
-            ProjectionExpression: 'GSI1SK',
-            ScanIndexForward: false,
-            Limit: 1,
-          });
+            startKey,
+          );
           const sortKey = result.items[0]?.GSI1SK;
-          if (typeof sortKey !== 'string') break;
+          if (typeof sortKey !== 'string') {
+            // Nothing shown in this batch: read on below it, or stop at the end of the list.
+            startKey = result.lastEvaluatedKey;
+            if (!startKey) break;
+            continue;
+          }
           const year = sortKey.slice(0, 4);
           years.push(Number(year));
           // `<year>-` sorts below every date of that year and above every date of the years before.
           below = `${year}-`;
+          startKey = undefined;
         }
         return years;
       },
 
       async listAll(customerId, query) {
-        const filtered = query.notDownloaded === true;
+        const filter = combinedFilter(
+          query.notDownloaded === true ? 'attribute_not_exists(firstDownload)' : undefined,
+          query.documentType === undefined ? undefined : typesFilter([query.documentType]),
+        );
+        const filtered = filter !== undefined;
         const cursor = listCursor(
           tenantId,
           customerId,
-          { ...query, ...(filtered ? { downloadState: 'new' } : {}) },
+          { ...query, ...(query.notDownloaded === true ? { downloadState: 'new' } : {}) },
           'all',
+          query.documentType,
         );
         const items: Item[] = [];
         let startKey = query.cursor === undefined ? undefined : cursor.startKey(query.cursor);
@@ -440,8 +470,11 @@ export const dynamoDbDocumentRepository =
             {
               IndexName: 'GSI2',
               KeyConditionExpression: 'GSI2PK = :partition',
-              ExpressionAttributeValues: { ':partition': { S: allDocumentsPartition(tenantId, customerId) } },
-              ...(filtered ? { FilterExpression: 'attribute_not_exists(firstDownload)' } : {}),
+              ExpressionAttributeValues: {
+                ':partition': { S: allDocumentsPartition(tenantId, customerId) },
+                ...filter?.values,
+              },
+              ...(filter ? { FilterExpression: filter.expression } : {}),
               ScanIndexForward: false,
               Limit: batch,
             },
@@ -575,6 +608,37 @@ function alreadyWithdrawn(current: InvoiceDocument | undefined, cause: unknown):
  * and it must lie inside the filter's range; the partition is always the caller's own, so a forged cursor can at
  * worst skip within the caller's own list.
  */
+/** A FilterExpression with its values in the low-level form a Query takes. */
+interface QueryFilter {
+  readonly expression: string;
+  readonly values: Record<string, { S: string }>;
+}
+
+/** `documentType IN (…)` for the given types. */
+function typesFilter(types: readonly DocumentType[]): QueryFilter {
+  const names = types.map((_, index) => `:documentType${index}`);
+  return {
+    expression: `documentType IN (${names.join(', ')})`,
+    values: Object.fromEntries(types.map((type, index) => [names[index], { S: type }])),
+  };
+}
+
+/**
+ * The contacts' half of isShownToContacts that the index does not know: the customer's shown types, as a filter;
+ * none when every type is shown. The types are not part of the list's cursor: a choice changed while a contact
+ * pages on simply applies from the next page (the cursor is a position), instead of failing their list.
+ */
+function shownTypesFilter(customer: ContactsCustomer): QueryFilter | undefined {
+  const shown = shownDocumentTypes(customer);
+  return shown.length === DOCUMENT_TYPES.length ? undefined : typesFilter(shown);
+}
+
+function combinedFilter(downloadCondition: string | undefined, types: QueryFilter | undefined) {
+  const parts = [downloadCondition, types?.expression].filter((part) => part !== undefined);
+  if (parts.length === 0) return undefined;
+  return { expression: parts.map((part) => `(${part})`).join(' AND '), values: types?.values ?? {} };
+}
+
 /**
  * The cursor of a list: the last index sort key, tagged with what the list is (clinic, customer, index, filter,
  * order), so a cursor of another list, or an altered one, is refused. `all` is the admin's index of every document,
@@ -585,6 +649,7 @@ function listCursor(
   customerId: string,
   query: VisibleDocumentsQuery,
   index: 'visible' | 'all' = 'visible',
+  documentType?: DocumentType,
 ) {
   const range = query.invoiceDates;
   const tag = createHash('sha256')
@@ -596,7 +661,7 @@ function listCursor(
         range?.to,
         query.downloadState,
         query.order ?? 'newest',
-        ...(index === 'all' ? ['all'] : []),
+        ...(index === 'all' ? ['all', documentType] : []),
       ]),
     )
     .digest('base64url')

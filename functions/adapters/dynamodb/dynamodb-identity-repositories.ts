@@ -1,4 +1,5 @@
-import { ConflictError, NotFoundError } from '../../domain/errors';
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
 import {
   type BankIdIdentity,
   type Contact,
@@ -10,16 +11,24 @@ import {
   type SessionKind,
   type Tenant,
 } from '../../domain/identity';
-import type {
-  BankIdLoginOrder,
-  BankIdLoginOrderRepository,
-  ContactRepository,
-  CustomerRepository,
-  SessionRepository,
-  TenantDirectory,
-  TenantRepository,
+import {
+  type BankIdLoginOrder,
+  type BankIdLoginOrderRepository,
+  type ContactRepository,
+  type CustomerRepository,
+  MAX_CONTACT_EDIT_ITEMS,
+  type SessionRepository,
+  type TenantDirectory,
+  type TenantRepository,
 } from '../../domain/ports';
-import { ConcurrentWriteError, type DynamoDbTable, type Item, updateExpression, withoutKeys } from './dynamodb-table';
+import {
+  ConcurrentWriteError,
+  type DynamoDbTable,
+  type Item,
+  TransactionConditionError,
+  updateExpression,
+  withoutKeys,
+} from './dynamodb-table';
 import { customerContactsPartition, DIRECTORY_TENANTS_PARTITION, type ItemKey, keys } from './keys';
 
 /**
@@ -87,7 +96,13 @@ export const dynamoDbCustomerRepository =
       try {
         const item = await table.updateAndGet(
           keys.customer(tenantId, customerId),
-          updateExpression({ set: { portalAccess: choices.portalAccess, publishing: choices.publishing } }),
+          updateExpression({
+            set: {
+              portalAccess: choices.portalAccess,
+              publishing: choices.publishing,
+              shownDocumentTypes: choices.shownDocumentTypes,
+            },
+          }),
           { expression: 'attribute_exists(PK)' },
         );
         return withoutKeys<Customer>(item);
@@ -192,13 +207,116 @@ export const dynamoDbContactRepository =
       return memberships;
     },
     async putMembership(membership) {
-      await table.put({
-        ...membership,
-        ...keys.membership(tenantId, membership.contactId, membership.customerId),
-        ...keys.customerContactsIndex(tenantId, membership.customerId, membership.contactId),
+      await table.put(membershipItem(tenantId, membership));
+    },
+    async update(change) {
+      const { before, after } = change;
+      const ownedBy = { expression: 'contactId = :contactId', values: { ':contactId': before.id } };
+      const requests: TransactWriteItem[] = [];
+      const conflicts: (ConflictError | undefined)[] = [];
+      const add = (request: TransactWriteItem, conflict?: ConflictError) => {
+        requests.push(request);
+        conflicts.push(conflict);
+      };
+      // Only what an administrator edits is written (the contact's own preferences stay as they are), conditional on
+      // the facts the use case checked: a concurrent edit, deactivation or change of number is never overwritten.
+      const numberFields = ['maskedPersonalNumber', 'personalNumberKey'] as const;
+      add(
+        table.updateRequest(
+          keys.contact(tenantId, after.id),
+          updateExpression({
+            set: {
+              name: after.name,
+              email: after.email,
+              maskedPersonalNumber: after.maskedPersonalNumber,
+              personalNumberKey: after.personalNumberKey,
+            },
+            remove: numberFields.filter((field) => after[field] === undefined && before[field] !== undefined),
+          }),
+          {
+            expression:
+              'attribute_exists(PK) AND email = :beforeEmail AND #status = :beforeStatus AND ' +
+              (before.personalNumberKey === undefined
+                ? 'attribute_not_exists(personalNumberKey)'
+                : 'personalNumberKey = :beforeKey'),
+            values: {
+              ':beforeEmail': before.email,
+              ':beforeStatus': before.status,
+              ...(before.personalNumberKey === undefined ? {} : { ':beforeKey': before.personalNumberKey }),
+            },
+            names: { '#status': 'status' },
+          },
+        ),
+      );
+      const emailTaken = new ConflictError('Another contact already logs in with this e-mail address.', {
+        code: 'email_in_use',
+        details: { fields: { email: 'is already the login of another contact' } },
+      });
+      const newLogin = keys.passwordIdentity(tenantId, after.email);
+      if (newLogin.PK !== keys.passwordIdentity(tenantId, before.email).PK) {
+        const identity = change.passwordIdentity;
+        if (identity) {
+          // The login moves with the address: same password, and the old address no longer logs in.
+          add(table.deleteRequest(keys.passwordIdentity(tenantId, identity.username), ownedBy));
+          add(
+            table.putRequest(
+              { ...identity, username: after.email, ...newLogin },
+              { expression: 'attribute_not_exists(PK)' },
+            ),
+            emailTaken,
+          );
+        } else {
+          add(table.conditionCheckRequest(newLogin, { expression: 'attribute_not_exists(PK)' }), emailTaken);
+        }
+        // A set-password link still open was mailed to the old address: it must not set the new login's password.
+        add(table.deleteRequest(keys.passwordLink(tenantId, { kind: 'contact', id: before.id })));
+      }
+      if (before.personalNumberKey !== after.personalNumberKey) {
+        if (before.personalNumberKey) {
+          add(table.deleteRequest(keys.bankIdIdentity(tenantId, before.personalNumberKey), ownedBy));
+        }
+        if (change.bankIdIdentity) {
+          add(
+            table.putRequest(
+              { ...change.bankIdIdentity, ...keys.bankIdIdentity(tenantId, change.bankIdIdentity.personalNumberKey) },
+              { expression: 'attribute_not_exists(PK) OR contactId = :contactId', values: ownedBy.values },
+            ),
+            new ConflictError('Another contact already has this personal number.', {
+              code: 'personal_number_in_use',
+              details: { fields: { personalNumber: 'belongs to another contact' } },
+            }),
+          );
+        }
+      }
+      for (const membership of change.addMemberships) add(table.putRequest(membershipItem(tenantId, membership)));
+      for (const membership of change.removeMemberships) {
+        add(table.deleteRequest(keys.membership(tenantId, membership.contactId, membership.customerId)));
+      }
+      if (requests.length > MAX_CONTACT_EDIT_ITEMS) {
+        throw new ValidationError('Invalid contact: too many changes at once.', {
+          fields: { customerIds: `one change may write at most ${MAX_CONTACT_EDIT_ITEMS} items` },
+        });
+      }
+      await table.transact(requests).catch((error: unknown) => {
+        if (error instanceof TransactionConditionError) {
+          const named = error.failedItems.map((index) => conflicts[index]).find((conflict) => conflict !== undefined);
+          if (named) throw named;
+          throw new ConflictError('The contact was changed at the same moment; reload and try again.', {
+            cause: error,
+          });
+        }
+        throw error;
       });
     },
   });
+
+function membershipItem(tenantId: string, membership: Membership): Item {
+  return {
+    ...membership,
+    ...keys.membership(tenantId, membership.contactId, membership.customerId),
+    ...keys.customerContactsIndex(tenantId, membership.customerId, membership.contactId),
+  };
+}
 
 /** Marks a session revoked; one that vanished meanwhile (TTL) needs no revoking. */
 async function revokeSession(table: DynamoDbTable, key: ItemKey): Promise<void> {

@@ -1,5 +1,7 @@
 import {
   ConditionalCheckFailedException,
+  type ConditionCheck,
+  type Delete,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -73,6 +75,26 @@ export function allOf(...conditions: readonly Expression[]): Expression {
 export class ConcurrentWriteError extends ConflictError {
   constructor(cause: unknown) {
     super('Another request changed the same item at the same moment; try again.', { cause });
+  }
+}
+
+/** The positions of a cancelled transaction's items whose condition failed, so a caller can say which one it was. */
+function failedItems(error: TransactionCanceledException): number[] {
+  return (error.CancellationReasons ?? []).flatMap((reason, index) =>
+    reason.Code === 'ConditionalCheckFailed' ? [index] : [],
+  );
+}
+
+/**
+ * A transaction whose conditions failed, with the positions of the items that failed them, so an adapter can say
+ * which rule was broken (a login name taken, a concurrent change) instead of a bare conflict.
+ */
+export class TransactionConditionError extends ConflictError {
+  constructor(
+    readonly failedItems: readonly number[],
+    cause: unknown,
+  ) {
+    super('The item changed or already exists.', { cause });
   }
 }
 
@@ -215,16 +237,28 @@ export class DynamoDbTable {
     return { Update: this.updateInput(key, update, condition) };
   }
 
-  /** A condition on an item that the transaction does not write: the whole transaction fails if it does not hold. */
-  conditionCheckRequest(key: ItemKey, condition: Expression): TransactWriteItem {
-    return {
-      ConditionCheck: {
-        TableName: this.tableName,
-        Key: marshall(key),
-        ConditionExpression: condition.expression,
-        ...placeholders(condition),
-      },
+  deleteRequest(key: ItemKey, condition?: Expression): TransactWriteItem {
+    const input: Delete = {
+      TableName: this.tableName,
+      Key: marshall(key),
+      ...(condition ? { ConditionExpression: condition.expression } : {}),
+      ...placeholders(condition),
     };
+    return { Delete: input };
+  }
+
+  /**
+   * A condition on an item the transaction does not write (e.g. "this login name is nobody's"): the whole transaction
+   * fails if it does not hold.
+   */
+  conditionCheckRequest(key: ItemKey, condition: Expression): TransactWriteItem {
+    const input: ConditionCheck = {
+      TableName: this.tableName,
+      Key: marshall(key),
+      ConditionExpression: condition.expression,
+      ...placeholders(condition),
+    };
+    return { ConditionCheck: input };
   }
 
   private putInput(item: Item, condition?: Expression): Put {
@@ -254,6 +288,9 @@ export class DynamoDbTable {
         error instanceof ConditionalCheckFailedException ||
         (error instanceof TransactionCanceledException &&
           (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed'));
+      if (conditionFailed && error instanceof TransactionCanceledException) {
+        throw new TransactionConditionError(failedItems(error), error);
+      }
       if (conditionFailed) throw new ConflictError('The item changed or already exists.', { cause: error });
       if (isConcurrentWrite(error)) throw new ConcurrentWriteError(error);
       throw error;

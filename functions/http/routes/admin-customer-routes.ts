@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import { type InvoiceDocument, isVisibleToContacts } from '../../domain/document';
+import { type InvoiceDocument, isShownToContacts } from '../../domain/document';
 import { NotFoundError } from '../../domain/errors';
-import type { Customer } from '../../domain/identity';
+import { type Customer, shownDocumentTypes } from '../../domain/identity';
+import { DOCUMENT_TYPES } from '../../domain/invoice-basis';
 import { withdrawDocument } from '../../use-cases/ingest/withdraw-document';
 import {
   changeCustomerChoices,
@@ -25,12 +26,17 @@ import { authenticateAdministrator } from '../middleware/authenticate';
 import { parseJsonBody, uuidParam, validate } from '../validation';
 
 const choicesBody = z
-  .object({ portalAccess: z.optional(z.boolean()), publishing: z.optional(z.enum(['automatic', 'approval'])) })
+  .object({
+    portalAccess: z.optional(z.boolean()),
+    publishing: z.optional(z.enum(['automatic', 'approval'])),
+    shownDocumentTypes: z.optional(z.array(z.enum(DOCUMENT_TYPES)).check(z.maxLength(DOCUMENT_TYPES.length * 2))),
+  })
   .check(
-    z.refine((body) => body.portalAccess !== undefined || body.publishing !== undefined, {
-      message: 'give portalAccess or publishing',
-      path: ['portalAccess'],
-    }),
+    z.refine(
+      (body) =>
+        body.portalAccess !== undefined || body.publishing !== undefined || body.shownDocumentTypes !== undefined,
+      { message: 'give portalAccess, publishing or shownDocumentTypes', path: ['portalAccess'] },
+    ),
   );
 const visibilityBody = z.object({ visibility: z.enum(['published', 'hidden']) });
 const withdrawalBody = z.object({
@@ -40,6 +46,7 @@ const documentsQuery = z.object({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
   cursor: z.optional(z.string().check(z.maxLength(200))),
   notDownloaded: z.optional(z.enum(['true', 'false'])),
+  documentType: z.optional(z.enum(DOCUMENT_TYPES)),
 });
 
 function customerSummary(customer: Customer): AdminCustomerSummary {
@@ -50,6 +57,7 @@ function customerSummary(customer: Customer): AdminCustomerSummary {
     orgNumber: customer.orgNumber,
     portalAccess: customer.portalAccess,
     publishing: customer.publishing ?? 'automatic',
+    shownDocumentTypes: shownDocumentTypes(customer),
   };
 }
 
@@ -58,7 +66,8 @@ const receiptSummary = (receipt: { readonly at: string; readonly contactName: st
   contactName: receipt.contactName,
 });
 
-function documentSummary(document: InvoiceDocument): AdminDocumentSummary {
+/** The document as the clinic sees it, with what the customer's contacts see of it (the customer's type choice too). */
+function documentSummary(document: InvoiceDocument, customer: Customer): AdminDocumentSummary {
   return {
     id: document.id,
     invoiceNumber: document.invoiceNumber,
@@ -69,9 +78,10 @@ function documentSummary(document: InvoiceDocument): AdminDocumentSummary {
     description: document.description,
     amount: document.amount,
     documentType: document.documentType,
+    typeShownToContacts: shownDocumentTypes(customer).includes(document.documentType),
     status: document.status,
     visibility: document.visibility,
-    visibleToContacts: isVisibleToContacts(document),
+    visibleToContacts: isShownToContacts(document, customer),
     ...(document.sentAt ? { sentAt: document.sentAt } : {}),
     ...(document.contentSha256 ? { contentSha256: document.contentSha256 } : {}),
     ...(document.firstDownload ? { firstDownload: receiptSummary(document.firstDownload) } : {}),
@@ -97,7 +107,7 @@ export function adminCustomerRoutes(deps: AppDeps) {
     })
     .patch('/admin/customers/:customerId', requireAdmin, async (c) => {
       const customerId = uuidParam(c.req.param('customerId'), 'The customer');
-      const { portalAccess, publishing } = await parseJsonBody(c, choicesBody);
+      const { portalAccess, publishing, shownDocumentTypes: types } = await parseJsonBody(c, choicesBody);
       const customer = await changeCustomerChoices(changeDeps(c.var.scope), {
         principal: c.var.adminPrincipal,
         sourceIp: c.var.requestInfo.sourceIp,
@@ -105,21 +115,23 @@ export function adminCustomerRoutes(deps: AppDeps) {
         choices: {
           ...(portalAccess === undefined ? {} : { portalAccess }),
           ...(publishing === undefined ? {} : { publishing }),
+          ...(types === undefined ? {} : { shownDocumentTypes: types }),
         },
       });
       return c.json(customerSummary(customer));
     })
     .get('/admin/customers/:customerId/documents', requireAdmin, async (c) => {
       const customerId = uuidParam(c.req.param('customerId'), 'The customer');
-      const { limit, cursor, notDownloaded } = validate(documentsQuery, c.req.query(), 'query');
+      const { limit, cursor, notDownloaded, documentType } = validate(documentsQuery, c.req.query(), 'query');
       const { customer, documents } = await listCustomerDocumentsForClinic(c.var.scope, customerId, {
         limit,
         cursor,
         notDownloaded: notDownloaded === 'true',
+        documentType,
       });
       const body: AdminDocumentPageResponse = {
         customer: customerSummary(customer),
-        items: documents.items.map(documentSummary),
+        items: documents.items.map((document) => documentSummary(document, customer)),
         ...(documents.nextCursor ? { nextCursor: documents.nextCursor } : {}),
       };
       return c.json(body);
@@ -147,14 +159,17 @@ export function adminCustomerRoutes(deps: AppDeps) {
       const documentId = uuidParam(c.req.param('documentId'), 'The document');
       const { reason } = await parseJsonBody(c, withdrawalBody);
       // The practice system's withdrawal (final, the reason kept), limited to the customer in the path.
-      if ((await c.var.scope.documents.get(customerId, documentId)) === undefined)
-        throw new NotFoundError('The document');
+      const [found, customer] = await Promise.all([
+        c.var.scope.documents.get(customerId, documentId),
+        c.var.scope.customers.get(customerId),
+      ]);
+      if (found === undefined || customer === undefined) throw new NotFoundError('The document');
       const document = await withdrawDocument(
         changeDeps(c.var.scope),
         { type: 'admin', id: c.var.adminPrincipal.adminId },
         { documentId, reason },
       );
-      return c.json(documentSummary(document));
+      return c.json(documentSummary(document, customer));
     })
     .put('/admin/customers/:customerId/documents/:documentId/visibility', requireAdmin, async (c) => {
       const customerId = uuidParam(c.req.param('customerId'), 'The customer');
@@ -167,6 +182,8 @@ export function adminCustomerRoutes(deps: AppDeps) {
         documentId,
         visibility,
       });
-      return c.json(documentSummary(document));
+      const customer = await c.var.scope.customers.get(customerId);
+      if (!customer) throw new NotFoundError('The document');
+      return c.json(documentSummary(document, customer));
     });
 }

@@ -73,27 +73,27 @@ export async function seedDemoClinic(deps: SeedDeps, seed: DemoSeed, hosts: read
   for (const contactSeed of seed.contacts) {
     const existing = await scope.contacts.findPasswordIdentity(contactSeed.username);
     const contactId = existing?.contactId ?? deps.ids.newId();
+    // What the admin pages show of the personal number a BankID login is matched by (below), and that match's key.
+    const bankId = deps.personalNumberKeys
+      ? {
+          personalNumberKey: await deps.personalNumberKeys.keyOf(contactSeed.personalNumber),
+          maskedPersonalNumber: maskPersonalNumber(contactSeed.personalNumber),
+        }
+      : undefined;
     if (!existing) {
       await scope.contacts.put({
         id: contactId,
         name: contactSeed.name,
         email: contactSeed.email,
         status: 'active',
-        // What the admin pages show of the personal number a BankID login is matched by (below).
-        ...(deps.personalNumberKeys ? { maskedPersonalNumber: maskPersonalNumber(contactSeed.personalNumber) } : {}),
+        ...bankId,
       });
     }
     for (const customerNumber of contactSeed.customerNumbers) {
       const customer = customerNumbered(customerNumber);
       await scope.contacts.putMembership({ contactId, customerId: customer.id, customerName: customer.name });
     }
-    if (deps.personalNumberKeys) {
-      await scope.contacts.putBankIdIdentity({
-        personalNumberKey: await deps.personalNumberKeys.keyOf(contactSeed.personalNumber),
-        contactId,
-        maskedPersonalNumber: maskPersonalNumber(contactSeed.personalNumber),
-      });
-    }
+    if (bankId) await scope.contacts.putBankIdIdentity({ ...bankId, contactId });
     // The identity is written last: it is what makes the contact able to log in, and what the next run looks for.
     if (!existing) {
       await scope.contacts.putPasswordIdentity({

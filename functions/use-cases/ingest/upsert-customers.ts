@@ -53,6 +53,7 @@ export async function upsertCustomers(
       ...(record.reference ? { reference: record.reference } : {}),
       portalAccess: existing?.portalAccess ?? true,
       ...(existing?.publishing ? { publishing: existing.publishing } : {}),
+      ...(existing?.shownDocumentTypes ? { shownDocumentTypes: existing.shownDocumentTypes } : {}),
       // Only a customer this API creates gets a creation time; one made otherwise (seed, admin) keeps none.
       ...(existing ? (existing.createdAt ? { createdAt: existing.createdAt } : {}) : { createdAt: now }),
       updatedAt: now,

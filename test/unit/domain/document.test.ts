@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { downloadFileName, isVisibleToContacts, periodLabel } from '../../../functions/domain/document';
+import {
+  downloadFileName,
+  isShownToContacts,
+  isVisibleToContacts,
+  periodLabel,
+} from '../../../functions/domain/document';
 
 describe('periodLabel', () => {
   it.each([
@@ -36,5 +41,23 @@ describe('isVisibleToContacts', () => {
     for (const visibility of ['held', 'hidden', 'withdrawn', 'superseded'] as const) {
       expect(isVisibleToContacts({ status: 'ready', visibility })).toBe(false);
     }
+  });
+});
+
+describe('isShownToContacts', () => {
+  const ready = { status: 'ready', visibility: 'published' } as const;
+
+  it('shows every type of a visible document until the clinic chooses', () => {
+    expect(isShownToContacts({ ...ready, documentType: 'fakturaunderlag' }, {})).toBe(true);
+    expect(isShownToContacts({ ...ready, documentType: 'kreditunderlag' }, {})).toBe(true);
+  });
+
+  it('shows only the types the customer is shown, and never a document that is not visible', () => {
+    const onlyInvoices = { shownDocumentTypes: ['fakturaunderlag'] } as const;
+    expect(isShownToContacts({ ...ready, documentType: 'fakturaunderlag' }, onlyInvoices)).toBe(true);
+    expect(isShownToContacts({ ...ready, documentType: 'kreditunderlag' }, onlyInvoices)).toBe(false);
+    expect(
+      isShownToContacts({ status: 'ready', visibility: 'hidden', documentType: 'fakturaunderlag' }, onlyInvoices),
+    ).toBe(false);
   });
 });

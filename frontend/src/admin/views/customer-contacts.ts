@@ -1,7 +1,7 @@
 import { h, replaceChildren } from '../../dom';
 import { field, firstMissing, setInvalid, submitButton } from '../../forms';
 import { adminMessages } from '../../i18n/admin';
-import { ApiError, adminApi, type ContactSummary } from '../api';
+import { ApiError, adminApi, type ContactSummary, type CustomerSummary } from '../api';
 import { writeControl } from '../write-controls';
 import { adminTable, fallbackErrorText, messageRegion, sessionGuard } from './form-parts';
 
@@ -13,7 +13,7 @@ export interface CustomerContactsOptions {
 
 /**
  * The contact persons of one customer company, on its page: who they are (BankID shown only as a masked personal
- * number), inviting and deactivating each, and a form to add one. A section of the customer page, loaded with it.
+ * number) and which companies they belong to, editing, inviting (again) and deactivating each, and a form to add one. A section of the customer page, loaded with it.
  */
 export function customerContactsSection(options: CustomerContactsOptions): {
   readonly element: HTMLElement;
@@ -28,10 +28,36 @@ export function customerContactsSection(options: CustomerContactsOptions): {
 
   const row = (initial: ContactSummary): HTMLTableRowElement => {
     let contact = initial;
+    const nameCell = h('th', { scope: 'row' });
+    const emailCell = h('td', {});
+    const numberCell = h('td', {});
+    const companiesCell = h('td', {});
     const statusCell = h('td', {});
     const actions = h('div', { class: 'row-actions' });
     const error = h('span', { class: 'row-error', role: 'alert' });
+    const edit = h(
+      'button',
+      { type: 'button', class: 'button button-secondary', 'aria-label': t.editLabel(contact.name) },
+      t.edit,
+    );
+    edit.addEventListener('click', () => {
+      void openEditor(contact, edit, (changed) => {
+        if (!changed.customers.some((company) => company.id === options.customerId)) {
+          tr.remove();
+          status.info(t.movedAway(changed.name, options.customerName));
+          return;
+        }
+        contact = changed;
+        render();
+        status.info(t.saved(changed.name));
+      });
+    });
     const render = () => {
+      edit.setAttribute('aria-label', t.editLabel(contact.name));
+      replaceChildren(nameCell, contact.name);
+      replaceChildren(emailCell, contact.email);
+      replaceChildren(numberCell, contact.maskedPersonalNumber ?? t.noBankId);
+      replaceChildren(companiesCell, contact.customers.map((company) => company.name).join(', '));
       replaceChildren(
         statusCell,
         h(
@@ -41,7 +67,7 @@ export function customerContactsSection(options: CustomerContactsOptions): {
         ),
       );
       if (contact.status !== 'active') {
-        replaceChildren(actions, error);
+        replaceChildren(actions, edit, error);
         return;
       }
       const invite = writeControl(
@@ -84,23 +110,197 @@ export function customerContactsSection(options: CustomerContactsOptions): {
           deactivate.disabled = false;
         }
       });
-      replaceChildren(actions, invite, deactivate, error);
+      replaceChildren(actions, edit, invite, deactivate, error);
     };
+    const tr = h('tr', {}, nameCell, emailCell, numberCell, companiesCell, statusCell, h('td', {}, actions));
     render();
-    return h(
-      'tr',
-      {},
-      h('th', { scope: 'row' }, contact.name),
-      h('td', {}, contact.email),
-      h('td', {}, contact.maskedPersonalNumber ?? t.noBankId),
-      statusCell,
-      h('td', {}, actions),
-    );
+    return tr;
   };
 
   const table = (contacts: readonly ContactSummary[]): HTMLElement => {
     tbody = h('tbody', {}, ...contacts.map(row));
-    return adminTable(t.caption(options.customerName), [t.name, t.email, t.bankId, t.status, t.actions], tbody);
+    return adminTable(
+      t.caption(options.customerName),
+      [t.name, t.email, t.bankId, t.companies, t.status, t.actions],
+      tbody,
+    );
+  };
+
+  /**
+   * Editing a contact in a modal dialog: name, address, a new personal number or none, and the companies as
+   * checkboxes (every customer of the clinic, the contact's own first; a search narrows a long list). Only what
+   * changed is sent; the server checks it all and changes all of it or nothing, and its refusal is said in the form.
+   */
+  const openEditor = async (
+    contact: ContactSummary,
+    opener: HTMLButtonElement,
+    onSaved: (changed: ContactSummary) => void,
+  ): Promise<void> => {
+    opener.disabled = true;
+    let customers: readonly CustomerSummary[];
+    try {
+      customers = await adminApi.listCustomers();
+    } catch (caught) {
+      if (!failed(caught)) status.error(fallbackErrorText(caught));
+      return;
+    } finally {
+      opener.disabled = false;
+    }
+    const own = new Set(contact.customers.map((company) => company.id));
+    const ordered = [...customers].sort((a, b) => Number(own.has(b.id)) - Number(own.has(a.id)));
+    const nameInput = h('input', { id: 'edit-contact-name', type: 'text', autocomplete: 'off', required: true });
+    nameInput.value = contact.name;
+    const emailInput = h('input', { id: 'edit-contact-email', type: 'email', autocomplete: 'off', required: true });
+    emailInput.value = contact.email;
+    const numberInput = h('input', {
+      id: 'edit-contact-personal-number',
+      type: 'text',
+      inputmode: 'numeric',
+      autocomplete: 'off',
+      'aria-describedby': 'edit-contact-personal-number-hint',
+    });
+    const removeNumber = h('input', { id: 'edit-contact-remove-number', type: 'checkbox' });
+    removeNumber.addEventListener('change', () => {
+      numberInput.disabled = removeNumber.checked;
+    });
+    const boxes = ordered.map((customer) =>
+      h('input', {
+        id: `edit-contact-company-${customer.id}`,
+        type: 'checkbox',
+        name: 'customerIds',
+        value: customer.id,
+        checked: own.has(customer.id),
+      }),
+    );
+    const companyRows = ordered.map((customer, index) =>
+      h(
+        'div',
+        { class: 'checkbox-field', 'data-search': `${customer.name} ${customer.customerNumber}`.toLowerCase() },
+        boxes[index],
+        h('label', { for: `edit-contact-company-${customer.id}` }, `${customer.name} (${customer.customerNumber})`),
+      ),
+    );
+    const search = h('input', { id: 'edit-contact-company-search', type: 'search', autocomplete: 'off' });
+    search.addEventListener('input', () => {
+      const wanted = search.value.trim().toLowerCase();
+      companyRows.forEach((companyRow, index) => {
+        // The contact's own companies stay in sight, so what will be saved is always visible.
+        companyRow.hidden = !boxes[index]?.checked && !companyRow.dataset.search?.includes(wanted);
+      });
+    });
+    const messages = messageRegion('edit-contact-messages');
+    const save = submitButton(t.save, t.saving);
+    const cancel = h('button', { type: 'button', class: 'button button-ghost' }, t.cancel);
+    const form = h(
+      'form',
+      { method: 'dialog', class: 'contact-form', novalidate: true },
+      h('h2', { id: 'edit-contact-heading' }, t.editTitle(contact.name)),
+      messages.element,
+      field('edit-contact-name', t.addName, nameInput),
+      field('edit-contact-email', t.addEmail, emailInput),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'edit-contact-personal-number' }, t.editPersonalNumber),
+        h(
+          'p',
+          { class: 'field-hint', id: 'edit-contact-personal-number-hint' },
+          t.editPersonalNumberHint(contact.maskedPersonalNumber),
+        ),
+        numberInput,
+      ),
+      contact.maskedPersonalNumber &&
+        h(
+          'div',
+          { class: 'checkbox-field' },
+          removeNumber,
+          h('label', { for: removeNumber.id }, t.removePersonalNumber),
+        ),
+      h(
+        'fieldset',
+        { class: 'company-choices', 'aria-describedby': 'edit-contact-companies-hint' },
+        h('legend', {}, t.companiesLegend),
+        h('p', { class: 'field-hint', id: 'edit-contact-companies-hint' }, t.companiesHint),
+        customers.length > 10 && field('edit-contact-company-search', adminMessages.customers.search, search),
+        h('div', { class: 'company-choice-list' }, ...companyRows),
+      ),
+      h('div', { class: 'row-actions' }, save.button, cancel),
+    );
+    const dialog = h('dialog', { class: 'card edit-dialog', 'aria-labelledby': 'edit-contact-heading' }, form);
+    const close = () => {
+      dialog.close();
+      dialog.remove();
+      opener.focus();
+    };
+    cancel.addEventListener('click', close);
+    dialog.addEventListener('cancel', (event) => {
+      event.preventDefault();
+      close();
+    });
+    const inputsByField: Readonly<Record<string, HTMLInputElement>> = {
+      name: nameInput,
+      email: emailInput,
+      personalNumber: numberInput,
+    };
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const missing = firstMissing([nameInput, emailInput]);
+      if (missing) {
+        messages.error(t.missingFields);
+        missing.focus();
+        return;
+      }
+      const customerIds = boxes.filter((box) => box.checked).map((box) => box.value);
+      if (customerIds.length === 0) {
+        messages.error(t.errors.customerIds ?? t.missingFields);
+        boxes[0]?.focus();
+        return;
+      }
+      const name = nameInput.value.trim();
+      const email = emailInput.value.trim().toLowerCase();
+      const number = numberInput.value.trim();
+      const companiesChanged = customerIds.length !== own.size || customerIds.some((id) => !own.has(id));
+      const change = {
+        ...(name === contact.name ? {} : { name }),
+        ...(email === contact.email ? {} : { email }),
+        ...(removeNumber.checked ? { personalNumber: null } : number ? { personalNumber: number } : {}),
+        ...(companiesChanged ? { customerIds } : {}),
+      };
+      if (Object.keys(change).length === 0) {
+        close();
+        return;
+      }
+      save.setBusy(form, true);
+      messages.clear();
+      for (const input of Object.values(inputsByField)) setInvalid(input, false);
+      try {
+        const changed = await adminApi.editContact(contact.id, change);
+        close();
+        onSaved(changed);
+      } catch (caught) {
+        if (failed(caught)) {
+          close();
+          return;
+        }
+        const fields =
+          caught instanceof ApiError ? (caught.details?.fields as Record<string, string> | undefined) : undefined;
+        const wrong = Object.keys(fields ?? {})
+          .map((fieldName) => inputsByField[fieldName])
+          .filter((input) => input !== undefined);
+        for (const input of wrong) setInvalid(input, true);
+        const known =
+          caught instanceof ApiError
+            ? (t.errors[caught.code] ?? t.errors[Object.keys(fields ?? {})[0] ?? ''])
+            : undefined;
+        messages.error(known ?? fallbackErrorText(caught));
+        wrong[0]?.focus();
+      } finally {
+        save.setBusy(form, false);
+      }
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    nameInput.focus();
   };
 
   // Adding a contact: name and address required, a personal number optional; the server names what is wrong.
@@ -204,6 +404,7 @@ export function customerContactsSection(options: CustomerContactsOptions): {
       { class: 'admin-section', 'aria-labelledby': 'contacts-heading' },
       h('h2', { id: 'contacts-heading' }, t.title),
       h('p', {}, t.intro),
+      h('p', { class: 'field-hint' }, t.inviteHint),
       status.element,
       list,
       form,

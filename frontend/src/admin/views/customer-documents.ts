@@ -1,3 +1,4 @@
+import { DOCUMENT_TYPES } from '../../../../functions/domain/invoice-basis';
 import { h, replaceChildren } from '../../dom';
 import { formatAmount, formatDate, formatInstant, PERIOD_SEPARATOR } from '../../format';
 import { adminMessages } from '../../i18n/admin';
@@ -149,6 +150,7 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
         state,
         h('span', { class: document.visibleToContacts ? 'badge badge-new' : 'badge badge-muted' }, stateText(document)),
         document.withdrawal && h('span', { class: 'download-by' }, t.reason(document.withdrawal.reason)),
+        !document.typeShownToContacts && h('span', { class: 'download-by' }, t.typeHidden),
       );
       replaceChildren(
         downloaded,
@@ -218,6 +220,7 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
       ),
       h('td', {}, period),
       h('td', {}, document.description),
+      h('td', {}, t.documentTypes[document.documentType] ?? document.documentType),
       h('td', { class: 'col-amount' }, formatAmount(document.amount)),
       state,
       downloaded,
@@ -227,6 +230,8 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
 
   const contactsPlace = h('div', {});
   const publishingPlace = h('div', {});
+  const shownTypesPlace = h('div', {});
+  let shownTypesRendered = false;
   const heldPlace = h('div', { class: 'held-actions' });
   let contactsShown = false;
   /** Whether a listed document (on any page shown so far) waits for approval. */
@@ -267,6 +272,68 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
     replaceChildren(publishingPlace, form);
   };
 
+  /**
+   * Which document types the company's contacts are shown: a checkbox per type and a save button. At least one (the
+   * server refuses none, and so does this form, saying why); the list is loaded again so its markers follow.
+   */
+  const renderShownTypes = (customer: CustomerSummary) => {
+    const boxes = DOCUMENT_TYPES.map((type) =>
+      h('input', {
+        id: `shown-type-${type}`,
+        type: 'checkbox',
+        name: 'shownDocumentTypes',
+        value: type,
+        checked: customer.shownDocumentTypes.includes(type),
+      }),
+    );
+    const save = h('button', { type: 'submit', class: 'button button-secondary' }, t.saveShownTypes);
+    const said = messageRegion('shown-types-status');
+    const form = h(
+      'form',
+      { class: 'publishing-form', novalidate: true },
+      h(
+        'fieldset',
+        { 'aria-describedby': 'shown-types-hint' },
+        h('legend', {}, t.shownTypes),
+        h('p', { class: 'field-hint', id: 'shown-types-hint' }, t.shownTypesHint),
+        ...boxes.map((box) =>
+          h(
+            'div',
+            { class: 'checkbox-field' },
+            box,
+            h('label', { for: box.id }, t.documentTypes[box.value] ?? box.value),
+          ),
+        ),
+      ),
+      save,
+      said.element,
+    );
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const chosen = DOCUMENT_TYPES.filter((_, index) => boxes[index]?.checked);
+      if (chosen.length === 0) {
+        said.error(t.atLeastOneType);
+        boxes[0]?.focus();
+        return;
+      }
+      save.disabled = true;
+      try {
+        const changed = await adminApi.changeCustomer(customer.id, { shownDocumentTypes: chosen });
+        said.info(
+          t.shownTypesSaved(changed.shownDocumentTypes.map((type) => t.documentTypes[type]?.toLowerCase()).join(', ')),
+        );
+        tbody = undefined;
+        await load();
+      } catch (caught) {
+        if (failed(caught)) return;
+        said.error(fallbackErrorText(caught));
+      } finally {
+        save.disabled = false;
+      }
+    });
+    replaceChildren(shownTypesPlace, form);
+  };
+
   /** "Publish everything held", shown while any listed document waits for approval. */
   const renderHeld = (anyHeld: boolean) => {
     if (!anyHeld) {
@@ -293,6 +360,11 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
   const renderCustomer = (customer: CustomerSummary) => {
     heading.textContent = customer.name;
     renderPublishing(customer);
+    // Once: rendering it again on every page of the list would undo a choice being made.
+    if (!shownTypesRendered) {
+      shownTypesRendered = true;
+      renderShownTypes(customer);
+    }
     if (!contactsShown) {
       contactsShown = true;
       const contacts = customerContactsSection({
@@ -312,24 +384,43 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
     tbody = undefined;
     void load();
   });
+  // A document type: the list again from its first page, filtered on the server too.
+  const typeFilter = h(
+    'select',
+    { id: 'document-type-filter', name: 'documentType' },
+    h('option', { value: '' }, t.allTypes),
+    ...DOCUMENT_TYPES.map((type) => h('option', { value: type }, t.documentTypes[type] ?? type)),
+  );
+  typeFilter.addEventListener('change', () => {
+    tbody = undefined;
+    void load();
+  });
   const filter = h(
     'div',
-    { class: 'checkbox-field' },
-    onlyNotDownloaded,
-    h('label', { for: 'only-not-downloaded' }, t.onlyNotDownloaded),
+    { class: 'document-filters' },
+    h(
+      'div',
+      { class: 'checkbox-field' },
+      onlyNotDownloaded,
+      h('label', { for: 'only-not-downloaded' }, t.onlyNotDownloaded),
+    ),
+    h('div', { class: 'field-inline' }, h('label', { for: 'document-type-filter' }, t.typeFilter), typeFilter),
   );
+  const chosenType = () => DOCUMENT_TYPES.find((type) => type === typeFilter.value);
 
   const load = async (cursor?: string): Promise<void> => {
     try {
+      const documentType = chosenType();
       const page = await adminApi.listDocuments(options.customerId, {
         ...(cursor === undefined ? {} : { cursor }),
+        ...(documentType === undefined ? {} : { documentType }),
         notDownloaded: onlyNotDownloaded.checked,
       });
       renderCustomer(page.customer);
       document.title = adminMessages.documentTitle(page.customer.name, undefined);
       if (!tbody) {
         if (page.items.length === 0) {
-          const empty = onlyNotDownloaded.checked ? t.noneNotDownloaded : t.empty;
+          const empty = onlyNotDownloaded.checked ? t.noneNotDownloaded : documentType ? t.noneOfType : t.empty;
           replaceChildren(content, h('div', { class: 'empty-state' }, h('p', { class: 'empty-state-title' }, empty)));
           replaceChildren(more);
           return;
@@ -339,7 +430,17 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
           content,
           adminTable(
             t.caption(page.customer.name),
-            [t.invoiceDate, t.invoiceNumber, t.period, t.description, t.amount, t.shown, t.downloaded, t.actions],
+            [
+              t.invoiceDate,
+              t.invoiceNumber,
+              t.period,
+              t.description,
+              t.type,
+              t.amount,
+              t.shown,
+              t.downloaded,
+              t.actions,
+            ],
             tbody,
           ),
         );
@@ -383,6 +484,7 @@ export function customerDocumentsView(options: CustomerDocumentsViewOptions): Vi
         h('h2', { id: 'documents-section-heading' }, adminMessages.customers.documentsShort),
         h('p', {}, t.intro),
         publishingPlace,
+        shownTypesPlace,
         filter,
         announcer,
         heldPlace,

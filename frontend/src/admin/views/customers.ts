@@ -1,3 +1,4 @@
+import { DOCUMENT_TYPES } from '../../../../functions/domain/invoice-basis';
 import { h, replaceChildren } from '../../dom';
 import { adminMessages } from '../../i18n/admin';
 import type { View } from '../../views/view';
@@ -37,6 +38,17 @@ export function customersView(options: CustomersViewOptions): View {
           { class: customer.portalAccess ? 'badge badge-new' : 'badge badge-muted' },
           customer.portalAccess ? t.accessOn : t.accessOff,
         ),
+        // Said here too, so a list of companies shows which ones see only some of their documents.
+        customer.shownDocumentTypes.length < DOCUMENT_TYPES.length &&
+          h(
+            'span',
+            { class: 'download-by' },
+            t.onlyTypes(
+              customer.shownDocumentTypes
+                .map((type) => adminMessages.documents.documentTypes[type]?.toLowerCase() ?? type)
+                .join(', '),
+            ),
+          ),
       );
       toggle.textContent = customer.portalAccess ? t.turnOffShort : t.turnOnShort;
       toggle.setAttribute('aria-label', customer.portalAccess ? t.turnOff(customer.name) : t.turnOn(customer.name));

@@ -323,6 +323,7 @@ export const adminSv = {
       'api_key.revoked': 'API-nyckel återkallad',
       'api_key.rejected': 'API-nyckel avvisad',
       'audit.exported': 'Händelseloggen exporterad',
+      'settings.changed': 'Inställningar ändrade',
     } as Record<string, string>,
   },
 

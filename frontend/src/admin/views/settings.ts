@@ -286,7 +286,8 @@ function logoSection(options: SettingsViewOptions, onSaved: (settings: Settings)
     }
   };
   save.addEventListener('click', () => {
-    if (chosen) void act(save, t.savingLogo, () => adminApi.uploadLogo(chosen as File), t.logoSaved);
+    const selected = chosen;
+    if (selected) void act(save, t.savingLogo, () => adminApi.uploadLogo(selected), t.logoSaved);
   });
   remove.addEventListener('click', () => {
     void act(remove, t.removingLogo, () => adminApi.removeLogo(), t.logoRemoved);

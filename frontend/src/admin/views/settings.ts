@@ -85,7 +85,7 @@ export function settingsView(options: SettingsViewOptions): View {
     ),
     submit.button,
   );
-  const logo = logoSection(options, (settings) => fill(settings));
+  const logo = logoSection(options);
 
   const fill = (settings: Settings) => {
     inputs.name.value = settings.name;
@@ -203,7 +203,7 @@ interface LogoSection {
  * image as a preview before anything is sent, and buttons to save it or to remove the current one. The server checks
  * the file (type by content, size, dimensions) and says what is wrong; the page says it in Swedish.
  */
-function logoSection(options: SettingsViewOptions, onSaved: (settings: Settings) => void): LogoSection {
+function logoSection(options: SettingsViewOptions): LogoSection {
   const t = adminMessages.settings;
   const messages = messageRegion('settings-logo-messages');
   const current = h('div', { class: 'logo-current', id: 'settings-logo-current' });
@@ -265,8 +265,8 @@ function logoSection(options: SettingsViewOptions, onSaved: (settings: Settings)
     button.textContent = busyLabel;
     messages.clear();
     try {
-      const settings = await run();
-      onSaved(settings);
+      // Only the logo changes here: the form below keeps what is typed in it and not saved yet.
+      show(await run());
       chosen = undefined;
       file.value = '';
       preview.hidden = true;

@@ -163,14 +163,19 @@ describe('a logo that is refused, with nothing changed', () => {
     expect((await fetchLogo(clinic, before.logo?.url ?? '')).status).toBe(200);
   };
 
-  it('413 for a file over 512 KB, naming the limit', async () => {
-    const response = await upload(clinic, pngImage(20, 20, { after: Buffer.alloc(600 * 1024) }));
+  it('413 for a file over 512 KB, naming the limit: announced by Content-Length or only found while reading', async () => {
+    const oversized = pngImage(20, 20, { after: Buffer.alloc(600 * 1024) });
 
-    expect(response.status).toBe(413);
-    expect(await errorOf(response)).toMatchObject({
-      code: 'payload_too_large',
-      message: expect.stringContaining('512 KB'),
-    });
+    const streamed = await upload(clinic, oversized);
+    const announced = await upload(clinic, oversized, 'image/png', { 'Content-Length': String(oversized.byteLength) });
+
+    for (const response of [streamed, announced]) {
+      expect(response.status).toBe(413);
+      expect(await errorOf(response)).toMatchObject({
+        code: 'payload_too_large',
+        message: expect.stringContaining('512 KB'),
+      });
+    }
     await expectUnchanged();
   });
 

@@ -47,7 +47,9 @@ export interface PortalConfig {
   readonly customDomain?: CustomDomainConfig;
   /**
    * ARN of a CloudFront-scoped WAF web ACL (which must be created in us-east-1). Undefined: no WAF is attached and
-   * the cdk-nag finding AwsSolutions-CFR2 is acknowledged on the distribution instead.
+   * the cdk-nag finding AwsSolutions-CFR2 is acknowledged on the distribution instead. Its body-size rules must let
+   * `PUT /api/admin/settings/logo` through with up to 512 KB (AWS's common rule set blocks bodies over 8 KB in its
+   * SizeRestrictions_BODY rule: exclude that path from it).
    */
   readonly webAclArn?: string;
   /** The asynchronous PDF render worker (docs/render-pipeline.md). */

@@ -210,7 +210,10 @@ type ParamsOf<M extends Method, P extends RoutePath<M>> =
     ? { readonly params: Params }
     : { readonly params?: never };
 
-/** What goes with a call besides its path: the path's parameters (required where it has some), query and body. */
+/**
+ * What goes with a call besides its path: the path's parameters (required where it has some), query and body (sent
+ * as JSON, or as it is for a Blob).
+ */
 type CallInput<M extends Method, P extends RoutePath<M>> = ParamsOf<M, P> & {
   readonly query?: Readonly<Record<string, string>>;
   readonly body?: unknown;
@@ -255,7 +258,11 @@ async function request<T>(method: Method, path: string, body?: unknown, options:
   if (options.keepalive) {
     init.keepalive = true;
   }
-  if (body !== undefined) {
+  if (body instanceof Blob) {
+    // A file goes as it is, under its own type (the logo upload); the server checks what it really is.
+    headers['Content-Type'] = body.type;
+    init.body = body;
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }

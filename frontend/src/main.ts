@@ -78,6 +78,7 @@ function showLogin(notice?: Notice, bankIdReturn?: BankIdReturn, username?: stri
       ...(notice ? { notice } : {}),
       ...(bankIdReturn ? { bankIdReturn } : {}),
       ...(username === undefined ? {} : { username }),
+      ...(tenant ? { loginMethods: tenant.loginMethods } : {}),
       onLoggedIn: showStart,
       onForgotPassword: (typed) => showForgotPassword(typed),
     }),

@@ -83,6 +83,19 @@ export class PayloadTooLargeError extends PortalError {
   }
 }
 
+/**
+ * Content of a type the portal does not take (415): a body that is not JSON, an upload that is not a PNG or JPEG.
+ * `code` says which.
+ */
+export class UnsupportedMediaTypeError extends PortalError {
+  constructor(
+    message = 'The request body must be JSON (Content-Type: application/json).',
+    code = 'unsupported_media_type',
+  ) {
+    super(code, message);
+  }
+}
+
 /** A capability that is switched off or out of reach here (e.g. BankID not configured for this deployment). */
 export class UnavailableError extends PortalError {
   constructor(code: string, message: string) {

@@ -1,6 +1,8 @@
 import type { AuditAction } from './audit-actions';
 import type { TenantBranding } from './branding';
-import { DOCUMENT_TYPES, type DocumentType, type ImageAsset } from './invoice-basis';
+import { DOCUMENT_TYPES, type DocumentType } from './invoice-basis';
+import type { LoginMethods } from './login-methods';
+import type { StoredLogo } from './logo';
 import type { SessionTimeoutSetting } from './session-policy';
 
 /** A clinic (SaaS tenant). Its settings grow with the admin issue. */
@@ -10,12 +12,22 @@ export interface Tenant {
   readonly orgNumber: string;
   readonly addressLines: readonly string[];
   readonly supportText?: string;
-  /** Printed on rendered documents and shown in the portal's header; uploaded and checked by the admin issue. */
-  readonly logo?: ImageAsset;
+  /**
+   * Printed on rendered documents and shown in the portal's header; checked when uploaded (./logo.ts). The record
+   * names it; the bytes are in the branding store (TenantScope.branding), too big for this item.
+   */
+  readonly logo?: StoredLogo;
   /** Colours and contact details (./branding.ts); the neutral theme applies when absent. */
   readonly branding?: TenantBranding;
   /** The clinic's own session timeouts, within bounds (./session-policy.ts); the defaults apply when absent. */
   readonly sessionTimeouts?: SessionTimeoutSetting;
+  /** How contacts may log in (./login-methods.ts); both BankID and password when absent. */
+  readonly loginMethods?: LoginMethods;
+  /**
+   * The publishing rule a customer gets when the practice system creates it; `automatic` when absent. Existing
+   * customers keep their own (Customer.publishing).
+   */
+  readonly defaultPublishing?: PublishingRule;
   /**
    * The portal's public address (scheme and host, e.g. `https://halsan.foretagsportal.se`), set when the clinic is
    * provisioned. Mails sent in answer to a request link to the request's own origin; mails sent by a background job

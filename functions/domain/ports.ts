@@ -25,6 +25,7 @@ import type {
 } from './identity';
 import type { DocumentType, InvoiceBasis } from './invoice-basis';
 import type { AccountFailures, IpThrottledAction, IpWindow } from './login-throttling';
+import type { StoredLogo } from './logo';
 import type { OutgoingMail } from './mail';
 import type { NoticeBatch, NoticeDelivery, PublicationNotice } from './notifications';
 
@@ -228,6 +229,20 @@ export interface DocumentStore {
   get(customerId: string, documentId: string): Promise<Uint8Array | undefined>;
   /** A URL that downloads exactly this one object (as an attachment unless asked inline), for `expiresInSeconds`. */
   presignDownload(customerId: string, documentId: string, options: PresignOptions): Promise<string>;
+}
+
+/**
+ * The clinic's branding images (its logo), under `tenants/<t>/branding/`: a logo may be larger than a DynamoDB item
+ * can hold. Content-addressed by the SHA-256 of the bytes, so a new logo never overwrites the one the tenant record
+ * still names, and the record switches from one to the other in a single write.
+ */
+export interface BrandingStore {
+  /** Stores the logo under its SHA-256 (hex), which the caller computed; storing the same bytes again is harmless. */
+  putLogo(sha256: string, bytes: Uint8Array, mimeType: StoredLogo['mimeType']): Promise<void>;
+  /** The logo's bytes, or undefined if there is no such object. */
+  getLogo(sha256: string): Promise<Uint8Array | undefined>;
+  /** Deletes a logo no longer in use; nothing happens if it is gone already. */
+  deleteLogo(sha256: string): Promise<void>;
 }
 
 /**
@@ -634,6 +649,7 @@ export interface TenantScope {
   readonly documents: DocumentRepository;
   readonly documentStore: DocumentStore;
   readonly archiveStore: ArchiveStore;
+  readonly branding: BrandingStore;
   readonly sessions: SessionRepository;
   readonly audit: AuditLog;
   readonly bankIdOrders: BankIdLoginOrderRepository;

@@ -250,7 +250,9 @@ export interface AdminApiKeyIssuedResponse {
 
 /**
  * `GET /api/admin/settings`, and the answer of `PUT /api/admin/settings`, which takes any of `name`, `supportText`,
- * `branding`, `sessionTimeouts` (a field left out stays; `null` clears an optional one).
+ * `branding`, `sessionTimeouts`, `loginMethods`, `defaultPublishing` (a field left out stays; `null` clears an
+ * optional one); also the answer of `PUT /api/admin/settings/logo` (the body is the PNG or JPEG itself) and
+ * `DELETE /api/admin/settings/logo`.
  */
 export interface AdminSettingsResponse {
   readonly name: string;
@@ -265,6 +267,18 @@ export interface AdminSettingsResponse {
   readonly theme: Theme;
   /** The primary colour was too light or dark to use as it is; the portal shows an adjusted one. */
   readonly primaryAdjusted: boolean;
+  /** The logo as the portal serves it (`url`, same-origin), absent without one. */
+  readonly logo?: {
+    readonly url: string;
+    readonly mimeType: 'image/png' | 'image/jpeg';
+    readonly sizeBytes: number;
+    readonly width: number;
+    readonly height: number;
+  };
+  /** How contacts may log in; at least one is on. */
+  readonly loginMethods: { readonly bankId: boolean; readonly password: boolean };
+  /** The publishing rule a customer gets when the practice system creates it. */
+  readonly defaultPublishing: 'automatic' | 'approval';
 }
 
 /** One administrator of the clinic (`GET /api/admin/admins`). Never a hash or a secret: the authenticator's state only. */

@@ -5,6 +5,7 @@
  */
 
 import type { ClinicContactDetails, Theme } from '../domain/branding';
+import type { LoginMethods } from '../domain/login-methods';
 
 /** `{ error: { code, message, details? } }`: every error response. */
 export interface ErrorResponse {
@@ -24,6 +25,8 @@ export interface TenantResponse {
   readonly contact?: ClinicContactDetails;
   /** Same-origin and versioned by a hash of the image (`/api/tenant/logo/<hash>`); absent without a logo. */
   readonly logoUrl?: string;
+  /** How contacts may log in here (the clinic's choice); the login page shows only these. */
+  readonly loginMethods: LoginMethods;
 }
 
 export interface ContactSummary {

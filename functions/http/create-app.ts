@@ -12,7 +12,7 @@ import { adminAuthRoutes } from './routes/admin-auth-routes';
 import { adminContactRoutes } from './routes/admin-contact-routes';
 import { adminCustomerRoutes } from './routes/admin-customer-routes';
 import { adminNotificationRoutes } from './routes/admin-notification-routes';
-import { adminSettingsRoutes } from './routes/admin-settings-routes';
+import { adminSettingsRoutes, LOGO_UPLOAD_PATH } from './routes/admin-settings-routes';
 import { adminUserRoutes } from './routes/admin-user-routes';
 import { authRoutes } from './routes/auth-routes';
 import { documentRoutes } from './routes/document-routes';
@@ -25,20 +25,24 @@ import { publicTenantRoutes } from './routes/public-routes';
  */
 const MAX_API_BODY_BYTES = 32 * 1024;
 
+/** The logo upload has a limit of its own (./routes/admin-settings-routes.ts). */
+const OWN_BODY_LIMIT = new Set([`/api${LOGO_UPLOAD_PATH}`]);
+
 /**
  * Builds the portal's HTTP app from its dependencies. The same app runs in Lambda (functions/lambda/api.ts),
  * in the dev server (functions/local/) and in tests (`app.request()`); only the deps differ.
  */
 export function createApp(deps: AppDeps) {
+  const smallBodies = bodyLimit({
+    maxSize: MAX_API_BODY_BYTES,
+    onError: (c) =>
+      c.json(errorBody('payload_too_large', `The request body may be at most ${MAX_API_BODY_BYTES} bytes.`), 413),
+  });
   const api = new Hono<AppEnv>()
     .get('/health', (c) => c.json({ status: 'ok' }))
-    .use(
-      bodyLimit({
-        maxSize: MAX_API_BODY_BYTES,
-        onError: (c) =>
-          c.json(errorBody('payload_too_large', `The request body may be at most ${MAX_API_BODY_BYTES} bytes.`), 413),
-      }),
-    )
+    .use(async function apiBodyLimit(c, next) {
+      return OWN_BODY_LIMIT.has(c.req.path) ? next() : smallBodies(c, next);
+    })
     .use(resolveTenant(deps))
     .use(sameOriginWrites())
     .route('/', publicTenantRoutes())

@@ -12,10 +12,10 @@ import {
   UnauthenticatedError,
   UnavailableError,
   UnprocessableError,
+  UnsupportedMediaTypeError,
   ValidationError,
 } from '../domain/errors';
 import type { ErrorResponse } from './api-contract';
-import { UnsupportedMediaTypeError } from './validation';
 
 /** The one JSON shape of every error the API returns. */
 export function errorBody(code: string, message: string, details?: Record<string, unknown>): ErrorResponse {

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
-import { NotFoundError, PortalError, ValidationError } from '../domain/errors';
+import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
 import { isUuid } from '../domain/ids';
 
 /*
@@ -12,11 +12,7 @@ import { isUuid } from '../domain/ids';
 z.config(en());
 
 /** 415 for a body that is not `application/json` (SECURITY.md "Ingest API"; the same rule everywhere). */
-export class UnsupportedMediaTypeError extends PortalError {
-  constructor(message = 'The request body must be JSON (Content-Type: application/json).') {
-    super('unsupported_media_type', message);
-  }
-}
+export { UnsupportedMediaTypeError };
 
 /** Validates input against a schema; a failure names every offending field in `details.fields`, keyed by path. */
 export function validate<Schema extends z.ZodMiniType>(schema: Schema, input: unknown, what: string): z.infer<Schema> {

@@ -21,6 +21,7 @@ import { dynamoDbNotificationOutbox } from '../adapters/dynamodb/dynamodb-notifi
 import { dynamoDbPasswordLinkRepository } from '../adapters/dynamodb/dynamodb-password-link-repository';
 import { DynamoDbTable } from '../adapters/dynamodb/dynamodb-table';
 import { s3ArchiveStore } from '../adapters/s3/s3-archive-store';
+import { s3BrandingStore } from '../adapters/s3/s3-branding-store';
 import { s3DocumentStore } from '../adapters/s3/s3-document-store';
 import { s3IngestStore } from '../adapters/s3/s3-ingest-store';
 import type { Clock, TenantDirectory, TenantScopeFactory } from '../domain/ports';
@@ -50,6 +51,7 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
   const bucket = { client: services.s3, bucket: services.documentsBucket, clock: services.clock };
   const documentStore = s3DocumentStore(bucket);
   const archiveStore = s3ArchiveStore(bucket);
+  const branding = s3BrandingStore(bucket);
   const ingestStore = s3IngestStore(bucket);
   const apiKeys = dynamoDbApiKeyRepository(table);
   const idempotency = dynamoDbIdempotencyStore(table);
@@ -69,6 +71,7 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
       documents: documents(tenantId),
       documentStore: documentStore(tenantId),
       archiveStore: archiveStore(tenantId),
+      branding: branding(tenantId),
       sessions: sessions(tenantId),
       audit: audit(tenantId),
       bankIdOrders: bankIdOrders(tenantId),

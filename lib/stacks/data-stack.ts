@@ -47,6 +47,8 @@ export const TEMPORARY_OBJECT_TAG = { key: 'portal-retention', value: 'temporary
 
 /** Object keys of the temporary archives, below every tenant's prefix. */
 export const ARCHIVES_PATTERN = `${DOCUMENTS_PREFIX}*/archives/*`;
+/** The clinics' logos (functions/adapters/s3/keys.ts `brandingLogo`), which administrators upload through the API. */
+export const BRANDING_PATTERN = `${DOCUMENTS_PREFIX}*/branding/*`;
 
 /**
  * Item-level DynamoDB actions the API may use. No Scan: every access path is a key or index query, so a bug cannot
@@ -224,12 +226,17 @@ export class DataStack extends Stack {
     this.apiDataAccess = this.dataAccessPolicy('ApiDataAccess', 'the Företagsportal API function', [
       tableItems(),
       indexQueries(),
-      // The API only reads documents; the one thing it writes is a temporary ZIP ("download many"), streamed as a
-      // multipart upload (PutObject covers its parts) and tagged for the 1-day expiry.
+      // The API only reads documents; what it writes is a temporary ZIP ("download many"), streamed as a multipart
+      // upload (PutObject covers its parts) and tagged for the 1-day expiry, and the clinics' logos.
       documents('s3:GetObject'),
       new PolicyStatement({
         actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
         resources: [this.documentsBucket.arnForObjects(ARCHIVES_PATTERN)],
+      }),
+      // An administrator's logo upload stores the new logo and deletes the one it replaces.
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:DeleteObject'],
+        resources: [this.documentsBucket.arnForObjects(BRANDING_PATTERN)],
       }),
       new PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
@@ -270,6 +277,11 @@ export class DataStack extends Stack {
       id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.documentsBucket)}.Arn>/${ARCHIVES_PATTERN}]`,
       reason:
         'Temporary ZIP archives are keyed per tenant under tenants/<tenantId>/archives/; the API serves every tenant and writes nothing else.',
+    });
+    Validations.of(this.apiDataAccess).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.documentsBucket)}.Arn>/${BRANDING_PATTERN}]`,
+      reason:
+        "Clinics' logos are keyed per tenant under tenants/<tenantId>/branding/; the API serves every tenant's administrators.",
     });
     Validations.of(this.sessionSigningSeed).acknowledge({
       id: 'AwsSolutions-SMG4',

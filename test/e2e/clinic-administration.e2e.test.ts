@@ -6,10 +6,12 @@ import { fileMailSink } from '../../functions/adapters/mail/file-mail-sink';
 import { totpCodeAt, totpSecretFromBase32 } from '../../functions/adapters/security/otpauth-totp';
 import { randomIds, systemClock } from '../../functions/adapters/system/system-clock-and-ids';
 import { operatorClock, operatorData, operatorIds, tenantScope } from '../../functions/cli/operator-scope';
+import { demoSeed } from '../../functions/local/seed/demo-data';
 import { createApiKey } from '../../functions/use-cases/ingest/manage-api-keys';
 import { checkPage } from '../support/axe';
 import { useBrowserPortal } from '../support/browser-portal';
 import { invoiceBasisBody } from '../support/ingest-client';
+import { pngImage } from '../support/logo-images';
 
 /**
  * Issue 6 in a browser: the demo clinic's administrator decides who sees what — hides and publishes a document and
@@ -595,5 +597,88 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
 
     await page.close();
     await rut.context.close();
+  });
+
+  it('uploads a logo after a preview (a file that is no image is refused) and the portal header shows it', async () => {
+    const page = await adminPage();
+    await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Inställningar' }).click();
+    await page.getByRole('heading', { name: 'Inställningar', level: 1 }).waitFor();
+    const file = page.getByLabel('Ny logotyp');
+    const save = page.getByRole('button', { name: 'Spara logotypen' });
+    await page.getByRole('img', { name: 'Mottagningens logotyp' }).waitFor();
+
+    // Not an image, whatever its name and type say: refused, and the page says why.
+    await file.setInputFiles({ name: 'logga.png', mimeType: 'image/png', buffer: Buffer.from('<svg onload="x()"/>') });
+    await save.click();
+    await page.getByRole('alert').getByText('Filen är ingen PNG- eller JPEG-bild.', { exact: false }).waitFor();
+    await expect(file.getAttribute('aria-invalid')).resolves.toBe('true');
+
+    // A real PNG: shown as a preview before anything is sent, then saved.
+    await file.setInputFiles({ name: 'logga.png', mimeType: 'image/png', buffer: pngImage(160, 48) });
+    const preview = page.getByRole('img', { name: 'Förhandsvisning av den nya logotypen' });
+    await expect.poll(() => preview.evaluate((image: HTMLImageElement) => image.naturalWidth)).toBe(160);
+    await page.getByText('Förhandsvisning, inte sparad än: 160 × 48 bildpunkter', { exact: false }).waitFor();
+    await checkPage(page, 'admin-settings-logo-preview');
+    await save.click();
+    await page.getByText('Logotypen är sparad.').waitFor();
+    const current = page.getByRole('img', { name: 'Mottagningens logotyp' });
+    await expect.poll(() => current.evaluate((image: HTMLImageElement) => image.naturalWidth)).toBe(160);
+
+    const visitor = await newPage();
+    await visitor.page.goto(portal().url);
+    const header = visitor.page.getByRole('banner').getByRole('img', { name: demoSeed().clinic.name });
+    await expect.poll(() => header.evaluate((image: HTMLImageElement) => image.naturalWidth)).toBe(160);
+    expect(await header.getAttribute('src')).toBe(await current.getAttribute('src'));
+    await visitor.context.close();
+    await page.close();
+  });
+
+  it('turns password login off: the login page offers only BankID, and the server refuses a password', async () => {
+    const page = await adminPage();
+    await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Inställningar' }).click();
+    await page.getByRole('heading', { name: 'Inställningar', level: 1 }).waitFor();
+    const password = page.getByLabel('Användarnamn och lösenord');
+    await expect.poll(() => password.isChecked()).toBe(true);
+    const saveSettings = async () => {
+      await page.getByRole('button', { name: 'Spara inställningarna' }).click();
+      await page.getByText('Inställningarna är sparade.').waitFor();
+    };
+
+    // Both off is not allowed: the page marks the choice, nothing is saved.
+    await page.getByLabel('BankID', { exact: true }).uncheck();
+    await password.uncheck();
+    await page.getByRole('button', { name: 'Spara inställningarna' }).click();
+    await page.getByRole('alert').getByText('Kontrollera de markerade fälten.').waitFor();
+    await page.getByLabel('BankID', { exact: true }).check();
+    await saveSettings();
+
+    const visitor = await newPage();
+    await visitor.page.goto(portal().url);
+    await visitor.page.getByRole('heading', { name: 'Logga in med BankID' }).waitFor();
+    await visitor.page.getByRole('button', { name: 'Mobilt BankID' }).waitFor();
+    await expect(visitor.page.getByLabel('Lösenord', { exact: true }).count()).resolves.toBe(0);
+    await expect(visitor.page.getByRole('link', { name: 'Glömt lösenordet?' }).count()).resolves.toBe(0);
+    await checkPage(visitor.page, 'login-bankid-only');
+    const contact = portal().demoLogins[0];
+    const refused = await visitor.page.evaluate(
+      async (credentials) =>
+        (
+          await fetch('/api/auth/login', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(credentials),
+          })
+        ).status,
+      { username: contact?.username, password: contact?.password },
+    );
+    expect(refused).toBe(403);
+
+    // On again, for the other stories of this portal.
+    await password.check();
+    await saveSettings();
+    await visitor.page.reload();
+    await visitor.page.getByLabel('Lösenord', { exact: true }).waitFor();
+    await visitor.context.close();
+    await page.close();
   });
 });

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deriveTheme } from '../../functions/domain/branding';
 import type { Tenant } from '../../functions/domain/identity';
+import type { StoredLogo } from '../../functions/domain/logo';
 import type { TenantResponse } from '../../functions/http/api-contract';
 import { type ClinicFixture, clientFor, createClinic, createTestPortal } from '../support/test-portal';
 
@@ -21,9 +23,17 @@ beforeAll(async () => {
       accentColor: '#777777',
       contact: { phone: '08-123 456 78', email: 'kundtjanst@klinik.example', openingHours: 'Vardagar 8–16' },
     },
-    logo: { mimeType: 'image/png', base64: PNG_BASE64 },
+    logo: await storedLogo(branded, PNG_BASE64),
   });
 });
+
+/** Puts bytes straight into the clinic's branding store (uploads and their checks have tests of their own). */
+async function storedLogo(clinic: ClinicFixture, base64: string): Promise<StoredLogo> {
+  const bytes = Buffer.from(base64, 'base64');
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  await clinic.scope.branding.putLogo(sha256, bytes, 'image/png');
+  return { mimeType: 'image/png', sha256, sizeBytes: bytes.byteLength, width: 1, height: 1 };
+}
 
 async function rebrand(clinic: ClinicFixture, change: Partial<Omit<Tenant, 'id'>>): Promise<void> {
   const tenant = await clinic.scope.tenant.get();
@@ -40,7 +50,11 @@ async function tenantOf(clinic: ClinicFixture): Promise<TenantResponse> {
 
 describe('GET /api/tenant', () => {
   it('gives a clinic without branding the neutral theme, and neither contact details nor a logo', async () => {
-    expect(await tenantOf(plain)).toEqual({ name: 'Neutrala kliniken AB', theme: deriveTheme(undefined) });
+    expect(await tenantOf(plain)).toEqual({
+      name: 'Neutrala kliniken AB',
+      theme: deriveTheme(undefined),
+      loginMethods: { bankId: true, password: true },
+    });
   });
 
   it("gives the theme derived from the clinic's colours (never the raw ones), its contact details and its logo", async () => {
@@ -68,14 +82,16 @@ describe('GET /api/tenant/logo/<hash>', () => {
     expect(response.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable');
     expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
     expect(response.headers.get('Cross-Origin-Resource-Policy')).toBe('same-origin');
+    expect(response.headers.get('Content-Security-Policy')).toMatch(/^default-src 'none';.*; sandbox$/u);
+    expect(response.headers.get('Content-Disposition')).toBe('inline; filename="logo.png"');
     expect(Buffer.from(await response.arrayBuffer())).toEqual(Buffer.from(PNG_BASE64, 'base64'));
   });
 
   it('moves to a new address when the logo changes; the old one is gone', async () => {
     const clinic = await createClinic(portal);
-    await rebrand(clinic, { logo: { mimeType: 'image/png', base64: PNG_BASE64 } });
+    await rebrand(clinic, { logo: await storedLogo(clinic, PNG_BASE64) });
     const before = (await tenantOf(clinic)).logoUrl ?? '';
-    await rebrand(clinic, { logo: { mimeType: 'image/png', base64: OTHER_PNG_BASE64 } });
+    await rebrand(clinic, { logo: await storedLogo(clinic, OTHER_PNG_BASE64) });
     const after = (await tenantOf(clinic)).logoUrl ?? '';
 
     expect(after).not.toBe(before);
@@ -95,8 +111,10 @@ describe('GET /api/tenant/logo/<hash>', () => {
   it('treats bytes that are not the image their type claims as no logo: never served under an image type', async () => {
     const clinic = await createClinic(portal);
     const html = Buffer.from('<svg onload="alert(1)"></svg>').toString('base64');
-    await rebrand(clinic, { logo: { mimeType: 'image/png', base64: html } });
+    await rebrand(clinic, { logo: await storedLogo(clinic, html) });
+    const response = await clientFor(portal, clinic).request((await tenantOf(clinic)).logoUrl ?? '');
 
-    expect((await tenantOf(clinic)).logoUrl).toBeUndefined();
+    expect(response.status).toBe(404);
+    expect(response.headers.get('Content-Type')).toMatch(/^application\/json/u);
   });
 });

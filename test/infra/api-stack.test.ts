@@ -84,19 +84,21 @@ describe('the API stack', () => {
     });
   });
 
-  it('lets the function read documents under tenants/ and write only temporary archives, nothing else in S3', () => {
+  it("lets the function read documents under tenants/ and write only temporary archives and clinics' logos, nothing else in S3", () => {
     // Act
     const s3Statements = statementsOfPolicy(data, 'AWS::IAM::ManagedPolicy', 'ApiDataAccess').filter((statement) =>
       actionsOf(statement).some((action) => action.startsWith('s3:')),
     );
 
     // Assert
-    expect(s3Statements).toHaveLength(2);
-    const [read, write] = s3Statements as [Statement, Statement];
+    expect(s3Statements).toHaveLength(3);
+    const [read, write, branding] = s3Statements as [Statement, Statement, Statement];
     expect(actionsOf(read)).toEqual(['s3:GetObject']);
     expect(JSON.stringify(read.Resource)).toMatch(/\/tenants\/\*"/);
     expect(actionsOf(write).sort()).toEqual(['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging']);
     expect(JSON.stringify(write.Resource)).toMatch(/\/tenants\/\*\/archives\/\*"/);
+    expect(actionsOf(branding).sort()).toEqual(['s3:DeleteObject', 's3:PutObject']);
+    expect(JSON.stringify(branding.Resource)).toMatch(/\/tenants\/\*\/branding\/\*"/);
   });
 
   it('gives the API function no queue access: only ingest enqueues renders', () => {

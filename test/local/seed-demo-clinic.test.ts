@@ -34,6 +34,36 @@ describe('seeding the demo clinic', () => {
     expect(list.items.map((item) => item.invoiceNumber)).toEqual(expected);
   });
 
+  it("uploads the demo logo into the clinic's branding store, and repairs a record that held it inline", async () => {
+    const portal = createTestPortal();
+    const seed = smallSeed();
+    const host = `demo-${Date.now()}-logo.portal.test`;
+    const deps = { ...portal.deps, renderer: createPdfmakeInvoiceRenderer() };
+    const { tenantId } = await seedDemoClinic(deps, { ...seed, invoiceBases: [] }, [host]);
+    const scope = portal.deps.scopeFor(tenantId);
+    const logoBytes = Buffer.from(seed.clinicLogo.base64, 'base64');
+    const served = async () => {
+      const { logoUrl } = (await (
+        await clientFor(portal, { host, origin: `https://${host}` }).request('/api/tenant')
+      ).json()) as {
+        logoUrl?: string;
+      };
+      const response = await clientFor(portal, { host, origin: `https://${host}` }).request(logoUrl ?? '/none');
+      return response.status === 200 ? Buffer.from(await response.arrayBuffer()) : undefined;
+    };
+    expect(await served()).toEqual(logoBytes);
+
+    // A record written before logos moved to S3 named the logo by its base64.
+    const tenant = await scope.tenant.get();
+    if (!tenant) throw new Error('The seed made no clinic.');
+    const { id: _id, logo: _logo, ...rest } = tenant;
+    await scope.tenant.put({ ...rest, logo: seed.clinicLogo as unknown as NonNullable<typeof tenant.logo> });
+    await seedDemoClinic(deps, { ...seed, invoiceBases: [] }, [host]);
+
+    expect(await served()).toEqual(logoBytes);
+    expect((await scope.tenant.get())?.logo).toMatchObject({ mimeType: 'image/png', width: 64, height: 64 });
+  });
+
   it('is idempotent: a second run finds everything and creates nothing', async () => {
     const portal = createTestPortal();
     const host = `demo-${Date.now()}-again.portal.test`;

@@ -214,6 +214,11 @@ export const adminApi = {
   resetAdminTotp: (adminId: string): Promise<AdminUserSessionsEndedResponse> =>
     call('POST', '/api/admin/admins/:adminId/totp-reset', { params: { adminId } }),
 
+  /** The file as it is, under its own type: 413, 415 or 400 name what is wrong with it. */
+  uploadLogo: (file: Blob): Promise<Settings> => call('PUT', '/api/admin/settings/logo', { body: file }),
+
+  removeLogo: (): Promise<Settings> => call('DELETE', '/api/admin/settings/logo'),
+
   logout: async (): Promise<void> => {
     await call('POST', '/api/admin/auth/logout');
   },

@@ -1,4 +1,4 @@
-import { ApiError, api, type Session } from '../api';
+import { ApiError, api, type Session, type Tenant } from '../api';
 import { h, replaceChildren } from '../dom';
 import { loginCard } from '../forms';
 import { messages } from '../i18n';
@@ -17,12 +17,14 @@ export interface LoginViewOptions {
   readonly onLoggedIn: (session: Session) => void;
   /** Back from the BankID app through the return URL: the BankID section carries on with that login. */
   readonly bankIdReturn?: BankIdReturn;
+  /** The methods the clinic offers (GET /api/tenant); both when unknown (the server refuses the others anyway). */
+  readonly loginMethods?: Tenant['loginMethods'];
 }
 
 /**
  * The login page. Each login method is its own section: BankID first (a QR code for the app on another device, or
  * the app on this device), as Swedish users expect, then username and password as the alternative. They share the
- * page heading and the message region for notices.
+ * page heading and the message region for notices. A method the clinic has turned off is not on the page.
  */
 export function loginView(options: LoginViewOptions): View {
   const t = messages.login;
@@ -34,33 +36,37 @@ export function loginView(options: LoginViewOptions): View {
   };
   const clearMessage = (): void => replaceChildren(messageRegion);
 
-  const passwordSection = passwordLoginSection({
-    ...(options.username === undefined ? {} : { username: options.username }),
-    onForgotPassword: options.onForgotPassword,
-    onLoggedIn: options.onLoggedIn,
-    showError: (text) => showMessage('error', text),
-    clearMessage,
-  });
-  const separator = h('p', { class: 'login-separator' }, h('span', {}, t.otherMethod));
-  const bankIdSection = bankIdLoginSection({
-    onLoggedIn: options.onLoggedIn,
-    ...(options.bankIdReturn ? { returned: options.bankIdReturn } : {}),
-    onUnavailable: () => {
-      // This portal has no BankID: the password is the only way in, and the page says so once.
-      bankIdSection.remove();
-      separator.remove();
-      showMessage('info', messages.bankId.unavailable);
-      passwordSection.querySelector('input')?.focus();
-    },
-  });
+  const offered = options.loginMethods ?? { bankId: true, password: true };
+  const passwordSection = offered.password
+    ? passwordLoginSection({
+        ...(options.username === undefined ? {} : { username: options.username }),
+        onForgotPassword: options.onForgotPassword,
+        onLoggedIn: options.onLoggedIn,
+        showError: (text) => showMessage('error', text),
+        clearMessage,
+      })
+    : undefined;
+  const separator =
+    passwordSection && offered.bankId ? h('p', { class: 'login-separator' }, h('span', {}, t.otherMethod)) : undefined;
+  const bankIdSection = offered.bankId
+    ? bankIdLoginSection({
+        onLoggedIn: options.onLoggedIn,
+        ...(options.bankIdReturn ? { returned: options.bankIdReturn } : {}),
+        onUnavailable: () => {
+          // This portal has no BankID: the password is the only way in, and the page says so once.
+          bankIdSection?.remove();
+          separator?.remove();
+          showMessage('info', messages.bankId.unavailable);
+          passwordSection?.querySelector('input')?.focus();
+        },
+      })
+    : undefined;
 
   const element = loginCard(
     heading,
     h('p', { class: 'lead' }, t.intro),
     messageRegion,
-    bankIdSection,
-    separator,
-    passwordSection,
+    ...[bankIdSection, separator, passwordSection].filter((section) => section !== undefined),
   );
 
   return {
@@ -69,7 +75,7 @@ export function loginView(options: LoginViewOptions): View {
     focusTarget: heading,
     onMount: () => {
       if (options.username !== undefined) {
-        passwordSection.querySelector<HTMLInputElement>('input[type="password"]')?.focus();
+        passwordSection?.querySelector<HTMLInputElement>('input[type="password"]')?.focus();
       }
       const { notice } = options;
       if (notice) {

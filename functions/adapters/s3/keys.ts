@@ -27,7 +27,18 @@ export const objectKeys = {
   /** A ready-made PDF the practice system uploaded through a presigned URL, before it is checked and published. */
   ingestUpload: (tenantId: string, documentId: string) =>
     `${ingestPrefix(tenantId)}${id('document id', documentId)}.pdf`,
+  /**
+   * The clinic's logo, named by the SHA-256 of its bytes: a new logo is a new object, so the tenant record can switch
+   * to it in one write and never names an object that is half replaced.
+   */
+  brandingLogo: (tenantId: string, sha256: string) =>
+    `tenants/${id('tenant id', tenantId)}/branding/logo-${sha256Hex(sha256)}`,
 } as const;
+
+function sha256Hex(value: string): string {
+  if (!/^[0-9a-f]{64}$/u.test(value)) throw new Error('Invalid SHA-256 for an object key: expected 64 hex digits.');
+  return value;
+}
 
 /** What the practice system handed in stays apart from the published PDFs, which contacts may download. */
 function ingestPrefix(tenantId: string): string {

@@ -156,7 +156,7 @@ const upsertCustomersRoute = createRoute({
   tags: ['Kunder'],
   summary: 'Create or update customer companies (in bulk)',
   description:
-    'Upserts up to 1,000 customers by customer number. Portal access, set by the clinic, is never changed by an update.',
+    "Upserts up to 1,000 customers by customer number. Portal access and the publishing rule, set by the clinic, are never changed by an update; a new customer gets portal access and the clinic's default publishing rule.",
   request: {
     headers: idempotencyHeader,
     body: { required: true, content: { 'application/json': { schema: UpsertCustomersRequest } } },

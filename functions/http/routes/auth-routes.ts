@@ -18,6 +18,7 @@ import type {
 } from '../api-contract';
 import type { AppDeps, AppEnv } from '../app-types';
 import { authenticate } from '../middleware/authenticate';
+import { requireLoginMethod } from '../middleware/login-method';
 import { deleteSessionCookie, SESSION_COOKIE, setSessionCookie } from '../session-cookies';
 import { parseJsonBody, parseOptionalJsonBody, uuidParam } from '../validation';
 import { passwordLoginBody, setPasswordWithLinkHandler } from './password-requests';
@@ -57,12 +58,14 @@ const bankIdCollectBody = z.object({
 
 export function authRoutes(deps: AppDeps) {
   const requireSession = authenticate(deps);
+  const passwordLogins = requireLoginMethod('password');
+  const bankIdLogins = requireLoginMethod('bankId');
   const bankIdDeps = (c: Context<AppEnv>) => {
     if (!deps.bankId) throw new BankIdUnavailableError();
     return { scope: c.var.scope, bankId: deps.bankId, tokens: deps.tokens, clock: deps.clock, ids: deps.ids };
   };
   return new Hono<AppEnv>()
-    .post('/auth/login', async (c) => {
+    .post('/auth/login', passwordLogins, async (c) => {
       const body = await parseJsonBody(c, passwordLoginBody);
       const result = await loginWithPassword(
         { scope: c.var.scope, hasher: deps.hasher, tokens: deps.tokens, clock: deps.clock, ids: deps.ids },
@@ -71,13 +74,13 @@ export function authRoutes(deps: AppDeps) {
       setSessionCookie(c, SESSION_COOKIE, result);
       return c.json(profileResponse(result.contact, result.customers));
     })
-    .post('/auth/bankid', async (c) => {
+    .post('/auth/bankid', bankIdLogins, async (c) => {
       const { method } = await parseJsonBody(c, bankIdStartBody);
       const { sourceIp, origin } = c.var.requestInfo;
       const started = await startBankIdLogin(bankIdDeps(c), { method, endUserIp: sourceIp, origin });
       return c.json(started satisfies BankIdStartResponse, 201);
     })
-    .post('/auth/bankid/:loginId/collect', async (c) => {
+    .post('/auth/bankid/:loginId/collect', bankIdLogins, async (c) => {
       const loginId = uuidParam(c.req.param('loginId'), 'The BankID login');
       const { returnNonce } = await parseOptionalJsonBody(c, bankIdCollectBody);
       const progress = await pollBankIdLogin(bankIdDeps(c), {
@@ -97,7 +100,7 @@ export function authRoutes(deps: AppDeps) {
       await cancelBankIdLogin(bankIdDeps(c), uuidParam(c.req.param('loginId'), 'The BankID login'));
       return c.body(null, 204);
     })
-    .post('/auth/password-reset', async (c) => {
+    .post('/auth/password-reset', passwordLogins, async (c) => {
       const { email } = await parseJsonBody(c, passwordResetBody);
       const { requestInfo } = c.var;
       await requestContactPasswordReset(

@@ -1,10 +1,12 @@
-import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { deriveTheme } from '../../domain/branding';
 import { NotFoundError } from '../../domain/errors';
 import type { Tenant } from '../../domain/identity';
-import { type ImageAsset, isImageOfType } from '../../domain/invoice-basis';
+import { isImageOfType } from '../../domain/invoice-basis';
+import { loginMethodsOf } from '../../domain/login-methods';
+import type { StoredLogo } from '../../domain/logo';
 import type { TenantScope } from '../../domain/ports';
+import { readClinicLogo } from '../../use-cases/clinic-logo';
 import type { TenantResponse } from '../api-contract';
 import type { AppEnv } from '../app-types';
 
@@ -17,55 +19,55 @@ const LOGO_PATH = '/tenant/logo';
  */
 const LOGO_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
-interface LogoFile {
-  readonly bytes: Uint8Array<ArrayBuffer>;
-  readonly mimeType: ImageAsset['mimeType'];
-  /** The first 64 bits of the SHA-256 of the bytes, hex: enough to tell a clinic's logos apart. */
-  readonly hash: string;
-}
+/** The first 64 bits of the SHA-256 of the bytes, hex: enough to tell a clinic's logos apart. */
+const logoVersion = (logo: StoredLogo) => logo.sha256.slice(0, 16);
 
-/**
- * The clinic's logo as the browser gets it, or undefined without one. Only PNG and JPEG exist (ImageAsset): raster
- * images carry no script, which SVG can. Bytes that are not the image their type claims count as no logo, so a
- * browser never receives anything but a real PNG or JPEG under an image type.
- */
-function logoFile(tenant: Tenant): LogoFile | undefined {
-  if (!tenant.logo) return undefined;
-  const bytes = Uint8Array.from(Buffer.from(tenant.logo.base64, 'base64'));
-  if (!isImageOfType(bytes, tenant.logo.mimeType)) return undefined;
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-  return { bytes, mimeType: tenant.logo.mimeType, hash };
-}
+/** The same-origin address of the clinic's logo (for the portal's header and the admin settings page). */
+export const logoUrl = (logo: StoredLogo) => `/api${LOGO_PATH}/${logoVersion(logo)}`;
+
+/** A fixed name: nothing an uploader chose ends up in a header. */
+const LOGO_FILE_NAMES: Readonly<Record<StoredLogo['mimeType'], string>> = {
+  'image/png': 'logo.png',
+  'image/jpeg': 'logo.jpg',
+};
 
 /** Routes that need a clinic but no login: what the login page shows. */
 export function publicTenantRoutes() {
-  const currentTenant = async (scope: TenantScope): Promise<Tenant> => {
+  const tenantOf = async (scope: TenantScope): Promise<Tenant> => {
     const tenant = await scope.tenant.get();
     if (!tenant) throw new NotFoundError('The portal');
     return tenant;
   };
   return new Hono<AppEnv>()
     .get('/tenant', async (c) => {
-      const tenant = await currentTenant(c.var.scope);
-      const logo = logoFile(tenant);
+      const tenant = await tenantOf(c.var.scope);
       const contact = tenant.branding?.contact;
       const body: TenantResponse = {
         name: tenant.name,
         ...(tenant.supportText ? { supportText: tenant.supportText } : {}),
         theme: deriveTheme(tenant.branding),
         ...(contact && Object.keys(contact).length > 0 ? { contact } : {}),
-        ...(logo ? { logoUrl: `/api${LOGO_PATH}/${logo.hash}` } : {}),
+        ...(tenant.logo ? { logoUrl: logoUrl(tenant.logo) } : {}),
+        // The login page offers only these; the login routes refuse the others (functions/http/middleware/login-method.ts).
+        loginMethods: loginMethodsOf(tenant),
       };
       return c.json(body);
     })
     .get(`${LOGO_PATH}/:hash`, async (c) => {
-      const logo = logoFile(await currentTenant(c.var.scope));
+      const tenant = await tenantOf(c.var.scope);
       // An old hash is a logo the clinic replaced: gone, rather than the new one cached for a year under the old name.
-      if (!logo || logo.hash !== c.req.param('hash')) throw new NotFoundError('The logo');
-      c.header('Content-Type', logo.mimeType);
+      if (!tenant.logo || logoVersion(tenant.logo) !== c.req.param('hash')) throw new NotFoundError('The logo');
+      const stored = await readClinicLogo(c.var.scope, tenant);
+      // Checked when uploaded; checked again here, so a browser never gets anything but a PNG or JPEG as an image.
+      if (!stored || !isImageOfType(stored.bytes, stored.logo.mimeType)) throw new NotFoundError('The logo');
+      c.header('Content-Type', stored.logo.mimeType);
       c.header('Cache-Control', LOGO_CACHE_CONTROL);
+      c.header('Content-Disposition', `inline; filename="${LOGO_FILE_NAMES[stored.logo.mimeType]}"`);
+      // Opened on its own, the image is a sandboxed document that may load and run nothing (the API's policy for
+      // every response: functions/http/middleware/security-headers.ts); nosniff keeps it from being read as anything
+      // but its type.
       // Another site must not hot-link a clinic's logo from this origin (nor probe which clinics a host serves).
       c.header('Cross-Origin-Resource-Policy', 'same-origin');
-      return c.body(logo.bytes);
+      return c.body(Uint8Array.from(stored.bytes));
     });
 }

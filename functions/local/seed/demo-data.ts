@@ -51,6 +51,8 @@ export interface DemoAdmin {
 
 export interface DemoSeed {
   readonly clinic: Omit<Tenant, 'id'>;
+  /** Uploaded like an administrator's (checked, into the branding store); the clinic record then names it. */
+  readonly clinicLogo: ImageAsset;
   readonly customers: ReadonlyArray<Omit<Customer, 'id'>>;
   readonly contacts: readonly DemoContact[];
   readonly admin: DemoAdmin;
@@ -70,7 +72,6 @@ const CLINIC: Omit<Tenant, 'id'> = {
   addressLines: ['Sveavägen 44', '111 34 Stockholm'],
   supportText:
     'Frågor om fakturaunderlag? Skriv till faktura@demo-foretagshalsa.example så svarar vi inom en arbetsdag.',
-  logo: DEMO_LOGO,
   // Checked like any clinic's: the seed is one of the places branding enters.
   branding: checkBranding({
     primaryColor: '#0e6e5c',
@@ -294,6 +295,7 @@ export function demoSeed(): DemoSeed {
 
   return {
     clinic: structuredClone(CLINIC),
+    clinicLogo: structuredClone(DEMO_LOGO),
     customers: DEMO_CUSTOMERS.map((customer) => structuredClone(customer.record)),
     contacts: structuredClone(CONTACTS),
     admin: structuredClone(ADMIN),

@@ -1,5 +1,6 @@
 import { totpSecretFromBase32 } from '../../adapters/security/otpauth-totp';
 import type { Actor, Customer } from '../../domain/identity';
+import type { ImageAsset } from '../../domain/invoice-basis';
 import { maskPersonalNumber } from '../../domain/personal-number';
 import type {
   Clock,
@@ -14,6 +15,7 @@ import type {
   TenantScopeFactory,
 } from '../../domain/ports';
 import { totpSealContext } from '../../use-cases/admin-login';
+import { readClinicLogo, storeLogo } from '../../use-cases/clinic-logo';
 import { receiveInvoiceBasis, submissionFor } from '../../use-cases/ingest/receive-invoice-basis';
 import { renderDocument } from '../../use-cases/ingest/render-document';
 import { recoveryCodeHash } from '../../use-cases/recovery-codes';
@@ -53,6 +55,7 @@ export async function seedDemoClinic(deps: SeedDeps, seed: DemoSeed, hosts: read
   const tenantId = (await deps.directory.resolveHost(primaryHost)) ?? deps.ids.newId();
   const scope = deps.scopeFor(tenantId);
   if (!(await scope.tenant.get())) await scope.tenant.put(seed.clinic);
+  await seedDemoLogo(scope, seed.clinicLogo);
   for (const host of hosts) await deps.directory.registerHost(host, tenantId);
 
   const customers = new Map<string, Customer>();
@@ -129,6 +132,22 @@ export async function seedDemoClinic(deps: SeedDeps, seed: DemoSeed, hosts: read
     if (!received.replayed) documentsCreated += 1;
   }
   return { tenantId, documentsCreated };
+}
+
+/**
+ * The demo logo, stored as an administrator's upload is, unless the clinic has a logo that can be read. A record
+ * written before logos moved to the branding store names its logo by base64 (no SHA-256): it gets the stored one.
+ */
+async function seedDemoLogo(scope: TenantScope, logo: ImageAsset): Promise<void> {
+  const tenant = await scope.tenant.get();
+  if (!tenant) return;
+  const stored = /^[0-9a-f]{64}$/u.test(String(tenant.logo?.sha256)) && (await readClinicLogo(scope, tenant));
+  if (stored) return;
+  const { id: _id, ...rest } = tenant;
+  await scope.tenant.put({
+    ...rest,
+    logo: await storeLogo(scope, Buffer.from(logo.base64, 'base64'), logo.mimeType),
+  });
 }
 
 /**

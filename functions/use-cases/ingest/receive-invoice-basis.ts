@@ -3,12 +3,14 @@ import { UnprocessableError } from '../../domain/errors';
 import type { Actor, Customer, Tenant } from '../../domain/identity';
 import {
   type ClinicReferences,
+  type ImageAsset,
   type InvoiceBasis,
   type InvoiceLine,
   summarizeInvoiceBasis,
 } from '../../domain/invoice-basis';
 import { findBasisProblems } from '../../domain/invoice-basis-checks';
 import type { Clock, IdGenerator, RenderQueue, TenantScope } from '../../domain/ports';
+import { clinicLogoAsset } from '../clinic-logo';
 import { sha256Hex } from '../sha256';
 import {
   customerNumbered,
@@ -75,7 +77,8 @@ export async function receiveInvoiceBasis(
   const customer = await customerNumbered(scope, submission.customerNumber);
   const tenant = await scope.tenant.get();
   if (!tenant) throw new Error(`Clinic ${scope.tenantId} has no profile.`);
-  const basis = invoiceBasisFor(tenant, customer, submission);
+  // The logo's bytes go into the stored basis, so a re-render prints the logo the clinic had when it was received.
+  const basis = invoiceBasisFor(tenant, await clinicLogoAsset(scope, tenant), customer, submission);
   const problems = findBasisProblems(basis, submission.totals);
   if (problems.length > 0) {
     throw new UnprocessableError(
@@ -128,13 +131,18 @@ async function resumeIfStalled(deps: ReceiveInvoiceBasisDeps, document: InvoiceD
  * The complete basis the renderer needs: the submission plus the clinic and the customer as they are now. Stored
  * with the document, so a re-render prints the same names and addresses as the first rendering.
  */
-function invoiceBasisFor(tenant: Tenant, customer: Customer, submission: InvoiceBasisSubmission): InvoiceBasis {
+function invoiceBasisFor(
+  tenant: Tenant,
+  logo: ImageAsset | undefined,
+  customer: Customer,
+  submission: InvoiceBasisSubmission,
+): InvoiceBasis {
   return {
     clinic: {
       name: tenant.name,
       orgNumber: tenant.orgNumber,
       addressLines: tenant.addressLines,
-      ...(tenant.logo ? { logo: tenant.logo } : {}),
+      ...(logo ? { logo } : {}),
     },
     customer: {
       name: customer.name,

@@ -29,8 +29,9 @@ export interface CustomerUpsertResult {
 
 /**
  * Creates or updates customers by customer number. The practice system owns the company facts (name, org. number,
- * address, reference); the clinic owns portal access, which an update never changes. New customers get portal
- * access (a contact still has to be added by the clinic before anyone sees anything).
+ * address, reference); the clinic owns portal access and the publishing rule, which an update never changes. New
+ * customers get portal access (a contact still has to be added by the clinic before anyone sees anything) and the
+ * clinic's default publishing rule (Tenant.defaultPublishing).
  *
  * Each customer is written atomically on its own. A batch that fails half-way is safe to resend: customers already
  * written come back `unchanged`, the rest are written, and the final state is that of one clean run.
@@ -41,9 +42,13 @@ export async function upsertCustomers(
   records: readonly CustomerRecord[],
 ): Promise<CustomerUpsertResult[]> {
   const { scope } = deps;
+  // The clinic's default rule for customers created now; read once for the batch.
+  const defaultPublishing = (await scope.tenant.get())?.defaultPublishing;
   return mapWithConcurrency(records, PARALLEL_WRITES, async (record): Promise<CustomerUpsertResult> => {
     const existing = await scope.customers.findByCustomerNumber(record.customerNumber);
     const now = deps.clock.now().toISOString();
+    // An existing customer keeps its rule (absent: automatic); a new one gets the clinic's default.
+    const publishing = existing ? existing.publishing : defaultPublishing;
     const customer: Customer = {
       id: existing?.id ?? deps.ids.newId(),
       customerNumber: record.customerNumber,
@@ -52,7 +57,7 @@ export async function upsertCustomers(
       addressLines: [...record.addressLines],
       ...(record.reference ? { reference: record.reference } : {}),
       portalAccess: existing?.portalAccess ?? true,
-      ...(existing?.publishing ? { publishing: existing.publishing } : {}),
+      ...(publishing ? { publishing } : {}),
       ...(existing?.shownDocumentTypes ? { shownDocumentTypes: existing.shownDocumentTypes } : {}),
       // Only a customer this API creates gets a creation time; one made otherwise (seed, admin) keeps none.
       ...(existing ? (existing.createdAt ? { createdAt: existing.createdAt } : {}) : { createdAt: now }),

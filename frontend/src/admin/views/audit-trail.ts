@@ -174,7 +174,9 @@ export function auditTrailView(options: AuditTrailViewOptions): View {
     const details = event.details ?? {};
     const said: string[] = [];
     if (event.subjectName) said.push(event.subjectName);
-    const { from, to, reason, fields, disposition, recipients, attempts, version } = details;
+    const { from, to, reason, disposition, recipients, attempts, version } = details;
+    // Settings name the fields they changed in `fields`, a contact's edit in `changed`.
+    const fields = details.fields ?? details.changed;
     if (event.action === 'document.visibility_changed' && from !== undefined && to !== undefined) {
       const visibility = adminMessages.documents.visibility;
       said.push(`${visibility[String(from)] ?? from} → ${visibility[String(to)] ?? to}`);

@@ -18,6 +18,15 @@ describe('S3 object keys', () => {
       expect(() => objectKeys.documentPdf(randomUUID(), randomUUID(), bad)).toThrow(/expected a UUID/u);
     },
   );
+
+  it("keeps a clinic's logo under its branding prefix, named by nothing but the SHA-256 of its bytes", () => {
+    const tenant = randomUUID();
+    const sha256 = 'ab'.repeat(32);
+
+    expect(objectKeys.brandingLogo(tenant, sha256)).toBe(`tenants/${tenant}/branding/logo-${sha256}`);
+    expect(() => objectKeys.brandingLogo(tenant, '../logo')).toThrow(/expected 64 hex digits/u);
+    expect(() => objectKeys.brandingLogo(tenant, 'AB'.repeat(32))).toThrow(/expected 64 hex digits/u);
+  });
 });
 
 describe('attachmentDisposition (RFC 6266 / 8187)', () => {

@@ -1,9 +1,6 @@
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fileMailSink } from '../../functions/adapters/mail/file-mail-sink';
 import { totpCodeAt, totpSecretFromBase32 } from '../../functions/adapters/security/otpauth-totp';
-import { randomIds, systemClock } from '../../functions/adapters/system/system-clock-and-ids';
 import { runAdminCli } from '../../functions/cli/admin-cli';
 import { operatorData } from '../../functions/cli/operator-scope';
 import type { LocalPortal } from '../../functions/local/start-local-portal';
@@ -18,7 +15,7 @@ type DemoLogin = LocalPortal['demoLogins'][number];
  * a phone-sized screen, reduced motion, a session that ends mid-use.
  */
 describe('accessibility of the portal, in a browser', () => {
-  const { portal, dataDirectory, newPage } = useBrowserPortal({
+  const { portal, dataDirectory, newPage, linkMailedTo } = useBrowserPortal({
     name: 'a11y',
     contextOptions: { acceptDownloads: true, timezoneId: 'Europe/Stockholm' },
   });
@@ -44,23 +41,6 @@ describe('accessibility of the portal, in a browser', () => {
     await page.getByLabel('Användarnamn', { exact: true }).fill(as.username);
     await page.getByLabel('Lösenord', { exact: true }).fill(as.password);
     await page.getByRole('button', { name: 'Logga in' }).click();
-  }
-
-  async function linkMailedTo(address: string, path: string): Promise<string> {
-    const mails = fileMailSink({ directory: join(dataDirectory(), 'mail'), clock: systemClock, ids: randomIds });
-    let link: string | undefined;
-    const pattern = new RegExp(`https?://\\S+${path}#\\S+`, 'u');
-    await expect
-      .poll(
-        async () => {
-          const [mail] = (await mails.list()).filter((each) => each.to.address === address);
-          link = mail && pattern.exec(mail.text)?.[0];
-          return link;
-        },
-        { timeout: 10_000 },
-      )
-      .toBeDefined();
-    return link ?? '';
   }
 
   it('the pages for people who are not logged in pass axe: login, BankID, forgot password, set password, English', async () => {

@@ -1,9 +1,6 @@
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { fileMailSink } from '../../functions/adapters/mail/file-mail-sink';
 import { totpCodeAt, totpSecretFromBase32 } from '../../functions/adapters/security/otpauth-totp';
-import { randomIds, systemClock } from '../../functions/adapters/system/system-clock-and-ids';
 import { runAdminCli } from '../../functions/cli/admin-cli';
 import { operatorData } from '../../functions/cli/operator-scope';
 import { useBrowserPortal } from '../support/browser-portal';
@@ -13,7 +10,7 @@ const currentCode = (base32: string, offsetSteps = 0) =>
   totpCodeAt(totpSecretFromBase32(base32), new Date(Date.now() + offsetSteps * 30_000));
 
 describe('a clinic administrator in a browser', () => {
-  const { portal, dataDirectory, newPage } = useBrowserPortal({ name: 'admin' });
+  const { portal, dataDirectory, newPage, linkMailedTo } = useBrowserPortal({ name: 'admin' });
 
   async function passwordStep(page: Page, username: string, password: string): Promise<void> {
     await page.goto(`${portal().url}/admin`);
@@ -61,9 +58,7 @@ describe('a clinic administrator in a browser', () => {
       print: (line) => printed.push(line),
     });
     expect(code).toBe(0);
-    const mails = fileMailSink({ directory: join(dataDirectory(), 'mail'), clock: systemClock, ids: randomIds });
-    const [invitation] = (await mails.list()).filter((mail) => mail.to.address === email);
-    const link = /http:\/\/\S+\/admin\/satt-losenord#\S+/u.exec(invitation?.text ?? '')?.[0] ?? '';
+    const link = await linkMailedTo(email, '/admin/satt-losenord');
     const { context, page } = await newPage();
 
     await page.goto(link);

@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileMailSink } from '../../functions/adapters/mail/file-mail-sink';
 import { totpCodeAt, totpSecretFromBase32 } from '../../functions/adapters/security/otpauth-totp';
-import { randomIds, systemClock } from '../../functions/adapters/system/system-clock-and-ids';
+import { randomIds } from '../../functions/adapters/system/system-clock-and-ids';
 import { operatorClock, operatorData, operatorIds, tenantScope } from '../../functions/cli/operator-scope';
 import { demoSeed } from '../../functions/local/seed/demo-data';
 import { createApiKey } from '../../functions/use-cases/ingest/manage-api-keys';
@@ -18,27 +16,7 @@ import { pngImage } from '../support/logo-images';
  * turns a company's portal access off and on — while a contact of that company watches their own list change.
  */
 describe('a clinic administrator deciding who sees what, in a browser', () => {
-  const { portal, dataDirectory, newPage } = useBrowserPortal({ name: 'clinic-admin' });
-
-  /** The set-password link of the newest mail to this address in the portal's mail sink. */
-  async function linkMailedTo(address: string): Promise<string> {
-    const mails = fileMailSink({ directory: join(dataDirectory(), 'mail'), clock: systemClock, ids: randomIds });
-    let link: string | undefined;
-    await expect
-      .poll(async () => {
-        const [mail] = (await mails.list()).filter((each) => each.to.address === address);
-        link = mail && /https?:\/\/\S+\/satt-losenord#\S+/u.exec(mail.text)?.[0];
-        return link;
-      })
-      .toBeDefined();
-    return link ?? '';
-  }
-
-  /** The notices of new documents in the portal's mail sink to this address. */
-  async function noticeMailsTo(address: string) {
-    const mails = fileMailSink({ directory: join(dataDirectory(), 'mail'), clock: systemClock, ids: randomIds });
-    return (await mails.list()).filter((mail) => mail.to.address === address && mail.kind === 'new-documents');
-  }
+  const { portal, dataDirectory, newPage, linkMailedTo, mailsTo } = useBrowserPortal({ name: 'clinic-admin' });
 
   /**
    * A page of the demo administrator, logged in. The stories share one administrator session (one browser context):
@@ -143,7 +121,7 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
     await expect(page.locator('.content-hash code').first().textContent()).resolves.toMatch(/^[0-9a-f]{64}$/u);
 
     // The e-mail notices: "the contact says they never got it" — sent again at once, and the mail is in the sink.
-    const mailsBefore = (await noticeMailsTo(contact.username)).length;
+    const mailsBefore = (await mailsTo(contact.username, 'new-documents')).length;
     const noticesButton = page.getByRole('button', { name: `Aviseringar om fakturaunderlag ${invoiceNumber}` });
     const resend = page.getByRole('button', { name: `Skicka aviseringen igen om fakturaunderlag ${invoiceNumber}` });
     // The demo's own notices may still wait for their quiet minute; then there is no resend yet, so look again.
@@ -165,7 +143,7 @@ describe('a clinic administrator deciding who sees what, in a browser', () => {
       .locator('.notices li', { hasText: `${contact.name}: Skickat` })
       .first()
       .waitFor();
-    await expect.poll(async () => (await noticeMailsTo(contact.username)).length).toBe(mailsBefore + 1);
+    await expect.poll(async () => (await mailsTo(contact.username, 'new-documents')).length).toBe(mailsBefore + 1);
     await checkPage(page, 'admin-document-notices');
 
     // Everything that happened to the document: the audit trail, narrowed to it, has the download and the resend.

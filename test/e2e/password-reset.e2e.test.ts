@@ -1,30 +1,10 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileMailSink } from '../../functions/adapters/mail/file-mail-sink';
-import { randomIds, systemClock } from '../../functions/adapters/system/system-clock-and-ids';
 import { useBrowserPortal } from '../support/browser-portal';
 
 const NEW_PASSWORD = 'sju blå hästar dansar på isen';
 
 describe('a contact who forgot the password, in a browser', () => {
-  const { portal, dataDirectory, newPage } = useBrowserPortal({ name: 'reset' });
-
-  /** The newest set-password link mailed to the address, as the local mail sink (the dev mail page's folder) has it. */
-  async function linkMailedTo(address: string): Promise<string> {
-    const mails = fileMailSink({ directory: join(dataDirectory(), 'mail'), clock: systemClock, ids: randomIds });
-    let link: string | undefined;
-    await expect
-      .poll(
-        async () => {
-          const [mail] = (await mails.list()).filter((each) => each.to.address === address);
-          link = mail && /https?:\/\/\S+\/satt-losenord#\S+/u.exec(mail.text)?.[0];
-          return link;
-        },
-        { timeout: 10_000 },
-      )
-      .toBeDefined();
-    return link ?? '';
-  }
+  const { portal, newPage, linkMailedTo } = useBrowserPortal({ name: 'reset' });
 
   it('asks for a link, sets a new password with it, logs in — and the link does not work twice', async () => {
     const contact = portal().demoLogins.at(-1);

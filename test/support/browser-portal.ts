@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { fileMailSink, type SunkMail } from '../../functions/adapters/mail/file-mail-sink';
+import { randomIds, systemClock } from '../../functions/adapters/system/system-clock-and-ids';
+import type { MailMessage } from '../../functions/domain/mail';
 import { type LocalPortal, startLocalPortal } from '../../functions/local/start-local-portal';
 import { launchChromium } from './browser';
 
@@ -30,7 +33,18 @@ export interface BrowserPortal {
   dataDirectory(): string;
   /** A fresh browser profile per story: no cookies or storage carried over. */
   newPage(): Promise<{ context: BrowserContext; page: Page }>;
+  /** The mails of one kind to the address in the portal's mail sink (the dev mail page's folder), newest first. */
+  mailsTo(address: string, kind: MailMessage['kind']): Promise<SunkMail[]>;
+  /**
+   * The single-use link (`…<path>#<token>`) of the newest invitation or reset mailed to the address, waiting for it
+   * to arrive. Notices of new documents, which the portal's sender may mail to the same address at any moment, carry
+   * no such link and are passed over.
+   */
+  linkMailedTo(address: string, path?: string): Promise<string>;
 }
+
+/** The mails that carry a single-use set-password link. */
+const LINK_MAIL_KINDS: readonly MailMessage['kind'][] = ['contact-invitation', 'password-reset', 'admin-invitation'];
 
 /**
  * The local portal with a production build of the frontend, and headless Chromium, for the describe block this is
@@ -87,9 +101,36 @@ export function useBrowserPortal(options: BrowserPortalOptions): BrowserPortal {
     return value;
   };
 
+  const mailSink = () =>
+    fileMailSink({
+      directory: join(started(dataDirectory, 'data folder'), 'mail'),
+      clock: systemClock,
+      ids: randomIds,
+    });
+
   return {
     portal: () => started(portal, 'portal'),
     dataDirectory: () => started(dataDirectory, 'data folder'),
+    async mailsTo(address, kind) {
+      return (await mailSink().list()).filter((mail) => mail.to.address === address && mail.kind === kind);
+    },
+    async linkMailedTo(address, path = '/satt-losenord') {
+      const pattern = new RegExp(`https?://\\S+${path}#\\S+`, 'u');
+      let link: string | undefined;
+      await expect
+        .poll(
+          async () => {
+            const [mail] = (await mailSink().list()).filter(
+              (each) => each.to.address === address && LINK_MAIL_KINDS.includes(each.kind),
+            );
+            link = mail && pattern.exec(mail.text)?.[0];
+            return link;
+          },
+          { timeout: 10_000 },
+        )
+        .toBeDefined();
+      return link ?? '';
+    },
     async newPage() {
       const context = await started(browser, 'browser').newContext({
         locale: 'sv-SE',

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maskPersonalNumber } from '../../functions/domain/personal-number';
 import {
   type BankIdSimulator,
   startBankIdSimulator,
@@ -12,6 +11,7 @@ import {
   clientFor,
   createClinic,
   createTestPortal,
+  linkBankId as linkBankIdIdentity,
   type TestPortal,
 } from '../support/test-portal';
 
@@ -54,15 +54,7 @@ afterAll(async () => {
 });
 
 async function linkBankId(fixture: ClinicFixture, who: ClinicContact, identity: SimulatedIdentity) {
-  const keys = portal.deps.bankId?.personalNumberKeys;
-  if (!keys) throw new Error('The test portal has no BankID.');
-  const linked = {
-    personalNumberKey: await keys.keyOf(identity.personalNumber),
-    maskedPersonalNumber: maskPersonalNumber(identity.personalNumber),
-  };
-  // As an administrator's add does: the contact holds its number's key, which the identity must match to log in.
-  await fixture.scope.contacts.put({ ...who.contact, ...linked });
-  await fixture.scope.contacts.putBankIdIdentity({ ...linked, contactId: who.contact.id });
+  await linkBankIdIdentity(portal, fixture, who.contact, identity.personalNumber);
 }
 
 function browser(fixture: ClinicFixture = clinic) {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maskPersonalNumber } from '../../functions/domain/personal-number';
 import type { AdminSettingsResponse } from '../../functions/http/admin-api-contract';
 import type { TenantResponse } from '../../functions/http/api-contract';
 import {
@@ -9,7 +8,14 @@ import {
 import type { SimulatedIdentity } from '../../functions/local/bankid-simulator/state-machine';
 import { type AdminFixture, addAdmin, adminClientFor, json } from '../support/admin-fixture';
 import { readAuditEvents } from '../support/audit-events';
-import { type ClinicFixture, clientFor, createClinic, createTestPortal, type TestPortal } from '../support/test-portal';
+import {
+  type ClinicFixture,
+  clientFor,
+  createClinic,
+  createTestPortal,
+  linkBankId,
+  type TestPortal,
+} from '../support/test-portal';
 
 /**
  * Issue 6, the contacts' login methods: a clinic offers BankID, password or both. A method turned off is refused by
@@ -40,13 +46,7 @@ interface Clinic {
 /** A clinic whose first contact can log in with a password and with BankID (as Anna), and an administrator. */
 async function clinicWithBothMethods(): Promise<Clinic> {
   const fixture = await createClinic(portal, 'Inloggningskliniken AB');
-  const keys = portal.deps.bankId?.personalNumberKeys;
-  if (!keys) throw new Error('The test portal has no BankID.');
-  await fixture.scope.contacts.putBankIdIdentity({
-    personalNumberKey: await keys.keyOf(ANNA.personalNumber),
-    contactId: fixture.contact.contact.id,
-    maskedPersonalNumber: maskPersonalNumber(ANNA.personalNumber),
-  });
+  await linkBankId(portal, fixture, fixture.contact.contact, ANNA.personalNumber);
   const adminFixture = await addAdmin(portal, fixture);
   const admin = adminClientFor(portal, fixture);
   await admin.login(adminFixture);

@@ -9,6 +9,7 @@ import type { ScryptCost } from '../../functions/adapters/security/scrypt-passwo
 import type { OperatorData } from '../../functions/cli/operator-scope';
 import type { InvoiceDocument } from '../../functions/domain/document';
 import type { Contact, Customer } from '../../functions/domain/identity';
+import { maskPersonalNumber } from '../../functions/domain/personal-number';
 import type { InvoiceRenderer, TenantScope } from '../../functions/domain/ports';
 import type { AppDeps } from '../../functions/http/app-types';
 import { createApp, type PortalApp } from '../../functions/http/create-app';
@@ -247,6 +248,26 @@ export async function createClinic(portal: TestPortal, name = 'Testkliniken AB')
     addContact,
     addContactWithoutPassword,
   };
+}
+
+/**
+ * Gives the contact a BankID login for the personal number, as an administrator's add or edit does: the contact
+ * holds its number's key (and mask), and the identity must match it to log in.
+ */
+export async function linkBankId(
+  portal: TestPortal,
+  clinic: Pick<ClinicFixture, 'scope'>,
+  contact: Contact,
+  personalNumber: string,
+): Promise<void> {
+  const keys = portal.deps.bankId?.personalNumberKeys;
+  if (!keys) throw new Error('The test portal has no BankID: create it with a bankIdSimulator.');
+  const linked = {
+    personalNumberKey: await keys.keyOf(personalNumber),
+    maskedPersonalNumber: maskPersonalNumber(personalNumber),
+  };
+  await clinic.scope.contacts.put({ ...contact, ...linked });
+  await clinic.scope.contacts.putBankIdIdentity({ ...linked, contactId: contact.id });
 }
 
 /** Builds requests the way a browser on the clinic's host would send them. */

@@ -35,7 +35,7 @@ Clinic admin: ${portal.url}/admin
 BankID: choose "BankID" on the login page, then approve as one of the people above (or a stranger) on the
 simulator's page: ${portal.bankIdDevPageUrl}
 
-Mail: nothing is sent for real; invitations and password resets land on ${portal.mailDevPageUrl}
+Mail: nothing is sent for real; invitations, password resets and notices of new invoice bases land on ${portal.mailDevPageUrl}
   Try "Glömt lösenordet?" on the login page, or invite a contact: npm run contact -- invite --tenant localhost --email <address>
 
 Press Ctrl+C to stop.`);

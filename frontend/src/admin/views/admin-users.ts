@@ -5,7 +5,15 @@ import { adminMessages } from '../../i18n/admin';
 import type { View } from '../../views/view';
 import { type AdminRole, type AdminUser, ApiError, adminApi } from '../api';
 import { writeControl } from '../write-controls';
-import { adminTable, fallbackErrorText, loadingPlace, messageRegion, sessionGuard, stepHeading } from './form-parts';
+import {
+  adminTable,
+  fallbackErrorText,
+  loadingPlace,
+  messageRegion,
+  sessionGuard,
+  showFieldRefusal,
+  stepHeading,
+} from './form-parts';
 
 export interface AdminUsersViewOptions {
   readonly onSessionEnded: () => void;
@@ -189,15 +197,7 @@ export function adminUsersView(options: AdminUsersViewOptions): View {
       await load();
     } catch (caught) {
       if (failed(caught)) return;
-      const fields =
-        caught instanceof ApiError ? (caught.details?.fields as Record<string, string> | undefined) : undefined;
-      const wrong = Object.keys(fields ?? {})
-        .map((name) => inputsByField[name])
-        .filter((input) => input !== undefined);
-      for (const input of wrong) setInvalid(input, true);
-      const known = caught instanceof ApiError ? t.errors[Object.keys(fields ?? {})[0] ?? ''] : undefined;
-      formMessages.error(known ?? errorText(caught));
-      wrong[0]?.focus();
+      showFieldRefusal(caught, { inputsByField, messages: formMessages, texts: t.errors, fallback: errorText });
     } finally {
       submit.setBusy(form, false);
     }

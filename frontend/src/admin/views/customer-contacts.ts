@@ -1,9 +1,9 @@
 import { h, replaceChildren } from '../../dom';
 import { field, firstMissing, setInvalid, submitButton } from '../../forms';
 import { adminMessages } from '../../i18n/admin';
-import { ApiError, adminApi, type ContactSummary, type CustomerSummary } from '../api';
+import { adminApi, type ContactSummary, type CustomerSummary } from '../api';
 import { writeControl } from '../write-controls';
-import { adminTable, fallbackErrorText, messageRegion, sessionGuard } from './form-parts';
+import { adminTable, fallbackErrorText, messageRegion, sessionGuard, showFieldRefusal } from './form-parts';
 
 export interface CustomerContactsOptions {
   readonly customerId: string;
@@ -282,18 +282,7 @@ export function customerContactsSection(options: CustomerContactsOptions): {
           close();
           return;
         }
-        const fields =
-          caught instanceof ApiError ? (caught.details?.fields as Record<string, string> | undefined) : undefined;
-        const wrong = Object.keys(fields ?? {})
-          .map((fieldName) => inputsByField[fieldName])
-          .filter((input) => input !== undefined);
-        for (const input of wrong) setInvalid(input, true);
-        const known =
-          caught instanceof ApiError
-            ? (t.errors[caught.code] ?? t.errors[Object.keys(fields ?? {})[0] ?? ''])
-            : undefined;
-        messages.error(known ?? fallbackErrorText(caught));
-        wrong[0]?.focus();
+        showFieldRefusal(caught, { inputsByField, messages, texts: t.errors });
       } finally {
         save.setBusy(form, false);
       }
@@ -370,19 +359,7 @@ export function customerContactsSection(options: CustomerContactsOptions): {
       formMessages.info(t.added(added.name));
     } catch (caught) {
       if (failed(caught)) return;
-      const fields =
-        caught instanceof ApiError ? (caught.details?.fields as Record<string, string> | undefined) : undefined;
-      const wrong = Object.keys(fields ?? {})
-        .map((name) => inputsByField[name])
-        .filter((input) => input !== undefined);
-      for (const input of wrong) setInvalid(input, true);
-      // Our own words for what the server names: the code of a conflict, else the first field it refused.
-      const known =
-        caught instanceof ApiError
-          ? (t.errors[caught.code] ?? t.errors[Object.keys(fields ?? {})[0] ?? ''])
-          : undefined;
-      formMessages.error(known ?? fallbackErrorText(caught));
-      wrong[0]?.focus();
+      showFieldRefusal(caught, { inputsByField, messages: formMessages, texts: t.errors });
     } finally {
       submit.setBusy(form, false);
     }

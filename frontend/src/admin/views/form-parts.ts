@@ -165,3 +165,28 @@ export function renderShowMore(
   button.addEventListener('click', () => loadMore(nextCursor));
   replaceChildren(place, button);
 }
+
+export interface FieldRefusalOptions {
+  /** The form's inputs by the field names the API uses in `details.fields`. */
+  readonly inputsByField: Readonly<Record<string, HTMLInputElement>>;
+  readonly messages: MessageRegion;
+  /** Our own words for what the server names: by a conflict's error code, or by the first field it refused. */
+  readonly texts: Readonly<Record<string, string>>;
+  /** The text when none of `texts` fits; {@link fallbackErrorText} unless given. */
+  readonly fallback?: (caught: unknown) => string;
+}
+
+/**
+ * Shows the server's refusal of a form: marks the inputs of the fields it named (`details.fields` of a 400), says
+ * in our own words what it named, and moves focus to the first marked input, so a keyboard user lands on it.
+ */
+export function showFieldRefusal(caught: unknown, options: FieldRefusalOptions): void {
+  const fields =
+    caught instanceof ApiError ? (caught.details?.fields as Record<string, string> | undefined) : undefined;
+  const named = Object.keys(fields ?? {});
+  const wrong = named.map((name) => options.inputsByField[name]).filter((input) => input !== undefined);
+  for (const input of wrong) setInvalid(input, true);
+  const known = caught instanceof ApiError ? (options.texts[caught.code] ?? options.texts[named[0] ?? '']) : undefined;
+  options.messages.error(known ?? (options.fallback ?? fallbackErrorText)(caught));
+  wrong[0]?.focus();
+}

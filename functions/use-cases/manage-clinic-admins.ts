@@ -1,3 +1,4 @@
+import type { AuditAction } from '../domain/audit-actions';
 import {
   ADMIN_ROLES,
   type AdminAccountChange,
@@ -144,17 +145,14 @@ export async function changeClinicAdminRole(
   deps: ManageClinicAdminsDeps,
   input: { readonly adminId: string; readonly role: AdminRole; readonly by: Actor },
 ): Promise<ClinicAdmin> {
-  const { scope, clock, ids } = deps;
+  const { scope } = deps;
   const target = await getClinicAdmin(scope, input.adminId);
   const guard = await guardedChange(scope, target, { kind: 'role', role: input.role }, input.by);
   const admin = await scope.admins.setRole(target.id, input.role, guard);
-  await scope.audit.append({
-    id: ids.newId(),
-    at: clock.now().toISOString(),
-    action: 'admin.role_changed',
-    actor: input.by,
-    outcome: 'success',
-    details: { adminId: admin.id, from: roleOf(target), to: input.role },
+  await auditAdminChange(deps, 'admin.role_changed', input.by, {
+    adminId: admin.id,
+    from: roleOf(target),
+    to: input.role,
   });
   return admin;
 }
@@ -168,18 +166,15 @@ export async function resetClinicAdminTotp(
   deps: ManageClinicAdminsDeps,
   input: { readonly adminId: string; readonly by: Actor },
 ): Promise<{ readonly admin: ClinicAdmin; readonly revokedSessions: number }> {
-  const { scope, clock, ids } = deps;
+  const { scope } = deps;
   const target = await getClinicAdmin(scope, input.adminId);
   const guard = await guardedChange(scope, target, { kind: 'reset-totp' }, input.by);
   const admin = await scope.admins.resetTotp(target.id, guard);
   const revokedSessions = await scope.adminSessions.revokeAll(admin.id);
-  await scope.audit.append({
-    id: ids.newId(),
-    at: clock.now().toISOString(),
-    action: 'admin.totp.reset',
-    actor: input.by,
-    outcome: 'success',
-    details: { adminId: admin.id, revokedSessions, previousState: target.totp.state },
+  await auditAdminChange(deps, 'admin.totp.reset', input.by, {
+    adminId: admin.id,
+    revokedSessions,
+    previousState: target.totp.state,
   });
   return { admin, revokedSessions };
 }
@@ -203,14 +198,7 @@ export async function inviteClinicAdmin(
     purpose: 'invitation',
     origin: input.origin,
   });
-  await deps.scope.audit.append({
-    id: deps.ids.newId(),
-    at: deps.clock.now().toISOString(),
-    action: 'admin.invited',
-    actor: input.by,
-    outcome: 'success',
-    details: { adminId: admin.id, expiresAt: issued.expiresAt },
-  });
+  await auditAdminChange(deps, 'admin.invited', input.by, { adminId: admin.id, expiresAt: issued.expiresAt });
   return issued;
 }
 
@@ -222,19 +210,12 @@ export async function deactivateClinicAdmin(
   deps: ManageClinicAdminsDeps,
   input: { readonly adminId: string; readonly by: Actor },
 ): Promise<{ readonly admin: ClinicAdmin; readonly revokedSessions: number }> {
-  const { scope, clock, ids } = deps;
+  const { scope } = deps;
   const target = await getClinicAdmin(scope, input.adminId);
   const guard = await guardedChange(scope, target, { kind: 'deactivate' }, input.by);
   const admin = await scope.admins.setStatus(target.id, 'deactivated', guard);
   const revokedSessions = await scope.adminSessions.revokeAll(admin.id);
-  await scope.audit.append({
-    id: ids.newId(),
-    at: clock.now().toISOString(),
-    action: 'admin.deactivated',
-    actor: input.by,
-    outcome: 'success',
-    details: { adminId: admin.id, revokedSessions },
-  });
+  await auditAdminChange(deps, 'admin.deactivated', input.by, { adminId: admin.id, revokedSessions });
   return { admin, revokedSessions };
 }
 
@@ -290,4 +271,21 @@ export function setAdminPasswordWithLink(
   input: SetPasswordWithLinkInput,
 ): Promise<PasswordSetWithLink> {
   return setPasswordWithLink(deps, input, adminPasswordLinkAccounts(deps.scope));
+}
+
+/** An administrator change that succeeded, as an audit event under whoever made it (an administrator or the operator). */
+async function auditAdminChange(
+  deps: ManageClinicAdminsDeps,
+  action: AuditAction,
+  actor: Actor,
+  details: Readonly<Record<string, string | number>>,
+): Promise<void> {
+  await deps.scope.audit.append({
+    id: deps.ids.newId(),
+    at: deps.clock.now().toISOString(),
+    action,
+    actor,
+    outcome: 'success',
+    details,
+  });
 }

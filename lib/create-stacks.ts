@@ -47,6 +47,7 @@ export function createStacks(app: App, config: PortalConfig): PortalStacks {
     config,
     description: 'Företagsportal CloudFront distribution and frontend',
     httpApi: api.httpApi,
+    originSecret: api.originSecret,
   });
 
   return { data, api, web };

@@ -5,7 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
+import { type IManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -88,6 +88,8 @@ export class ApiStack extends Stack {
    * the WAF and CloudFront's headers) useless. Here, not in the data stack: nothing stored depends on it.
    */
   readonly originSecret: Secret;
+  /** The HTTP API's access log (one JSON line per request; the observability stack counts downloads in it). */
+  readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -125,7 +127,7 @@ export class ApiStack extends Stack {
       logRemovalPolicy: config.logRemovalPolicy,
     });
     this.apiFunction.role.addManagedPolicy(props.dataAccess);
-    this.originSecret.grantRead(this.apiFunction.role);
+    this.grantOriginSecret(this.apiFunction);
     props.mail.grantSendEmail(this.apiFunction.role);
 
     // The names are the contract with the ingest and render worker entry files (docs/render-pipeline.md).
@@ -142,7 +144,7 @@ export class ApiStack extends Stack {
       logRemovalPolicy: config.logRemovalPolicy,
     });
     this.ingestFunction.role.addManagedPolicy(props.ingestDataAccess);
-    this.originSecret.grantRead(this.ingestFunction.role);
+    this.grantOriginSecret(this.ingestFunction);
 
     this.renderWorker = new RenderWorker(this, 'RenderWorker', {
       entry: 'functions/lambda/render-worker.ts',
@@ -183,7 +185,7 @@ export class ApiStack extends Stack {
       targets: [new LambdaFunction(this.notificationSender.function, { retryAttempts: 0 })],
     });
 
-    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
+    this.accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
       retention: config.logRetention,
       removalPolicy: config.logRemovalPolicy,
     });
@@ -197,7 +199,7 @@ export class ApiStack extends Stack {
       autoDeploy: true,
       throttle: config.apiThrottling,
       accessLogSettings: {
-        destination: new LogGroupLogDestination(accessLogs),
+        destination: new LogGroupLogDestination(this.accessLogs),
         // No query strings and no headers: they can carry one-time tokens and cookies.
         format: AccessLogFormat.custom(
           JSON.stringify({
@@ -228,6 +230,13 @@ export class ApiStack extends Stack {
       INGEST_ROUTE_PATH,
       new HttpLambdaIntegration('IngestIntegration', this.ingestFunction.function),
       "Authentication is application-level: the ingest app authenticates each clinic's practice system and binds the request to that clinic, so no gateway authorizer.",
+    );
+  }
+
+  /** GetSecretValue on the origin secret and nothing else (the secret's grantRead would add DescribeSecret). */
+  private grantOriginSecret(portalFunction: PortalFunction): void {
+    portalFunction.role.addToPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.originSecret.secretArn] }),
     );
   }
 

@@ -8,7 +8,6 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
-  type IAlarm,
   type IMetric,
   MathExpression,
   Metric,
@@ -150,7 +149,6 @@ export class ObservabilityStack extends Stack {
       created.addAlarmAction(new SnsAction(props.alarmTopic));
       created.addOkAction(new SnsAction(props.alarmTopic));
       alarms[name] = created;
-      return created;
     };
 
     alarm('ServerErrorRate', serverErrorRate, {
@@ -209,7 +207,7 @@ export class ObservabilityStack extends Stack {
     this.dashboard.addWidgets(
       new AlarmStatusWidget({
         title: 'Alarms',
-        alarms: [...Object.values(alarms), deadLetterAlarm as IAlarm],
+        alarms: [...Object.values(alarms), deadLetterAlarm],
         width: 24,
         height: 3,
       }),

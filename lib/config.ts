@@ -54,8 +54,13 @@ export interface PortalConfig {
   readonly webAclArn?: string;
   /** The asynchronous PDF render worker (docs/render-pipeline.md). */
   readonly renderWorker: RenderWorkerConfig;
-  /** ARN of an SNS topic that alarms notify. Undefined: alarms only change state (visible in the console). */
+  /**
+   * ARN of an existing SNS topic that every alarm notifies. Undefined: the data stack creates an encrypted topic
+   * (lib/constructs/alarm-topic.ts), subscribing `alarmEmail` to it.
+   */
   readonly alarmTopicArn?: string;
+  /** Who gets the alarms of the created topic (ignored with `alarmTopicArn`). Confirm the subscription mail once. */
+  readonly alarmEmail?: string;
   /**
    * The BankID environment the API function talks to (BANKID_ENVIRONMENT). The RP certificate in the stage's BankID
    * secret must be one BankID issued for this environment, and the CA in it this environment's root CA.

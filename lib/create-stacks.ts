@@ -3,12 +3,14 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { PortalConfig } from './config';
 import { ApiStack } from './stacks/api-stack';
 import { DataStack } from './stacks/data-stack';
+import { ObservabilityStack } from './stacks/observability-stack';
 import { WebStack } from './stacks/web-stack';
 
 export interface PortalStacks {
   readonly data: DataStack;
   readonly api: ApiStack;
   readonly web: WebStack;
+  readonly observability: ObservabilityStack;
 }
 
 /** Builds every stack of one stage. Used by bin/portal.ts and by the infra tests, so both see the same app. */
@@ -47,9 +49,26 @@ export function createStacks(app: App, config: PortalConfig): PortalStacks {
     config,
     description: 'Företagsportal CloudFront distribution and frontend',
     httpApi: api.httpApi,
+    originSecret: api.originSecret,
   });
 
-  return { data, api, web };
+  const observability = new ObservabilityStack(app, `${config.stackPrefix}-Observability`, {
+    env,
+    tags,
+    config,
+    description: 'Företagsportal dashboard and alarms',
+    alarmTopic: data.alarmTopic,
+    httpApi: api.httpApi,
+    accessLogs: api.accessLogs,
+    apiFunction: api.apiFunction,
+    ingestFunction: api.ingestFunction,
+    renderWorker: api.renderWorker.worker,
+    notificationSender: api.notificationSender,
+    renderQueue: data.renderQueue,
+    distribution: web.site.distribution,
+  });
+
+  return { data, api, web, observability };
 }
 
 /**

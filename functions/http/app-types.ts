@@ -14,6 +14,7 @@ import type {
 import type { AdminPrincipal } from '../use-cases/admin-session';
 import type { BankIdSupport } from '../use-cases/bankid-login';
 import type { ContactPrincipal } from '../use-cases/contact-principal';
+import type { OriginLock } from './middleware/origin-lock';
 
 /**
  * Facts about a request that only the runtime can vouch for: the host name the viewer used (which picks the
@@ -49,6 +50,8 @@ export interface AppDeps {
   readonly adminSecrets: SecretCipher;
   /** Absent where BankID is not configured: its routes then answer 503 `bankid_unavailable`. */
   readonly bankId?: BankIdSupport;
+  /** Set by the AWS wiring: only requests that came through CloudFront are served. Absent locally. */
+  readonly originLock?: OriginLock;
 }
 
 /** Typed request-scoped values (`c.var.*`). */

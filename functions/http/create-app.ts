@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { AppDeps, AppEnv } from './app-types';
 import { errorBody, handleError } from './error-handler';
+import { requireOrigin } from './middleware/origin-lock';
 import { resolveTenant } from './middleware/resolve-tenant';
 import { sameOriginWrites } from './middleware/same-origin-writes';
 import { securityHeaders } from './middleware/security-headers';
@@ -59,7 +60,11 @@ export function createApp(deps: AppDeps) {
     .route('/', documentRoutes(deps));
 
   // Chained, so that the app's type carries every route (PortalRoutes, which the frontend's client is typed by).
-  const app = new Hono<AppEnv>().use(requestId()).use('/api/*', securityHeaders()).route('/api', api);
+  const app = new Hono<AppEnv>()
+    .use(requestId())
+    .use('/api/*', securityHeaders())
+    .use(requireOrigin(deps.originLock))
+    .route('/api', api);
   app.notFound((c) => c.json(errorBody('route_not_found', `There is no ${c.req.method} ${c.req.path}.`), 404));
   app.onError(handleError);
   return app;

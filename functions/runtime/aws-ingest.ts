@@ -2,15 +2,15 @@ import { pdfLibInspector } from '../adapters/pdf/pdf-lib-inspector';
 import { sqsRenderQueue } from '../adapters/queue/sqs-render-queue';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
 import type { IngestAppDeps } from '../http/ingest/ingest-env';
-import { type AwsEnvironment, awsDataAdapters, lambdaRequestInfo, required } from './aws';
-import { createSqsClient } from './aws-clients';
+import { type AwsEnvironment, awsDataAdapters, awsOriginLock, lambdaRequestInfo, required } from './aws';
+import { createSecretsManagerClient, createSqsClient } from './aws-clients';
 
 /*
  * The ingest function's wiring, in its own module so that the portal API and the render worker, which import
  * functions/runtime/aws.ts, do not bundle the PDF inspector (pdf-lib, ~350 KB) they never use.
  */
 
-/** The ingest function: the data adapters plus the render queue (RENDER_QUEUE_URL). */
+/** The ingest function: the data adapters, the render queue (RENDER_QUEUE_URL) and the origin lock (ORIGIN_SECRET_ARN). */
 export function awsIngestDeps(env: AwsEnvironment = process.env): IngestAppDeps {
   const region = required(env, 'AWS_REGION');
   return {
@@ -20,5 +20,6 @@ export function awsIngestDeps(env: AwsEnvironment = process.env): IngestAppDeps 
     clock: systemClock,
     ids: randomIds,
     requestInfo: lambdaRequestInfo,
+    originLock: awsOriginLock(env, createSecretsManagerClient({ region })),
   };
 }

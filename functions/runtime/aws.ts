@@ -19,6 +19,7 @@ import { scryptPasswordHasher } from '../adapters/security/scrypt-password-hashe
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
 import type { Mailer } from '../domain/ports';
 import type { AppDeps, TrustedRequestInfo } from '../http/app-types';
+import { type OriginLock, secretOriginLock } from '../http/middleware/origin-lock';
 import type { BankIdSupport } from '../use-cases/bankid-login';
 import { createDynamoDbClient, createS3Client, createSecretsManagerClient, createSesClient } from './aws-clients';
 import { dataAdapters } from './tenant-scope';
@@ -52,6 +53,8 @@ export interface AwsEnvironment {
   readonly MAIL_FROM_ADDRESS?: string | undefined;
   /** The SES configuration set recording bounces and complaints (optional). */
   readonly MAIL_CONFIGURATION_SET?: string | undefined;
+  /** The secret CloudFront sends in `x-origin-verify`; the API and ingest functions serve nothing without it. */
+  readonly ORIGIN_SECRET_ARN?: string | undefined;
 }
 
 export function required(env: AwsEnvironment, name: keyof AwsEnvironment): string {
@@ -90,6 +93,7 @@ export function awsDeps(env: AwsEnvironment = process.env): AppDeps {
   return {
     ...data,
     ...(bankId ? { bankId } : {}),
+    originLock: awsOriginLock(env, secrets),
     tokens: joseSessionTokens(async () => {
       // The seed's current version signs; its previous version (kept by Secrets Manager after a rotation) still
       // verifies, so sessions begun before a rotation live out their time instead of being cut off.
@@ -161,6 +165,29 @@ function awsBankId(
     }),
     animatedQr: animatedQrData,
   };
+}
+
+/**
+ * The origin lock (functions/http/middleware/origin-lock.ts) on ORIGIN_SECRET_ARN: its current value and, after a
+ * rotation, its previous one, which CloudFront sends until the distribution has the new value (docs/operations.md).
+ */
+export function awsOriginLock(env: AwsEnvironment, secrets: ReturnType<typeof createSecretsManagerClient>): OriginLock {
+  const secretArn = required(env, 'ORIGIN_SECRET_ARN');
+  return secretOriginLock(
+    async () => {
+      const [current, previous] = await Promise.all([
+        secrets.send(new GetSecretValueCommand({ SecretId: secretArn })),
+        secrets
+          .send(new GetSecretValueCommand({ SecretId: secretArn, VersionStage: 'AWSPREVIOUS' }))
+          .catch((error: unknown) => {
+            if (error instanceof ResourceNotFoundException) return undefined;
+            throw error;
+          }),
+      ]);
+      return [current.SecretString ?? '', previous?.SecretString ?? ''];
+    },
+    { clock: systemClock },
+  );
 }
 
 /** SES from the verified sender address (MAIL_FROM_ADDRESS), recording through MAIL_CONFIGURATION_SET when set. */

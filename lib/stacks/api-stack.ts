@@ -5,10 +5,10 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
+import { type IManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
-import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { PortalConfig } from '../config';
@@ -21,6 +21,13 @@ export const API_ROUTE_PATH = '/api/{proxy+}';
 
 /** Path of the ingest route (the clinics' practice systems push here); CloudFront forwards `/ingest/*` here. */
 export const INGEST_ROUTE_PATH = '/ingest/{proxy+}';
+
+/**
+ * The header CloudFront adds to every request it forwards to the HTTP API, carrying {@link ApiStack.originSecret}.
+ * Repeated from functions/http/middleware/origin-lock.ts (lib/ must not import functions/); test/infra/origin-lock.test.ts
+ * proves they agree.
+ */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 
 /**
  * Ingest checks an uploaded PDF of up to 20 MB synchronously. 30 s is also the HTTP API's integration timeout, so a
@@ -75,10 +82,28 @@ export class ApiStack extends Stack {
   readonly ingestFunction: PortalFunction;
   readonly renderWorker: RenderWorker;
   readonly notificationSender: PortalFunction;
+  /**
+   * The origin lock: a generated value CloudFront sends in {@link ORIGIN_VERIFY_HEADER} and without which the API and
+   * ingest functions answer 403. The HTTP API's execute-api endpoint is public; this makes calling it directly (past
+   * the WAF and CloudFront's headers) useless. Here, not in the data stack: nothing stored depends on it.
+   */
+  readonly originSecret: Secret;
+  /** The HTTP API's access log (one JSON line per request; the observability stack counts downloads in it). */
+  readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { config, table, documentsBucket, sessionSigningSeed, bankIdCredentials, personalNumberPepper } = props;
+
+    this.originSecret = new Secret(this, 'OriginSecret', {
+      description: `Value CloudFront sends in the ${ORIGIN_VERIFY_HEADER} header; the API and ingest functions refuse requests without it.`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(this.originSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'CloudFront reads the value through a dynamic reference only when the web stack updates the distribution, so a rotation Lambda would lock CloudFront out; rotated by hand (docs/operations.md), and the functions accept the previous value meanwhile.',
+    });
 
     // The names are the contract with functions/runtime/aws.ts.
     this.apiFunction = new PortalFunction(this, 'ApiFunction', {
@@ -93,6 +118,7 @@ export class ApiStack extends Stack {
         BANKID_ENVIRONMENT: config.bankIdEnvironment,
         MAIL_FROM_ADDRESS: props.mail.fromAddress,
         MAIL_CONFIGURATION_SET: props.mail.configurationSet.configurationSetName,
+        ORIGIN_SECRET_ARN: this.originSecret.secretArn,
       },
       // "Download many" streams up to ARCHIVE_LIMITS (functions/domain/archive.ts) of PDFs into a ZIP within one
       // request; the HTTP API gives up after 30 s, so the function may use all but the last second of that.
@@ -101,6 +127,7 @@ export class ApiStack extends Stack {
       logRemovalPolicy: config.logRemovalPolicy,
     });
     this.apiFunction.role.addManagedPolicy(props.dataAccess);
+    this.grantOriginSecret(this.apiFunction);
     props.mail.grantSendEmail(this.apiFunction.role);
 
     // The names are the contract with the ingest and render worker entry files (docs/render-pipeline.md).
@@ -110,12 +137,14 @@ export class ApiStack extends Stack {
         TABLE_NAME: table.tableName,
         DOCUMENTS_BUCKET: documentsBucket.bucketName,
         RENDER_QUEUE_URL: props.renderQueue.queueUrl,
+        ORIGIN_SECRET_ARN: this.originSecret.secretArn,
       },
       ...INGEST_SIZING,
       logRetention: config.logRetention,
       logRemovalPolicy: config.logRemovalPolicy,
     });
     this.ingestFunction.role.addManagedPolicy(props.ingestDataAccess);
+    this.grantOriginSecret(this.ingestFunction);
 
     this.renderWorker = new RenderWorker(this, 'RenderWorker', {
       entry: 'functions/lambda/render-worker.ts',
@@ -156,7 +185,7 @@ export class ApiStack extends Stack {
       targets: [new LambdaFunction(this.notificationSender.function, { retryAttempts: 0 })],
     });
 
-    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
+    this.accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
       retention: config.logRetention,
       removalPolicy: config.logRemovalPolicy,
     });
@@ -170,7 +199,7 @@ export class ApiStack extends Stack {
       autoDeploy: true,
       throttle: config.apiThrottling,
       accessLogSettings: {
-        destination: new LogGroupLogDestination(accessLogs),
+        destination: new LogGroupLogDestination(this.accessLogs),
         // No query strings and no headers: they can carry one-time tokens and cookies.
         format: AccessLogFormat.custom(
           JSON.stringify({
@@ -201,6 +230,13 @@ export class ApiStack extends Stack {
       INGEST_ROUTE_PATH,
       new HttpLambdaIntegration('IngestIntegration', this.ingestFunction.function),
       "Authentication is application-level: the ingest app authenticates each clinic's practice system and binds the request to that clinic, so no gateway authorizer.",
+    );
+  }
+
+  /** GetSecretValue on the origin secret and nothing else (the secret's grantRead would add DescribeSecret). */
+  private grantOriginSecret(portalFunction: PortalFunction): void {
+    portalFunction.role.addToPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.originSecret.secretArn] }),
     );
   }
 

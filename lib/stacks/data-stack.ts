@@ -3,9 +3,11 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { bucketRef, logicalIdOf } from '../cdk-helpers';
 import type { PortalConfig } from '../config';
+import { AlarmTopic } from '../constructs/alarm-topic';
 import { logBucket } from '../constructs/log-bucket';
 import { MailSending } from '../constructs/mail-sending';
 import { RenderQueue } from '../constructs/render-queue';
@@ -121,6 +123,12 @@ export class DataStack extends Stack {
    * records in DNS name this identity's keys: rebuilding the API stack must not make them stale.
    */
   readonly mail: MailSending;
+  /**
+   * Where every alarm of the stage notifies (this stack's own, the API's and the observability stack's). Here, not in
+   * the observability stack, because this stack's alarms (dead letters, mail reputation) notify it too and the data
+   * stack is deployed first; and an e-mail subscription, confirmed by hand, should outlive rebuilt stateless stacks.
+   */
+  readonly alarmTopic: ITopic;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -195,10 +203,12 @@ export class DataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.mail = new MailSending(this, 'Mail', {
-      mail: config.mail,
-      ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
-    });
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', {
+      ...(config.alarmTopicArn ? { topicArn: config.alarmTopicArn } : {}),
+      ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
+    }).topic;
+
+    this.mail = new MailSending(this, 'Mail', { mail: config.mail, alarmTopicArn: this.alarmTopic.topicArn });
 
     this.adminSecretsKey = new Secret(this, 'AdminSecretsKey', {
       description:
@@ -210,7 +220,7 @@ export class DataStack extends Stack {
 
     this.renderQueue = new RenderQueue(this, 'RenderQueue', {
       workerTimeout: config.renderWorker.timeout,
-      ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
+      alarmTopicArn: this.alarmTopic.topicArn,
     });
 
     // Fresh statements per policy: a statement belongs to one policy document.

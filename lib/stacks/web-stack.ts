@@ -18,11 +18,13 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { PortalConfig } from '../config';
 import { FORWARD_HOST_CODE } from '../constructs/edge-functions';
 import { logBucket } from '../constructs/log-bucket';
 import { StaticSite } from '../constructs/static-site';
+import { ORIGIN_VERIFY_HEADER } from './api-stack';
 
 /**
  * Paths CloudFront sends to the HTTP API, every one uncached with the same headers and host forwarding: the portal
@@ -40,6 +42,8 @@ export const API_FALLBACK_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-a
 export interface WebStackProps extends StackProps {
   readonly config: PortalConfig;
   readonly httpApi: HttpApi;
+  /** The API stack's origin secret, which CloudFront sends to the HTTP API in {@link ORIGIN_VERIFY_HEADER}. */
+  readonly originSecret: Secret;
 }
 
 /** The one public entry point: CloudFront serving the frontend, with {@link API_PATH_PATTERNS} routed to the HTTP API. */
@@ -82,6 +86,9 @@ export class WebStack extends Stack {
     const apiOrigin = new HttpOrigin(apiDomain, {
       protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+      // A CloudFormation dynamic reference ({{resolve:secretsmanager:…}}), resolved at deploy time: the value never
+      // appears in the template or the CDK output.
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret.secretValue.unsafeUnwrap() },
     });
     // The same headers as the frontend's, except that the origin's own Content-Security-Policy wins.
     const apiHeaders = new ResponseHeadersPolicy(this, 'ApiSecurityHeaders', {

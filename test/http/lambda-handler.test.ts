@@ -27,6 +27,8 @@ const SECRET_ARN = 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:sessio
 const secretString = randomBytes(48).toString('base64url');
 /** The stand-in answers every secret with `secretString`; this one seals administrators' TOTP secrets. */
 const ADMIN_SECRETS_KEY_ARN = 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:admin-secrets-key';
+/** The origin secret CloudFront sends in x-origin-verify; the stand-in answers it with `secretString` too. */
+const ORIGIN_SECRET_ARN = 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:origin';
 let secretsManager: Server;
 const secretRequests: Array<{ target: string | undefined; body: string }> = [];
 let clinic: ClinicFixture;
@@ -72,6 +74,7 @@ beforeAll(async () => {
     DOCUMENTS_BUCKET: emulators.bucket,
     SESSION_SECRET_ARN: SECRET_ARN,
     ADMIN_SECRETS_KEY_ARN,
+    ORIGIN_SECRET_ARN,
     RENDER_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/000000000000/render',
     MAIL_FROM_ADDRESS: 'no-reply@portal.example.se',
   });
@@ -104,6 +107,8 @@ function apiGatewayEvent(
     headers: {
       host: 'abc123.execute-api.eu-north-1.amazonaws.com',
       'x-forwarded-host': clinic.host,
+      // What CloudFront adds to every request it forwards (lib/stacks/web-stack.ts).
+      'x-origin-verify': secretString,
       ...(method === 'GET' ? {} : { origin: clinic.origin }),
       ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
       ...options.headers,
@@ -127,13 +132,36 @@ function apiGatewayEvent(
 }
 
 describe('the API Lambda handler', () => {
-  it('answers the health check without touching Secrets Manager', async () => {
+  it('answers the health check asking Secrets Manager for nothing but the origin secret', async () => {
     const response = await handler(apiGatewayEvent('GET', '/api/health'), {});
 
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual({ status: 'ok' });
     expect(response.headers['cache-control']).toBe('no-store');
-    expect(secretRequests).toEqual([]);
+    const asked = secretRequests.map((request) => JSON.parse(request.body) as Record<string, string>);
+    expect(asked).toEqual(
+      expect.arrayContaining([
+        { SecretId: ORIGIN_SECRET_ARN },
+        { SecretId: ORIGIN_SECRET_ARN, VersionStage: 'AWSPREVIOUS' },
+      ]),
+    );
+    expect(asked.every((request) => request.SecretId === ORIGIN_SECRET_ARN)).toBe(true);
+  });
+
+  it('refuses a request that did not come through CloudFront with a bare 403, whatever it asks for', async () => {
+    const direct = await handler(
+      apiGatewayEvent('GET', '/api/tenant', { headers: { 'x-origin-verify': 'guessed' } }),
+      {},
+    );
+    const withoutHeader = apiGatewayEvent('GET', '/api/tenant');
+    delete (withoutHeader.headers as Record<string, string>)['x-origin-verify'];
+    const bare = await handler(withoutHeader, {});
+
+    for (const response of [direct, bare]) {
+      expect(response.statusCode).toBe(403);
+      expect(JSON.parse(response.body)).toEqual({ error: { code: 'forbidden', message: expect.any(String) } });
+      expect(response.body).not.toContain('Testkliniken');
+    }
   });
 
   it('logs in, lists and hands out a download link, through API Gateway events end to end', async () => {
@@ -156,7 +184,9 @@ describe('the API Lambda handler', () => {
     expect(login.statusCode).toBe(200);
     expect(sessionCookie).toMatch(/^__Host-session=/u);
     // The current seed signs; the previous version (none here: never rotated) would still verify. Asked in parallel.
-    const asked = secretRequests.map((request) => JSON.parse(request.body) as Record<string, string>);
+    const asked = secretRequests
+      .map((request) => JSON.parse(request.body) as Record<string, string>)
+      .filter((request) => request.SecretId === SECRET_ARN);
     expect(asked).toHaveLength(2);
     expect(asked).toEqual(
       expect.arrayContaining([{ SecretId: SECRET_ARN }, { SecretId: SECRET_ARN, VersionStage: 'AWSPREVIOUS' }]),

@@ -22,6 +22,7 @@ const CONTRACT: Record<Exclude<keyof AwsEnvironment, 'AWS_REGION'>, readonly str
   BANKID_BASE_URL: [],
   MAIL_FROM_ADDRESS: ['ApiFunction'],
   MAIL_CONFIGURATION_SET: ['ApiFunction'],
+  ORIGIN_SECRET_ARN: ['ApiFunction', 'IngestFunction'],
 };
 
 describe('the API stack', () => {

@@ -103,9 +103,16 @@ describe('BankID in AWS: the secrets, who reads them, and the environment', () =
         const actions = statementsOfPolicy(data, 'AWS::IAM::ManagedPolicy', prefix).flatMap(actionsOf);
         expect(actions.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
       }
-      // No inline grant anywhere else: the functions' default policies name neither secret nor any secrets action
+      // No inline grant anywhere else: the functions' default policies name neither secret, and their only secrets
+      // action is reading the API stack's origin secret (test/infra/origin-lock.test.ts)
       const inline = statementsOf(api, 'AWS::IAM::Policy');
-      expect(inline.flatMap(actionsOf).filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
+      const secretsGrants = inline.filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('secretsmanager:')),
+      );
+      expect(secretsGrants.flatMap(actionsOf).every((action) => action === 'secretsmanager:GetSecretValue')).toBe(true);
+      expect(secretsGrants.map((statement) => statement.Resource)).toEqual(
+        secretsGrants.map(() => ({ Ref: expect.stringMatching(/^OriginSecret/u) })),
+      );
       expect(JSON.stringify(inline)).not.toMatch(new RegExp(`${credentialsId}|${pepperId}`));
     });
 

@@ -14,6 +14,7 @@ import type { InvoiceRenderer, TenantScope } from '../../functions/domain/ports'
 import type { AppDeps } from '../../functions/http/app-types';
 import { createApp, type PortalApp } from '../../functions/http/create-app';
 import { createIngestApp, type IngestApp } from '../../functions/http/ingest/create-ingest-app';
+import type { IngestAppDeps } from '../../functions/http/ingest/ingest-env';
 import type { BankIdSimulator } from '../../functions/local/bankid-simulator/start-bankid-simulator';
 import { S3_EMULATOR_CREDENTIALS } from '../../functions/local/services/s3-emulator';
 import { localRuntime } from '../../functions/runtime/local';
@@ -50,6 +51,8 @@ export interface TestPortal {
   readonly app: PortalApp;
   /** The ingest API on the same emulators and clock. */
   readonly ingestApp: IngestApp;
+  /** What `ingestApp` was built from. */
+  readonly ingestDeps: IngestAppDeps;
   /** The in-process render worker's queue: `await renderQueue.idle()` waits until rendering is done. */
   readonly renderQueue: InProcessRenderQueue;
   readonly clock: TestClock;
@@ -106,6 +109,7 @@ export function createTestPortal(
     deps: runtime.portal,
     app: createApp(runtime.portal),
     ingestApp: createIngestApp(runtime.ingest),
+    ingestDeps: runtime.ingest,
     renderQueue: runtime.renderQueue,
     clock,
     mailSink: runtime.mailSink,

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { errorBody, handleError } from '../error-handler';
+import { requireOrigin } from '../middleware/origin-lock';
 import { resolveTenant } from '../middleware/resolve-tenant';
 import { securityHeaders } from '../middleware/security-headers';
 import { apiKeyAuth } from './api-key-auth';
@@ -41,6 +42,7 @@ export function createIngestApp(deps: IngestAppDeps) {
 
   const app = new Hono<IngestEnv>();
   app.use(requestId());
+  app.use(requireOrigin(deps.originLock)); // first: nothing, not even the public reference page, bypasses CloudFront
   app.get(`${INGEST_BASE_PATH}/docs`, ingestReferencePage(openApiDocument)); // public; before securityHeaders: its own CSP
   app.use(`${INGEST_BASE_PATH}/*`, securityHeaders());
   app.route(INGEST_BASE_PATH, v1);

@@ -10,6 +10,7 @@ import type {
 } from '../../domain/ports';
 import type { IngestPrincipal } from '../../use-cases/ingest/ingest-principal';
 import type { TrustedRequestInfo } from '../app-types';
+import type { OriginLock } from '../middleware/origin-lock';
 
 /** Everything the ingest API needs from outside; built by functions/runtime/ (AWS or local) or by a test. */
 export interface IngestAppDeps {
@@ -20,6 +21,8 @@ export interface IngestAppDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly requestInfo: (c: Context) => TrustedRequestInfo;
+  /** Set by the AWS wiring: only requests that came through CloudFront are served. Absent locally. */
+  readonly originLock?: OriginLock;
 }
 
 export interface IngestEnv {

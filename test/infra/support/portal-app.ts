@@ -39,6 +39,7 @@ export interface PortalTemplates {
   readonly data: Template;
   readonly api: Template;
   readonly web: Template;
+  readonly observability: Template;
 }
 
 export function templatesOf({ stacks }: PortalApp): PortalTemplates {
@@ -46,6 +47,7 @@ export function templatesOf({ stacks }: PortalApp): PortalTemplates {
     data: Template.fromStack(stacks.data),
     api: Template.fromStack(stacks.api),
     web: Template.fromStack(stacks.web),
+    observability: Template.fromStack(stacks.observability),
   };
 }
 

@@ -123,6 +123,7 @@ function lambdaEnv(overrides: Partial<AwsEnvironment> = {}): AwsEnvironment {
     BANKID_ENVIRONMENT: 'test',
     BANKID_BASE_URL: simulator.baseUrl,
     MAIL_FROM_ADDRESS: 'no-reply@portal.example.se',
+    ORIGIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:origin',
     ...overrides,
   };
 }

@@ -3,19 +3,21 @@ import { parseArgs } from 'node:util';
 import type { Actor, ClinicStatus } from '../domain/identity';
 import { listClinics, provisionClinic, setClinicStatus } from '../use-cases/provision-clinic';
 import { type OperatorCommandOptions, runAsCommand, UsageError } from './command-line';
-import { type OperatorData, operatorClock, operatorData, operatorIds, tenantScope } from './operator-scope';
+import { operatorClock, operatorData, operatorIds, tenantScope } from './operator-scope';
 
 const USAGE = `Clinics (tenants) of the portal: provision, list, disable and enable them.
 
   npm run tenant -- create  --name "<clinic name>" --slug <slug> --admin-email <address> [--admin-name "<full name>"]
-                            [--org-number <NNNNNN-NNNN>] [--host <host name>] [--origin <https://host>]
+                            [--org-number <NNNNNN-NNNN>] [--address "<line>" …] [--host <host name>]
+                            [--origin <https://host>]
   npm run tenant -- list
   npm run tenant -- disable --tenant <clinic id or host>
   npm run tenant -- enable  --tenant <clinic id or host>
 
 create claims the clinic's host, writes its record (default settings, the portal origin its mails link to), creates
 its first administrator and mails them an invitation, and issues an ingest API key, printed this once. The slug is
-2-40 lowercase letters, digits and hyphens. Locally the clinic answers on http://<slug>.localhost:<port> (browsers
+2-40 lowercase letters, digits and hyphens; --address may be given up to 4 times (one line each; the address and
+organisation number are printed on the clinic's invoice bases). Locally the clinic answers on http://<slug>.localhost:<port> (browsers
 send *.localhost to this machine); in AWS --host is required (a custom domain of the clinic's own, or a name under
 the stage's domain; CloudFront's certificate must cover it) and --origin defaults to https://<host>. If create
 stops halfway, run the same command again: it completes what is missing and duplicates nothing.
@@ -44,6 +46,7 @@ export async function runTenantCli(argv: readonly string[], options: OperatorCom
       'admin-email': { type: 'string' },
       'admin-name': { type: 'string' },
       'org-number': { type: 'string' },
+      address: { type: 'string', multiple: true },
       host: { type: 'string' },
       origin: { type: 'string' },
       tenant: { type: 'string' },
@@ -72,15 +75,19 @@ export async function runTenantCli(argv: readonly string[], options: OperatorCom
       const slug = need('slug');
       const adminEmail = need('admin-email');
       const data = options.data ?? operatorData();
-      const host = values.host?.trim().toLowerCase() ?? localHost(data, slug);
+      if (values.host === undefined && data.portalUrl === undefined) {
+        throw new UsageError('create needs --host in AWS: the host name the clinic answers on.');
+      }
       const provisioned = await provisionClinic(
         { ...data, clock: operatorClock, ids: operatorIds, mailer: data.mailer() },
         {
           name,
           slug,
-          host,
-          origin: values.origin ?? defaultOrigin(data, host),
+          ...(values.host === undefined ? {} : { host: values.host }),
+          ...(values.origin === undefined ? {} : { origin: values.origin }),
+          ...(data.portalUrl === undefined ? {} : { localPortalUrl: data.portalUrl }),
           ...(values['org-number'] === undefined ? {} : { orgNumber: values['org-number'] }),
+          ...(values.address === undefined ? {} : { addressLines: values.address }),
           admin: { email: adminEmail, name: values['admin-name'] ?? adminEmail },
           apiKeyName: FIRST_API_KEY_NAME,
           by,
@@ -106,9 +113,13 @@ export async function runTenantCli(argv: readonly string[], options: OperatorCom
           '',
           'Next:',
           `  1. The administrator sets a password through the mailed link, logs in at ${origin}/admin and adds an authenticator app.`,
-          `  2. In the admin pages' settings: the clinic's address${tenant.orgNumber === '' ? ', organisation number' : ''}, logo and colours.`,
+          "  2. In the admin pages' settings: the logo, colours, support text and login methods.",
           '  3. Configure the practice system with the API key; it pushes the customer companies and invoice bases.',
-          `  4. In AWS: point ${provisioned.host} at the portal's CloudFront distribution (DNS) if it is a custom domain.`,
+          ...(data.portalUrl === undefined
+            ? [
+                `  4. DNS: point ${provisioned.host} at the portal's CloudFront distribution; its certificate and aliases (lib/config.ts customDomain) must cover the name.`,
+              ]
+            : []),
         ].join('\n'),
         {
           tenantId: tenant.id,
@@ -164,26 +175,6 @@ export async function runTenantCli(argv: readonly string[], options: OperatorCom
       return 0;
     }
   }
-}
-
-/**
- * Locally a clinic answers on `<slug>.localhost`: browsers resolve every *.localhost name to this machine, so the dev
- * server (which resolves clinics by host like the deployed API) serves each clinic on its own host. In AWS there is
- * no host to derive the name from, so the operator names it.
- */
-function localHost(data: OperatorData, slug: string): string {
-  if (data.portalUrl === undefined) {
-    throw new UsageError('create needs --host in AWS: the host name the clinic answers on.');
-  }
-  return `${slug}.localhost`;
-}
-
-/** Locally the running portal's scheme and port on the clinic's host; in AWS https://<host>. */
-function defaultOrigin(data: OperatorData, host: string): string {
-  if (data.portalUrl === undefined) return `https://${host}`;
-  const url = new URL(data.portalUrl);
-  url.hostname = host;
-  return url.origin;
 }
 
 runAsCommand(import.meta.url, USAGE, runTenantCli);

@@ -21,10 +21,21 @@ export interface ProvisionClinicDeps {
 export interface ProvisionClinicInput {
   readonly name: string;
   readonly slug: string;
-  /** The host the clinic answers on, and its origin (scheme, host, port) for links in mails. */
-  readonly host: string;
-  readonly origin: string;
+  /**
+   * The host the clinic answers on; by default, on the local portal, `<slug>.localhost` (see
+   * {@link localClinicHost}). Required otherwise.
+   */
+  readonly host?: string;
+  /**
+   * The clinic's origin (scheme, host, port) for links in mails; by default the local portal's scheme and port on the
+   * clinic's host, or `https://<host>`.
+   */
+  readonly origin?: string;
+  /** Where the running local portal answers (`http://localhost:3000`), when provisioning there. */
+  readonly localPortalUrl?: string;
   readonly orgNumber?: string;
+  /** The clinic's postal address, printed on its invoice bases. */
+  readonly addressLines?: readonly string[];
   readonly admin: { readonly email: string; readonly name: string };
   /** The name of the first ingest API key. */
   readonly apiKeyName: string;
@@ -109,11 +120,17 @@ function checkedClinic(input: ProvisionClinicInput) {
   const slug = input.slug.trim();
   const slugIssue = slugProblem(slug);
   if (slugIssue) fields.slug = slugIssue;
-  const host = input.host.trim();
-  const hostIssue = hostProblem(host);
+  // The host is derived from the slug only when the slug is good: a bad slug is reported once, as the slug.
+  const host = input.host?.trim().toLowerCase() ?? (slugIssue ? undefined : localClinicHost(input, slug));
+  const hostIssue = host === undefined ? undefined : hostProblem(host);
   if (hostIssue) fields.host = hostIssue;
-  const originIssue = hostIssue ? undefined : originProblem(input.origin, host);
+  const origin = host === undefined ? undefined : (input.origin ?? defaultOrigin(input, host));
+  const originIssue = origin === undefined || host === undefined || hostIssue ? undefined : originProblem(origin, host);
   if (originIssue) fields.origin = originIssue;
+  const addressLines = (input.addressLines ?? []).map((line) => line.trim()).filter((line) => line.length > 0);
+  if (addressLines.length > 4 || addressLines.some((line) => line.length > 100)) {
+    fields.address = 'at most 4 lines of at most 100 characters';
+  }
   let orgNumber = '';
   if (input.orgNumber !== undefined) {
     const check = checkOrganisationNumber(input.orgNumber);
@@ -130,7 +147,7 @@ function checkedClinic(input: ProvisionClinicInput) {
       fields[`admin${field.charAt(0).toUpperCase()}${field.slice(1)}`] = reason;
     }
   }
-  if (Object.keys(fields).length > 0) {
+  if (Object.keys(fields).length > 0 || host === undefined || origin === undefined) {
     throw new ValidationError(
       `Invalid clinic: ${Object.entries(fields)
         .map(([field, expected]) => `${field} must be ${expected}`)
@@ -138,7 +155,29 @@ function checkedClinic(input: ProvisionClinicInput) {
       { fields },
     );
   }
-  return { name, slug, host, origin: new URL(input.origin).origin, orgNumber, admin };
+  return { name, slug, host, origin: new URL(origin).origin, orgNumber, addressLines, admin };
+}
+
+/**
+ * On the local portal a clinic answers on `<slug>.localhost`: browsers resolve every *.localhost name to this
+ * machine, so the dev server, which picks the clinic by host name like the deployed API, serves each clinic on a host
+ * of its own. Elsewhere there is nothing to derive a host from: the operator names it (ValidationError otherwise).
+ */
+export function localClinicHost(input: Pick<ProvisionClinicInput, 'localPortalUrl'>, slug: string): string {
+  if (input.localPortalUrl === undefined) {
+    throw new ValidationError('Invalid clinic: host must be given outside the local portal.', {
+      fields: { host: 'required outside the local portal' },
+    });
+  }
+  return `${slug}.localhost`;
+}
+
+/** The local portal's scheme and port on the clinic's host; https://<host> elsewhere. */
+function defaultOrigin(input: Pick<ProvisionClinicInput, 'localPortalUrl'>, host: string): string {
+  if (input.localPortalUrl === undefined) return `https://${host}`;
+  const url = new URL(input.localPortalUrl);
+  url.hostname = host;
+  return url.origin;
 }
 
 /**
@@ -191,7 +230,7 @@ async function createRecord(
   const record: Omit<Tenant, 'id'> = {
     name: clinic.name,
     orgNumber: clinic.orgNumber,
-    addressLines: [],
+    addressLines: clinic.addressLines,
     slug: clinic.slug,
     portalOrigin: clinic.origin,
     createdAt: now,

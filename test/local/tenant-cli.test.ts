@@ -1,12 +1,18 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { runTenantCli } from '../../functions/cli/tenant-cli';
 import { ConflictError } from '../../functions/domain/errors';
 import type { Mailer } from '../../functions/domain/ports';
 import { ensureTable } from '../../functions/local/services/ensure-table';
+import { S3_EMULATOR_CREDENTIALS } from '../../functions/local/services/s3-emulator';
 import { createDynamoDbClient } from '../../functions/runtime/aws-clients';
-import { LOCAL_REGION } from '../../functions/runtime/local';
+import { LOCAL_REGION, LOCAL_SERVICES_FILE, type LocalServicesFile } from '../../functions/runtime/local';
 import { listApiKeys } from '../../functions/use-cases/ingest/manage-api-keys';
 import { listClinicAdmins } from '../../functions/use-cases/manage-clinic-admins';
 import { sendPublicationNoticesForAllClinics } from '../../functions/use-cases/send-publication-notices';
@@ -21,6 +27,8 @@ import { createTestPortal, operatorDataFor, type TestPortal } from '../support/t
  */
 let portal: TestPortal;
 let countItems: () => Promise<number>;
+/** A data folder as `npm start` leaves it, naming this file's table: what the command finds when run as a program. */
+let dataDirectory: string;
 const LOCAL_PORTAL_URL = 'http://localhost:3000';
 
 beforeAll(async () => {
@@ -33,6 +41,16 @@ beforeAll(async () => {
   });
   await ensureTable(client, tableName);
   portal = createTestPortal({ tableName });
+  dataDirectory = mkdtempSync(join(tmpdir(), 'tenant-cli-data-'));
+  const services: LocalServicesFile = {
+    dynamoDbEndpoint: emulators.dynamoEndpoint,
+    tableName,
+    s3Endpoint: emulators.s3Endpoint,
+    s3Credentials: S3_EMULATOR_CREDENTIALS,
+    documentsBucket: emulators.bucket,
+    portalUrl: LOCAL_PORTAL_URL,
+  };
+  writeFileSync(join(dataDirectory, LOCAL_SERVICES_FILE), JSON.stringify(services));
   countItems = async () => (await client.send(new ScanCommand({ TableName: tableName, Select: 'COUNT' }))).Count ?? 0;
 });
 
@@ -60,9 +78,15 @@ const createArgs = (slug: string, adminEmail = `forsta@${slug}.example`) => [
   'Ylva Öberg',
   '--org-number',
   '556036-0793',
+  '--address',
+  'Storgatan 1',
+  '--address',
+  '411 01 Göteborg',
   '--by',
   'ops',
 ];
+const withSlug = (argv: readonly string[], slug: string) =>
+  argv.map((arg, index) => (argv[index - 1] === '--slug' ? slug : arg));
 const keyIn = (printed: readonly string[]) => /\bfpk_\S+/u.exec(printed.join('\n'))?.[0] ?? '';
 const browserOn = (host: string) => adminClientFor(portal, { host, origin: `https://${host}` });
 const ingest = (host: string, key: string, customerNumber = `K-${randomUUID().slice(0, 8)}`) =>
@@ -95,6 +119,7 @@ describe('npm run tenant -- create', () => {
     expect(tenant).toMatchObject({
       name: 'Hälsan Väst AB',
       orgNumber: '556036-0793',
+      addressLines: ['Storgatan 1', '411 01 Göteborg'],
       slug,
       status: 'active',
       portalOrigin: `http://${host}:3000`,
@@ -175,7 +200,7 @@ describe('npm run tenant -- create', () => {
     expect((await ingest(host, keyIn(again.printed))).status).toBe(200);
   });
 
-  it('refuses a slug or host another clinic has (409, exit code 3), writing nothing', async () => {
+  it('refuses a slug or host another clinic has (409 slug_taken / host_taken), writing nothing', async () => {
     const { run } = operator();
     const slug = newSlug();
     await run(...createArgs(slug));
@@ -193,6 +218,33 @@ describe('npm run tenant -- create', () => {
     expect(sameHost).toMatchObject({ code: 'host_taken', message: expect.stringContaining(`${slug}.localhost`) });
     expect(await countItems()).toBe(before);
   });
+
+  it('as a program (npm run tenant), exits 0 when done, 3 for a taken slug and 2 for a bad argument', async () => {
+    const slug = newSlug();
+    const program = async (...argv: string[]) => {
+      const run = promisify(execFile)('node_modules/.bin/tsx', ['functions/cli/tenant-cli.ts', ...argv], {
+        env: {
+          ...process.env,
+          PORTAL_DATA_DIR: dataDirectory,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
+      });
+      return run.then(
+        ({ stdout }) => ({ code: 0, output: stdout }),
+        (error: { code: number; stderr: string }) => ({ code: error.code, output: error.stderr }),
+      );
+    };
+
+    const created = await program(...createArgs(slug));
+    const [taken, bad] = await Promise.all([
+      program(...createArgs(slug), '--host', `annan-${slug}.localhost`),
+      program(...withSlug(createArgs(slug), 'x')),
+    ]);
+
+    expect(created).toMatchObject({ code: 0, output: expect.stringMatching(/^Provisioned clinic/u) });
+    expect(taken).toEqual({ code: 3, output: expect.stringContaining(`Failed: The slug ${slug} already belongs`) });
+    expect(bad).toEqual({ code: 2, output: expect.stringContaining('slug must be 2 to 40 characters') });
+  }, 60_000);
 
   it('names each bad argument and writes nothing', async () => {
     const { run, printed } = operator();
@@ -236,6 +288,13 @@ describe('npm run tenant -- create', () => {
     });
     expect(await refusal(...createArgs(slug), '--host', 'https://x.example')).toMatchObject({
       details: { fields: { host: expect.stringMatching(/without scheme/u) } },
+    });
+    expect(await refusal(...createArgs(slug), '--address', 'x'.repeat(101))).toMatchObject({
+      details: { fields: { address: expect.stringMatching(/100 characters/u) } },
+    });
+    expect(await refusal(...withArgs({ '--slug': 'WWW', '--admin-email': 'inte-en-adress' }))).toMatchObject({
+      message: expect.not.stringMatching(/host/u),
+      details: { fields: { slug: expect.any(String), adminEmail: expect.any(String) } },
     });
     const inAws = operator({ local: false });
     await expect(inAws.run(...createArgs(slug))).rejects.toThrow(/needs --host in AWS/u);

@@ -13,6 +13,7 @@ export const adminSv = {
     clinic ? `${page} – Administration – ${clinic}` : `${page} – Företagsportal – Administration`,
   genericError: 'Något gick fel. Försök igen om en stund.',
   networkError: 'Det gick inte att nå portalen. Kontrollera din internetanslutning och försök igen.',
+  portalUnavailable: 'Portalen är inte tillgänglig: plattformens operatör har stängt den för mottagningen.',
   tryAgain: 'Försök igen',
   loading: 'Laddar …',
   showMore: 'Visa fler',

@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { ValidationError } from '../domain/errors';
 import type { Actor, ClinicStatus } from '../domain/identity';
 import { listClinics, provisionClinic, setClinicStatus } from '../use-cases/provision-clinic';
 import { type OperatorCommandOptions, runAsCommand, UsageError } from './command-line';
@@ -78,20 +79,22 @@ export async function runTenantCli(argv: readonly string[], options: OperatorCom
       if (values.host === undefined && data.portalUrl === undefined) {
         throw new UsageError('create needs --host in AWS: the host name the clinic answers on.');
       }
-      const provisioned = await provisionClinic(
-        { ...data, clock: operatorClock, ids: operatorIds, mailer: data.mailer() },
-        {
-          name,
-          slug,
-          ...(values.host === undefined ? {} : { host: values.host }),
-          ...(values.origin === undefined ? {} : { origin: values.origin }),
-          ...(data.portalUrl === undefined ? {} : { localPortalUrl: data.portalUrl }),
-          ...(values['org-number'] === undefined ? {} : { orgNumber: values['org-number'] }),
-          ...(values.address === undefined ? {} : { addressLines: values.address }),
-          admin: { email: adminEmail, name: values['admin-name'] ?? adminEmail },
-          apiKeyName: FIRST_API_KEY_NAME,
-          by,
-        },
+      const provisioned = await withOptionNames(
+        provisionClinic(
+          { ...data, clock: operatorClock, ids: operatorIds, mailer: data.mailer() },
+          {
+            name,
+            slug,
+            ...(values.host === undefined ? {} : { host: values.host }),
+            ...(values.origin === undefined ? {} : { origin: values.origin }),
+            ...(data.portalUrl === undefined ? {} : { localPortalUrl: data.portalUrl }),
+            ...(values['org-number'] === undefined ? {} : { orgNumber: values['org-number'] }),
+            ...(values.address === undefined ? {} : { addressLines: values.address }),
+            admin: { email: adminEmail, name: values['admin-name'] ?? adminEmail },
+            apiKeyName: FIRST_API_KEY_NAME,
+            by,
+          },
+        ),
       );
       const { tenant, admin, invitation, apiKey } = provisioned;
       const origin = tenant.portalOrigin ?? '';
@@ -174,6 +177,33 @@ export async function runTenantCli(argv: readonly string[], options: OperatorCom
       );
       return 0;
     }
+  }
+}
+
+/** The command-line option each field of the provisioning's checks comes from. */
+const OPTION_OF_FIELD: Readonly<Record<string, string>> = {
+  name: '--name',
+  slug: '--slug',
+  host: '--host',
+  origin: '--origin',
+  orgNumber: '--org-number',
+  address: '--address',
+  adminEmail: '--admin-email',
+  adminName: '--admin-name',
+};
+
+/** The provisioning's ValidationError, its message naming the options the operator typed (`--admin-email must be …`). */
+async function withOptionNames<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    const fields =
+      error instanceof ValidationError ? (error.details?.fields as Record<string, string> | undefined) : undefined;
+    if (!fields) throw error;
+    const reasons = Object.entries(fields).map(
+      ([field, reason]) => `${OPTION_OF_FIELD[field] ?? field} must be ${reason}`,
+    );
+    throw new ValidationError(`Invalid clinic: ${reasons.join('; ')}.`, { fields });
   }
 }
 

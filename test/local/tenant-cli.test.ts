@@ -269,6 +269,7 @@ describe('npm run tenant -- create', () => {
       details: { fields: { slug: expect.stringMatching(/lowercase/u) } },
     });
     expect(await refusal(...withArgs({ '--slug': 'x' }))).toMatchObject({
+      message: 'Invalid clinic: --slug must be 2 to 40 characters.',
       details: { fields: { slug: '2 to 40 characters' } },
     });
     expect(await refusal(...withArgs({ '--slug': 'www' }))).toMatchObject({
@@ -281,6 +282,7 @@ describe('npm run tenant -- create', () => {
       details: { fields: { orgNumber: expect.stringMatching(/check digit/u) } },
     });
     expect(await refusal(...withArgs({ '--admin-email': 'inte-en-adress' }))).toMatchObject({
+      message: expect.stringContaining('--admin-email must be an e-mail address'),
       details: { fields: { adminEmail: expect.stringMatching(/e-mail address/u) } },
     });
     expect(await refusal(...createArgs(slug), '--origin', 'https://evil.example')).toMatchObject({

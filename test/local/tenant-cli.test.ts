@@ -8,13 +8,14 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { runTenantCli } from '../../functions/cli/tenant-cli';
 import { ConflictError } from '../../functions/domain/errors';
-import type { Mailer } from '../../functions/domain/ports';
+import type { Mailer, TenantScopeFactory } from '../../functions/domain/ports';
 import { ensureTable } from '../../functions/local/services/ensure-table';
 import { S3_EMULATOR_CREDENTIALS } from '../../functions/local/services/s3-emulator';
 import { createDynamoDbClient } from '../../functions/runtime/aws-clients';
 import { LOCAL_REGION, LOCAL_SERVICES_FILE, type LocalServicesFile } from '../../functions/runtime/local';
 import { listApiKeys } from '../../functions/use-cases/ingest/manage-api-keys';
 import { listClinicAdmins } from '../../functions/use-cases/manage-clinic-admins';
+import { listClinics } from '../../functions/use-cases/provision-clinic';
 import { sendPublicationNoticesForAllClinics } from '../../functions/use-cases/send-publication-notices';
 import { addAdmin, adminClientFor, json } from '../support/admin-fixture';
 import { LOCAL_CREDENTIALS } from '../support/emulators.global-setup';
@@ -54,13 +55,14 @@ beforeAll(async () => {
   countItems = async () => (await client.send(new ScanCommand({ TableName: tableName, Select: 'COUNT' }))).Count ?? 0;
 });
 
-function operator(options: { mailer?: () => Mailer; local?: boolean } = {}) {
+function operator(options: { mailer?: () => Mailer; scopeFor?: TenantScopeFactory; local?: boolean } = {}) {
   const printed: string[] = [];
   const base = operatorDataFor(portal);
   const data = {
     ...base,
     ...(options.local === false ? {} : { portalUrl: LOCAL_PORTAL_URL }),
     ...(options.mailer ? { mailer: options.mailer } : {}),
+    ...(options.scopeFor ? { scopeFor: options.scopeFor } : {}),
   };
   return { printed, run: (...argv: string[]) => runTenantCli(argv, { data, print: (line) => printed.push(line) }) };
 }
@@ -167,7 +169,7 @@ describe('npm run tenant -- create', () => {
     );
   });
 
-  it('completes a provisioning that stopped halfway when run again, without duplicates', async () => {
+  it('completes a provisioning that stopped at the invitation mail when run again, without duplicates', async () => {
     const slug = newSlug();
     const host = `${slug}.localhost`;
     const crashing = operator({
@@ -194,10 +196,35 @@ describe('npm run tenant -- create', () => {
     expect(await listApiKeys({ scope })).toHaveLength(1);
     expect(keyIn(third.printed)).toBe('');
     expect(third.printed.join('\n')).toMatch(/already has the ingest API key .* cannot be shown again/u);
-    const withSlug = (await portal.deps.directory.listTenants()).filter((id) => id === tenantId);
-    expect(withSlug).toHaveLength(1);
+    const clinics = await listClinics(portal.deps);
+    expect(clinics.filter((clinic) => clinic.slug === slug)).toEqual([expect.objectContaining({ tenantId })]);
     expect((await auditActions(tenantId)).filter(([action]) => action === 'clinic.provisioned')).toHaveLength(1);
     expect((await ingest(host, keyIn(again.printed))).status).toBe(200);
+  });
+
+  it('completes a provisioning that stopped between claiming the host and writing the record; meanwhile the host answers 404', async () => {
+    const slug = newSlug();
+    const host = `${slug}.localhost`;
+    const crashing = operator({
+      scopeFor: (tenantId) => {
+        const scope = portal.deps.scopeFor(tenantId);
+        return { ...scope, tenant: { ...scope.tenant, put: () => Promise.reject(new Error('injected crash')) } };
+      },
+    });
+
+    await expect(crashing.run(...createArgs(slug))).rejects.toThrow(/injected crash/u);
+    const tenantId = (await portal.deps.directory.resolveHost(host)) ?? '';
+    const halfMade = await browserOn(host).request('/api/tenant');
+    const listed = operator();
+    await listed.run('list', '--json');
+    const again = await operator().run(...createArgs(slug));
+
+    expect(halfMade.status).toBe(404);
+    expect(JSON.parse(listed.printed[0] ?? '[]')).toContainEqual({ tenantId, status: 'incomplete' });
+    expect(again).toBe(0);
+    expect(await portal.deps.directory.resolveHost(host)).toBe(tenantId);
+    expect(await portal.deps.scopeFor(tenantId).tenant.get()).toMatchObject({ slug, status: 'active' });
+    expect((await browserOn(host).request('/api/tenant')).status).toBe(200);
   });
 
   it('refuses a slug or host another clinic has (409 slug_taken / host_taken), writing nothing', async () => {

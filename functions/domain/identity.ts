@@ -52,8 +52,7 @@ export interface Tenant {
   readonly statusChangedAt?: string;
 }
 
-export const CLINIC_STATUSES = ['active', 'disabled'] as const;
-export type ClinicStatus = (typeof CLINIC_STATUSES)[number];
+export type ClinicStatus = 'active' | 'disabled';
 
 export function clinicStatusOf(tenant: Pick<Tenant, 'status'>): ClinicStatus {
   return tenant.status ?? 'active';

@@ -283,7 +283,9 @@ export async function listClinics(
 
 /**
  * Disables or enables a clinic (see Tenant.status). Audited in the clinic's own trail (`clinic.disabled` /
- * `clinic.enabled`), under the operator; a clinic already in that state is left as it is, unaudited.
+ * `clinic.enabled`), under the operator; a clinic already in that state is left as it is, unaudited. Read, then
+ * written whole, like the admin pages' settings (update-clinic-settings.ts): a settings change saved in the same
+ * instant could undo it, so the command's answer is worth checking with `list`, and running it again is harmless.
  */
 export async function setClinicStatus(
   deps: { readonly scope: TenantScope; readonly clock: Clock; readonly ids: IdGenerator },

@@ -57,6 +57,8 @@ export type KnownErrorCode =
   | 'not_found'
   | 'bankid_unavailable'
   | 'network_error'
+  /** The platform operator has closed the clinic's portal (npm run tenant -- disable). */
+  | 'clinic_disabled'
   | 'invalid_response';
 
 export class ApiError extends Error {

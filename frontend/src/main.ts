@@ -396,8 +396,7 @@ async function start(): Promise<void> {
   }
   if (sessionResult.status === 'rejected') {
     const error: unknown = sessionResult.reason;
-    const text =
-      error instanceof ApiError && error.code === 'network_error' ? messages.networkError : messages.genericError;
+    const text = error instanceof ApiError ? startErrorText(error.code) : messages.genericError;
     renderAgain = () => void start();
     show(errorView(text, () => void start()));
   } else if (sessionResult.value) {
@@ -405,6 +404,12 @@ async function start(): Promise<void> {
   } else {
     showLogin(undefined, bankIdReturn);
   }
+}
+
+/** Why the portal could not start: the network, a clinic the operator closed (every request is refused), or else. */
+function startErrorText(code: string): string {
+  if (code === 'network_error') return messages.networkError;
+  return code === 'clinic_disabled' ? messages.portalUnavailable : messages.genericError;
 }
 
 // Back and forward between the login page and "Glömt lösenordet?" (not a fragment link such as the skip link).

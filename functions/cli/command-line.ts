@@ -1,8 +1,8 @@
-import { PortalError } from '../domain/errors';
+import { ConflictError, PortalError } from '../domain/errors';
 import type { OperatorData } from './operator-scope';
 
 /*
- * What the operator commands (`npm run admin`, `npm run apikey`, `npm run contact`) share as command-line programs.
+ * What the operator commands (`npm run admin`, `npm run apikey`, `npm run contact`, `npm run tenant`) share as command-line programs.
  * Each exports its run function (the tests call it) and starts itself with runAsCommand.
  */
 
@@ -18,8 +18,9 @@ export class UsageError extends Error {}
 
 /**
  * Runs the command when its module is the process's entry point (`tsx functions/cli/<command>.ts …`), and exits with
- * its code. A failure exits 2 when it is the caller's to fix (a usage error, or a request the portal refused), 1
- * otherwise.
+ * its code. A failure exits 3 when it clashes with what exists (a ConflictError, the portal's 409: a taken host,
+ * an administrator who exists), 2 when it is otherwise the caller's to fix (a usage error, or a request the portal
+ * refused), 1 otherwise.
  */
 export function runAsCommand(
   moduleUrl: string,
@@ -32,6 +33,11 @@ export function runAsCommand(
     .catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       console.error(error instanceof UsageError ? `${message}\n\n${usage}` : `Failed: ${message}`);
-      process.exit(error instanceof UsageError || error instanceof PortalError ? 2 : 1);
+      process.exit(exitCodeOf(error));
     });
+}
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof ConflictError) return 3;
+  return error instanceof UsageError || error instanceof PortalError ? 2 : 1;
 }

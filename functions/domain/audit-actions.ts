@@ -49,6 +49,9 @@ export const AUDIT_ACTIONS = [
   'notification.skipped',
   'notification.resend_requested',
   'audit.exported',
+  'clinic.provisioned',
+  'clinic.disabled',
+  'clinic.enabled',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,5 +1,6 @@
 import type { AuditAction } from './audit-actions';
 import type { TenantBranding } from './branding';
+import { ForbiddenError } from './errors';
 import { DOCUMENT_TYPES, type DocumentType } from './invoice-basis';
 import type { LoginMethods } from './login-methods';
 import type { StoredLogo } from './logo';
@@ -34,6 +35,37 @@ export interface Tenant {
    * (notifications of new documents) have no request, and link here.
    */
   readonly portalOrigin?: string;
+  /**
+   * The operator's name for the clinic (`halsan-vast`), unique among clinics and the first label of its local host
+   * (`halsan-vast.localhost`). Set when the clinic is provisioned with `npm run tenant -- create`: a re-run finds
+   * its own half-made clinic by it (functions/use-cases/provision-clinic.ts). Absent for clinics made otherwise.
+   */
+  readonly slug?: string;
+  /** When the clinic was provisioned (ISO instant); absent for clinics made otherwise. */
+  readonly createdAt?: string;
+  /**
+   * `disabled` (by the operator): the clinic's portal, admin pages and ingest API refuse every request and the
+   * notification sender passes it by; its data stays as it is, and `enable` brings everything back. Active when absent.
+   */
+  readonly status?: ClinicStatus;
+  /** When the status last changed (ISO instant). */
+  readonly statusChangedAt?: string;
+}
+
+export type ClinicStatus = 'active' | 'disabled';
+
+export function clinicStatusOf(tenant: Pick<Tenant, 'status'>): ClinicStatus {
+  return tenant.status ?? 'active';
+}
+
+/**
+ * A request to a clinic the operator disabled: 403 `clinic_disabled`, the same answer for every request (portal,
+ * admin pages, ingest), so nobody is told more than that the portal is not available.
+ */
+export class ClinicDisabledError extends ForbiddenError {
+  constructor() {
+    super('clinic_disabled', 'Portalen är inte tillgänglig. (This portal is not available.)');
+  }
 }
 
 /** A customer company of a clinic. */

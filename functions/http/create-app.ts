@@ -44,7 +44,7 @@ export function createApp(deps: AppDeps) {
     .use(async function apiBodyLimit(c, next) {
       return OWN_BODY_LIMIT.has(c.req.path) ? next() : smallBodies(c, next);
     })
-    .use(resolveTenant(deps))
+    .use(resolveTenant(deps, { refuseUnavailableClinic: true }))
     .use(sameOriginWrites())
     .route('/', publicTenantRoutes())
     .route('/', authRoutes(deps))

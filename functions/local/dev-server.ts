@@ -38,6 +38,9 @@ simulator's page: ${portal.bankIdDevPageUrl}
 Mail: nothing is sent for real; invitations, password resets and notices of new invoice bases land on ${portal.mailDevPageUrl}
   Try "Glömt lösenordet?" on the login page, or invite a contact: npm run contact -- invite --tenant localhost --email <address>
 
+Another clinic: npm run tenant -- create --name "<name>" --slug <slug> --admin-email <address>
+  It answers on http://<slug>.localhost:${port} (its administrator's invitation is on the mail page).
+
 Press Ctrl+C to stop.`);
 
 let stopping = false;

@@ -32,7 +32,11 @@ const EMAIL = /^[^\s@#]+@[^\s@#]+\.[^\s@#]+$/u;
 const MAX_NAME_LENGTH = 200;
 const MAX_EMAIL_LENGTH = 254;
 
-function checkedNewAdmin(input: { readonly name: string; readonly email: string; readonly role?: string }) {
+/**
+ * A new administrator's name, e-mail address and role, trimmed and checked: ValidationError naming every bad field.
+ * Exported for the clinic's provisioning, which checks everything before it writes anything.
+ */
+export function checkedNewAdmin(input: { readonly name: string; readonly email: string; readonly role?: string }) {
   const name = input.name.trim();
   const email = input.email.trim();
   const role = input.role ?? 'admin';

@@ -1,6 +1,13 @@
 import { type InvoiceDocument, isShownToContacts, isVisibleToContacts } from '../domain/document';
 import { ConflictError, NotFoundError } from '../domain/errors';
-import { type Actor, type Contact, type Customer, contactPreferences, type Tenant } from '../domain/identity';
+import {
+  type Actor,
+  type Contact,
+  type Customer,
+  clinicStatusOf,
+  contactPreferences,
+  type Tenant,
+} from '../domain/identity';
 import { MailRefusedError } from '../domain/mail';
 import {
   isFinalDelivery,
@@ -33,6 +40,8 @@ export interface NoticeRunSummary {
   readonly skipped: number;
   /** The clinic has no portal address yet, so no link can be written: notices wait (nothing is lost). */
   readonly waitingForPortalOrigin?: true;
+  /** The operator disabled the clinic: nothing is sent, notices wait (nothing is lost). */
+  readonly clinicDisabled?: true;
 }
 
 const SENDER: Actor = { type: 'system', id: 'notification-sender' };
@@ -61,6 +70,8 @@ export async function sendPublicationNotices(deps: PublicationNoticeDeps): Promi
   const { scope, clock } = deps;
   const tenant = await scope.tenant.get();
   const tally = { batchesFormed: 0, sent: 0, retriesScheduled: 0, failed: 0, unconfirmed: 0, skipped: 0 };
+  // A disabled clinic's contacts could not follow the link: its notices wait until the operator enables it again.
+  if (tenant && clinicStatusOf(tenant) === 'disabled') return { ...tally, clinicDisabled: true };
   if (!tenant?.portalOrigin) return { ...tally, waitingForPortalOrigin: true };
 
   const pending = await scope.notifications.pending(NOTIFICATION_POLICY.maxPendingPerRun);

@@ -252,7 +252,10 @@ async function start(): Promise<void> {
     showSetPassword();
   } else if (sessionResult.status === 'rejected') {
     const error: unknown = sessionResult.reason;
-    const text = error instanceof ApiError && error.code === 'network_error' ? t.networkError : t.genericError;
+    // A clinic the operator closed refuses every request, so the session check says so first.
+    const code = error instanceof ApiError ? error.code : undefined;
+    const text =
+      code === 'network_error' ? t.networkError : code === 'clinic_disabled' ? t.portalUnavailable : t.genericError;
     show(errorView(text, () => void start()));
   } else if (sessionResult.value) {
     showHome(sessionResult.value);

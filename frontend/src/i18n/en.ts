@@ -13,6 +13,7 @@ export const en: Messages = {
     clinic ? `${page} – Företagsportal – ${clinic}` : `${page} – Företagsportal`,
   genericError: 'Something went wrong. Please try again in a moment.',
   networkError: 'The portal could not be reached. Check your internet connection and try again.',
+  portalUnavailable: 'The portal is not available. Contact the clinic if you have questions about your invoice bases.',
   tryAgain: 'Try again',
 
   header: {

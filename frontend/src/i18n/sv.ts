@@ -11,6 +11,7 @@ export const sv = {
     clinic ? `${page} – Företagsportal – ${clinic}` : `${page} – Företagsportal`,
   genericError: 'Något gick fel. Försök igen om en stund.',
   networkError: 'Det gick inte att nå portalen. Kontrollera din internetanslutning och försök igen.',
+  portalUnavailable: 'Portalen är inte tillgänglig. Kontakta mottagningen om du har frågor om dina fakturaunderlag.',
   tryAgain: 'Försök igen',
 
   header: {

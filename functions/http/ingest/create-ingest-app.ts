@@ -34,7 +34,7 @@ export function createIngestApp(deps: IngestAppDeps) {
   };
   const v1 = new Hono<IngestEnv>()
     .get('/openapi.json', (c) => c.json(openApiDocument()))
-    .use(resolveTenant<IngestEnv>(deps))
+    .use(resolveTenant<IngestEnv>(deps, { refuseUnavailableClinic: false }))
     .use(apiKeyAuth(deps))
     .use(jsonBody({ maxBytes: MAX_INGEST_BODY_BYTES, maxDecodedBytes: MAX_INGEST_DECODED_BYTES }))
     .use(idempotency(deps.clock))

@@ -1,6 +1,6 @@
 import { parseApiKey } from '../../domain/api-key-format';
 import { ForbiddenError, UnauthenticatedError } from '../../domain/errors';
-import { API_KEY_USE_RESOLUTION_MS } from '../../domain/identity';
+import { API_KEY_USE_RESOLUTION_MS, ClinicDisabledError, clinicStatusOf } from '../../domain/identity';
 import type { Clock, IdGenerator, TenantScope, TenantScopeFactory } from '../../domain/ports';
 import { sameSecret } from '../same-secret';
 import { sha256Hex } from '../sha256';
@@ -18,7 +18,7 @@ export interface AuthenticateApiKeyDeps {
 
 /**
  * SECURITY.md "Ingest API": 401 without a valid key; 403 for a key that is valid but may not be used here (revoked,
- * expired after rotation, or issued to another clinic). Failures are audited under the addressed clinic.
+ * expired after rotation, issued to another clinic, or of a clinic the operator disabled: `clinic_disabled`). Failures are audited under the addressed clinic.
  */
 export async function authenticateApiKey(
   deps: AuthenticateApiKeyDeps,
@@ -45,11 +45,14 @@ export async function authenticateApiKey(
   const invalid = () => new UnauthenticatedError('The API key is not valid.');
   if (!parsed) return fail('malformed', invalid());
   const issuer = parsed.tenantId === scope.tenantId ? scope : deps.scopeFor(parsed.tenantId);
-  const key = await issuer.apiKeys.get(parsed.keyId);
+  // The addressed clinic's record is read alongside the key (no extra round trip): a key of a clinic the operator
+  // disabled is refused here, the ingest API's one check of it (see resolveTenant's refuseUnavailableClinic).
+  const [key, tenant] = await Promise.all([issuer.apiKeys.get(parsed.keyId), scope.tenant.get()]);
   if (!key || !sameSecret(key.secretSha256, sha256Hex(presented))) return fail('unknown', invalid());
   if (issuer !== scope) {
     return fail('other_clinic', new ForbiddenError('api_key_wrong_clinic', 'This API key belongs to another clinic.'));
   }
+  if (!tenant || clinicStatusOf(tenant) === 'disabled') return fail('clinic_disabled', new ClinicDisabledError());
   const reason = unusableReason(key, clock.now());
   if (reason) {
     return fail(

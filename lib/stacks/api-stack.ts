@@ -5,7 +5,14 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
+import {
+  ArnPrincipal,
+  CompositePrincipal,
+  type IManagedPolicy,
+  PolicyStatement,
+  Role,
+  SessionTagsPrincipal,
+} from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -15,6 +22,7 @@ import type { PortalConfig } from '../config';
 import type { MailSending } from '../constructs/mail-sending';
 import { PortalFunction } from '../constructs/portal-function';
 import { RenderWorker } from '../constructs/render-worker';
+import { TENANT_SESSION_TAG } from './data-stack';
 
 /** Path of the portal API route; CloudFront forwards `/api/*` here. */
 export const API_ROUTE_PATH = '/api/{proxy+}';
@@ -51,7 +59,18 @@ export interface ApiStackProps extends StackProps {
   readonly notificationSenderDataAccess: IManagedPolicy;
   /** The SES identity and configuration set the API sends invitations and password resets through. */
   readonly mail: MailSending;
+  /** What a tenant session may do (the data stack's TenantDataAccess): the tenant role's one policy. */
+  readonly tenantDataAccess: IManagedPolicy;
 }
+
+/**
+ * A tenant session tag as the runtime sets it: a lowercase UUID (functions/domain/ids.ts). Checked in the trust
+ * policy too, so no session can be tagged with a value that would widen the role's patterns (`*`, `/`, an empty id).
+ */
+export const TENANT_TAG_FORMAT = '????????-????-????-????-????????????';
+
+/** The tenant role's session length; the runtime asks for the same (functions/runtime/tenant-credentials.ts). */
+export const TENANT_SESSION_DURATION = Duration.hours(1);
 
 /**
  * How often the notification sender runs. Notices wait for a quiet minute after the last publication
@@ -75,6 +94,11 @@ export class ApiStack extends Stack {
   readonly ingestFunction: PortalFunction;
   readonly renderWorker: RenderWorker;
   readonly notificationSender: PortalFunction;
+  /**
+   * The role every function reaches tenant data with: each request's clinic is its session tag, and the role's
+   * policy admits only that clinic's partitions and objects. Trusted by exactly the four functions' roles.
+   */
+  readonly tenantDataRole: Role;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -156,6 +180,11 @@ export class ApiStack extends Stack {
       targets: [new LambdaFunction(this.notificationSender.function, { retryAttempts: 0 })],
     });
 
+    this.tenantDataRole = this.tenantRoleFor(
+      [this.apiFunction, this.ingestFunction, this.renderWorker.worker, this.notificationSender],
+      props.tenantDataAccess,
+    );
+
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
       retention: config.logRetention,
       removalPolicy: config.logRemovalPolicy,
@@ -202,6 +231,39 @@ export class ApiStack extends Stack {
       new HttpLambdaIntegration('IngestIntegration', this.ingestFunction.function),
       "Authentication is application-level: the ingest app authenticates each clinic's practice system and binds the request to that clinic, so no gateway authorizer.",
     );
+  }
+
+  /**
+   * The tenant role, trusted by `callers` only, and only for sessions tagged with a tenant (and no other tag): an
+   * untagged session would make `${aws:PrincipalTag/tenant}` empty in the role's policy. Tags are not transitive: a
+   * tenant session assumes nothing further. Each caller may assume it (with a tenant tag) and learns its ARN from
+   * TENANT_DATA_ROLE_ARN.
+   */
+  private tenantRoleFor(callers: readonly PortalFunction[], access: IManagedPolicy): Role {
+    const tagged = {
+      Null: { [`aws:RequestTag/${TENANT_SESSION_TAG}`]: 'false' },
+      StringLike: { [`aws:RequestTag/${TENANT_SESSION_TAG}`]: TENANT_TAG_FORMAT },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_SESSION_TAG] },
+    };
+    const role = new Role(this, 'TenantDataRole', {
+      description: "Tenant data access: one clinic's partitions and objects, named by the session's tenant tag",
+      assumedBy: new SessionTagsPrincipal(
+        new CompositePrincipal(...callers.map((caller) => new ArnPrincipal(caller.role.roleArn))),
+      ).withConditions(tagged),
+      managedPolicies: [access],
+      maxSessionDuration: TENANT_SESSION_DURATION,
+    });
+    for (const caller of callers) {
+      caller.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['sts:AssumeRole', 'sts:TagSession'],
+          resources: [role.roleArn],
+          conditions: tagged,
+        }),
+      );
+      caller.function.addEnvironment('TENANT_DATA_ROLE_ARN', role.roleArn);
+    }
+    return role;
   }
 
   /** Every method on `path` to one function; `authorizationReason` says why the gateway needs no authorizer. */

@@ -14,6 +14,9 @@ const TENANT_FACING = {
   NotificationSender: 'NotificationSenderDataAccess',
 } as const;
 
+/** The IAM policy variable of the session's tenant tag, as it must appear in the policy text. */
+const POLICY_TENANT = `$\{aws:PrincipalTag/tenant}`;
+
 interface ConditionalStatement extends Statement {
   readonly Condition?: Record<string, Record<string, unknown>>;
 }
@@ -76,7 +79,7 @@ describe('tenant isolation in IAM', () => {
     const [statement] = dynamo as [ConditionalStatement];
     expect(statement.Condition).toEqual({
       'ForAllValues:StringLike': {
-        'dynamodb:LeadingKeys': ['T#${aws:PrincipalTag/tenant}', 'T#${aws:PrincipalTag/tenant}#*'],
+        'dynamodb:LeadingKeys': [`T#${POLICY_TENANT}`, `T#${POLICY_TENANT}#*`],
       },
     });
     expect(actionsOf(statement)).not.toContain('dynamodb:Scan');

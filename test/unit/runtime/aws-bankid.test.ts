@@ -123,6 +123,7 @@ function lambdaEnv(overrides: Partial<AwsEnvironment> = {}): AwsEnvironment {
     BANKID_ENVIRONMENT: 'test',
     BANKID_BASE_URL: simulator.baseUrl,
     MAIL_FROM_ADDRESS: 'no-reply@portal.example.se',
+    TENANT_DATA_ROLE_ARN: 'arn:aws:iam::000000000000:role/tenant-data',
     ...overrides,
   };
 }

@@ -5,14 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import {
-  ArnPrincipal,
-  CompositePrincipal,
-  type IManagedPolicy,
-  PolicyStatement,
-  Role,
-  SessionTagsPrincipal,
-} from 'aws-cdk-lib/aws-iam';
+import { ArnPrincipal, type IManagedPolicy, PolicyStatement, Role, SessionTagsPrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -59,8 +52,13 @@ export interface ApiStackProps extends StackProps {
   readonly notificationSenderDataAccess: IManagedPolicy;
   /** The SES identity and configuration set the API sends invitations and password resets through. */
   readonly mail: MailSending;
-  /** What a tenant session may do (the data stack's TenantDataAccess): the tenant role's one policy. */
-  readonly tenantDataAccess: IManagedPolicy;
+  /** What each function's tenant sessions may do (the data stack's Tenant…DataAccess): its tenant role's policy. */
+  readonly tenantDataAccess: {
+    readonly api: IManagedPolicy;
+    readonly ingest: IManagedPolicy;
+    readonly renderWorker: IManagedPolicy;
+    readonly notificationSender: IManagedPolicy;
+  };
 }
 
 /**
@@ -95,10 +93,11 @@ export class ApiStack extends Stack {
   readonly renderWorker: RenderWorker;
   readonly notificationSender: PortalFunction;
   /**
-   * The role every function reaches tenant data with: each request's clinic is its session tag, and the role's
-   * policy admits only that clinic's partitions and objects. Trusted by exactly the four functions' roles.
+   * The roles the functions reach tenant data with, one per function (each trusted by that function's role alone):
+   * each request's clinic is its session tag, and the role's policy admits only that clinic's partitions and
+   * objects, and of those only what the function needs.
    */
-  readonly tenantDataRole: Role;
+  readonly tenantDataRoles: readonly Role[];
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -180,10 +179,16 @@ export class ApiStack extends Stack {
       targets: [new LambdaFunction(this.notificationSender.function, { retryAttempts: 0 })],
     });
 
-    this.tenantDataRole = this.tenantRoleFor(
-      [this.apiFunction, this.ingestFunction, this.renderWorker.worker, this.notificationSender],
-      props.tenantDataAccess,
-    );
+    this.tenantDataRoles = [
+      this.tenantRoleFor('ApiTenantDataRole', this.apiFunction, props.tenantDataAccess.api),
+      this.tenantRoleFor('IngestTenantDataRole', this.ingestFunction, props.tenantDataAccess.ingest),
+      this.tenantRoleFor('RenderWorkerTenantDataRole', this.renderWorker.worker, props.tenantDataAccess.renderWorker),
+      this.tenantRoleFor(
+        'NotificationSenderTenantDataRole',
+        this.notificationSender,
+        props.tenantDataAccess.notificationSender,
+      ),
+    ];
 
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
       retention: config.logRetention,
@@ -234,35 +239,30 @@ export class ApiStack extends Stack {
   }
 
   /**
-   * The tenant role, trusted by `callers` only, and only for sessions tagged with a tenant (and no other tag): an
-   * untagged session would make `${aws:PrincipalTag/tenant}` empty in the role's policy. Tags are not transitive: a
-   * tenant session assumes nothing further. Each caller may assume it (with a tenant tag) and learns its ARN from
-   * TENANT_DATA_ROLE_ARN.
+   * The tenant role of `caller`, trusted by its role only, and only for sessions tagged with a tenant (and no other
+   * tag): an untagged session would leave `${aws:PrincipalTag/tenant}` empty in the role's policy. Tags are not
+   * transitive: a tenant session assumes nothing further. The caller learns the ARN from TENANT_DATA_ROLE_ARN.
    */
-  private tenantRoleFor(callers: readonly PortalFunction[], access: IManagedPolicy): Role {
+  private tenantRoleFor(id: string, caller: PortalFunction, access: IManagedPolicy): Role {
     const tagged = {
       Null: { [`aws:RequestTag/${TENANT_SESSION_TAG}`]: 'false' },
       StringLike: { [`aws:RequestTag/${TENANT_SESSION_TAG}`]: TENANT_TAG_FORMAT },
       'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_SESSION_TAG] },
     };
-    const role = new Role(this, 'TenantDataRole', {
-      description: "Tenant data access: one clinic's partitions and objects, named by the session's tenant tag",
-      assumedBy: new SessionTagsPrincipal(
-        new CompositePrincipal(...callers.map((caller) => new ArnPrincipal(caller.role.roleArn))),
-      ).withConditions(tagged),
+    const role = new Role(this, id, {
+      description: "Tenant data access of one function: one clinic's data, named by the session's tenant tag",
+      assumedBy: new SessionTagsPrincipal(new ArnPrincipal(caller.role.roleArn)).withConditions(tagged),
       managedPolicies: [access],
       maxSessionDuration: TENANT_SESSION_DURATION,
     });
-    for (const caller of callers) {
-      caller.role.addToPrincipalPolicy(
-        new PolicyStatement({
-          actions: ['sts:AssumeRole', 'sts:TagSession'],
-          resources: [role.roleArn],
-          conditions: tagged,
-        }),
-      );
-      caller.function.addEnvironment('TENANT_DATA_ROLE_ARN', role.roleArn);
-    }
+    caller.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        resources: [role.roleArn],
+        conditions: tagged,
+      }),
+    );
+    caller.function.addEnvironment('TENANT_DATA_ROLE_ARN', role.roleArn);
     return role;
   }
 

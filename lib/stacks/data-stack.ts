@@ -62,21 +62,21 @@ export const TENANT_PARTITION_PATTERNS = [`T#${TENANT}`, `T#${TENANT}#*`] as con
 
 /** The objects a tenant session may touch: under `tenants/<tenant>/` (the slash plays the part of the `#` above). */
 export const TENANT_OBJECT_PATTERN = `${DOCUMENTS_PREFIX}${TENANT}/*`;
+/** The tenant's temporary "download many" archives (functions/adapters/s3/keys.ts `archive`). */
+export const TENANT_ARCHIVES_PATTERN = `${DOCUMENTS_PREFIX}${TENANT}/archives/*`;
+/** The tenant's logos (functions/adapters/s3/keys.ts `brandingLogo`). */
+export const TENANT_BRANDING_PATTERN = `${DOCUMENTS_PREFIX}${TENANT}/branding/*`;
 
 /** The platform partitions (the host directory, the clinic list), read before any tenant is known. */
 export const PLATFORM_PARTITION_PATTERN = 'DIRECTORY#*';
 
-/**
- * Object actions of tenant sessions: reading documents; writing rendered and ingested documents, temporary ZIP
- * archives (multipart, tagged for the 1-day expiry) and logos; deleting checked uploads and replaced logos.
- */
-export const TENANT_OBJECT_ACTIONS = [
-  's3:GetObject',
-  's3:PutObject',
-  's3:PutObjectTagging',
-  's3:AbortMultipartUpload',
-  's3:DeleteObject',
-] as const;
+/** Each function's tenant sessions, by what the function does with a tenant's data (see the policies below). */
+export interface TenantDataAccessPolicies {
+  readonly api: ManagedPolicy;
+  readonly ingest: ManagedPolicy;
+  readonly renderWorker: ManagedPolicy;
+  readonly notificationSender: ManagedPolicy;
+}
 
 /**
  * Item-level DynamoDB actions of tenant sessions. No Scan: every access path is a key or index query. And Scan must
@@ -133,10 +133,11 @@ export class DataStack extends Stack {
    */
   readonly adminSecretsKey: Secret;
   /**
-   * What a tenant session (the tenant role, lib/stacks/api-stack.ts, assumed with the tenant as session tag) may do:
-   * that tenant's partitions and objects, nothing else. Every function reaches tenant data only this way.
+   * What each function's tenant sessions (its tenant role, lib/stacks/api-stack.ts, assumed with the tenant as
+   * session tag) may do: that tenant's partitions and objects, and of those only what the function needs. Every
+   * function reaches tenant data only this way.
    */
-  readonly tenantDataAccess: ManagedPolicy;
+  readonly tenantDataAccess: TenantDataAccessPolicies;
   /**
    * Everything the API function may do with this stack's data. Defined here, next to the resources it names, so the
    * data stack states who may do what with its data (and cdk-nag reports its ARNs by stable same-stack ids).
@@ -247,29 +248,32 @@ export class DataStack extends Stack {
       ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
     });
 
-    const indexArns = TABLE_KEYS.indexes.map((index) => `${this.table.tableArn}/index/${index.name}`);
-    this.tenantDataAccess = new ManagedPolicy(this, 'TenantDataAccess', {
-      description: 'What one tenant session may do: the partitions and objects of the tenant in its session tag',
-      statements: [
-        // LeadingKeys constrains the table's partition key for item requests and the index partition key for
-        // index queries, so one condition covers both resources.
-        new PolicyStatement({
-          actions: [...API_TABLE_ACTIONS],
-          resources: [this.table.tableArn, ...indexArns],
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...TENANT_PARTITION_PATTERNS] } },
-        }),
-        new PolicyStatement({
-          actions: [...TENANT_OBJECT_ACTIONS],
-          resources: [this.documentsBucket.arnForObjects(TENANT_OBJECT_PATTERN)],
-        }),
-      ],
-    });
-    Validations.of(this.tenantDataAccess).acknowledge({
-      // cdk-nag prints the policy variable `${aws:PrincipalTag/tenant}` as `<aws:PrincipalTag/tenant>`.
-      id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.documentsBucket)}.Arn>/${DOCUMENTS_PREFIX}<aws:PrincipalTag/${TENANT_SESSION_TAG}>/*]`,
-      reason:
-        "The objects of the one tenant named by the session's tag, under tenants/<tenantId>/: the wildcard covers that tenant's own documents, archives and logo.",
-    });
+    const objects = (pattern: string, ...actions: string[]) =>
+      new PolicyStatement({ actions, resources: [this.documentsBucket.arnForObjects(pattern)] });
+    this.tenantDataAccess = {
+      // The API reads documents; it writes only temporary ZIPs ("download many", a multipart upload tagged for the
+      // 1-day expiry) and logos (a new logo replaces, and deletes, the old one).
+      api: this.tenantPolicy('TenantApiDataAccess', 'the API function', { indexes: true }, [
+        objects(TENANT_OBJECT_PATTERN, 's3:GetObject'),
+        objects(TENANT_ARCHIVES_PATTERN, 's3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'),
+        objects(TENANT_BRANDING_PATTERN, 's3:PutObject', 's3:DeleteObject'),
+      ]),
+      // Ingest deletes an uploaded PDF once it has checked it and stored it under its final key.
+      ingest: this.tenantPolicy('TenantIngestDataAccess', 'the ingest function', { indexes: true }, [
+        objects(TENANT_OBJECT_PATTERN, 's3:GetObject', 's3:PutObject', 's3:DeleteObject'),
+      ]),
+      // Reads by key only (no index queries); never deletes a document.
+      renderWorker: this.tenantPolicy('TenantRenderWorkerDataAccess', 'the render worker', { indexes: false }, [
+        objects(TENANT_OBJECT_PATTERN, 's3:GetObject', 's3:PutObject'),
+      ]),
+      // The outbox lives in the table alone: pending notices and open batches are found through GSI1.
+      notificationSender: this.tenantPolicy(
+        'TenantNotificationSenderDataAccess',
+        'the notification sender',
+        { indexes: true },
+        [],
+      ),
+    };
 
     // The platform directory: host → clinic (the API and ingest resolve the clinic of every request) and the clinic
     // list (the notification sender's round). Nothing of a tenant, and read only: hosts are registered by operators.
@@ -341,5 +345,51 @@ export class DataStack extends Stack {
       reason:
         'Must never be rotated: stored BankID identities are HMACs of personal numbers under this pepper, so a new value would orphan every stored BankID identity (nobody could log in with BankID any more).',
     });
+  }
+
+  /**
+   * One function's tenant sessions: item actions (and index queries if `indexes`) in the session tenant's partitions,
+   * plus `objects`, each under `tenants/${aws:PrincipalTag/tenant}/`.
+   */
+  private tenantPolicy(
+    id: string,
+    who: string,
+    { indexes }: { readonly indexes: boolean },
+    objects: PolicyStatement[],
+  ): ManagedPolicy {
+    // LeadingKeys is the table's partition key for item requests and the index's for an index query: every key of
+    // functions/adapters/dynamodb/keys.ts, table or index, starts with the tenant.
+    const inTenantPartitions = {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...TENANT_PARTITION_PATTERNS] },
+    };
+    const policy = new ManagedPolicy(this, id, {
+      description: `What a tenant session of ${who} may do: the partitions and objects of the tenant in its session tag`,
+      statements: [
+        new PolicyStatement({
+          actions: [...API_TABLE_ACTIONS],
+          resources: [this.table.tableArn],
+          conditions: inTenantPartitions,
+        }),
+        ...(indexes
+          ? [
+              new PolicyStatement({
+                actions: ['dynamodb:Query'],
+                resources: TABLE_KEYS.indexes.map((index) => `${this.table.tableArn}/index/${index.name}`),
+                conditions: inTenantPartitions,
+              }),
+            ]
+          : []),
+        ...objects,
+      ],
+    });
+    for (const pattern of [TENANT_OBJECT_PATTERN, TENANT_ARCHIVES_PATTERN, TENANT_BRANDING_PATTERN]) {
+      if (!objects.some((statement) => statement.resources.some((resource) => resource.includes(pattern)))) continue;
+      Validations.of(policy).acknowledge({
+        // cdk-nag prints the policy variable `${aws:PrincipalTag/tenant}` as `<aws:PrincipalTag/tenant>`.
+        id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.documentsBucket)}.Arn>/${pattern.replace(TENANT, `<aws:PrincipalTag/${TENANT_SESSION_TAG}>`)}]`,
+        reason: `Objects of the one tenant named by the session's tag, under ${DOCUMENTS_PREFIX}<tenantId>/: the wildcard covers only that tenant's objects.`,
+      });
+    }
+    return policy;
   }
 }

@@ -219,8 +219,8 @@ describe('the ingest and render pipeline', () => {
     });
 
     it("lets ingest's tenant sessions read, write and delete documents only under the tenant's prefix, and query the indexes", () => {
-      // Act: ingest reaches tenant data only through the tenant role (test/infra/tenant-isolation.test.ts)
-      const statements = statementsOfPolicy(data, 'AWS::IAM::ManagedPolicy', 'TenantDataAccess');
+      // Act: ingest reaches tenant data only through its tenant role (test/infra/tenant-isolation.test.ts)
+      const statements = statementsOfPolicy(data, 'AWS::IAM::ManagedPolicy', 'TenantIngestDataAccess');
 
       // Assert
       for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) {

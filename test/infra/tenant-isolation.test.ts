@@ -4,15 +4,35 @@ import { TENANT_SESSION_TAG as RUNTIME_TENANT_TAG } from '../../functions/runtim
 import { TENANT_TAG_FORMAT } from '../../lib/stacks/api-stack';
 import { TENANT_SESSION_TAG } from '../../lib/stacks/data-stack';
 import { buildPortalApp, SYNTH_TIMEOUT_MS, templatesOf } from './support/portal-app';
-import { actionsOf, propertiesOf, type Statement, statementsOf, statementsOfPolicy } from './support/template-queries';
+import {
+  actionsOf,
+  propertiesOf,
+  resourcesAllowed,
+  type Statement,
+  statementsOf,
+  statementsOfPolicy,
+} from './support/template-queries';
 
-/** Every function that serves tenants, by its logical id prefix, with its own data access policy. */
+/**
+ * Every function that serves tenants, by its logical id prefix: its own data access policy, its tenant role and
+ * that role's policy.
+ */
 const TENANT_FACING = {
-  ApiFunction: 'ApiDataAccess',
-  IngestFunction: 'IngestDataAccess',
-  RenderWorker: 'RenderWorkerDataAccess',
-  NotificationSender: 'NotificationSenderDataAccess',
+  ApiFunction: { own: 'ApiDataAccess', role: 'ApiTenantDataRole', tenant: 'TenantApiDataAccess' },
+  IngestFunction: { own: 'IngestDataAccess', role: 'IngestTenantDataRole', tenant: 'TenantIngestDataAccess' },
+  RenderWorker: {
+    own: 'RenderWorkerDataAccess',
+    role: 'RenderWorkerTenantDataRole',
+    tenant: 'TenantRenderWorkerDataAccess',
+  },
+  NotificationSender: {
+    own: 'NotificationSenderDataAccess',
+    role: 'NotificationSenderTenantDataRole',
+    tenant: 'TenantNotificationSenderDataAccess',
+  },
 } as const;
+type Prefix = keyof typeof TENANT_FACING;
+const PREFIXES = Object.keys(TENANT_FACING) as Prefix[];
 
 /** The IAM policy variable of the session's tenant tag, as it must appear in the policy text. */
 const POLICY_TENANT = `$\{aws:PrincipalTag/tenant}`;
@@ -24,95 +44,126 @@ interface ConditionalStatement extends Statement {
 describe('tenant isolation in IAM', () => {
   let api: Template;
   let data: Template;
-  let tenantRoleId: string;
   beforeAll(() => {
     ({ api, data } = templatesOf(buildPortalApp('dev')));
-    const roles = Object.keys(api.findResources('AWS::IAM::Role')).filter((id) => id.startsWith('TenantDataRole'));
-    tenantRoleId = roles[0] ?? '';
-    expect(roles).toHaveLength(1);
   }, SYNTH_TIMEOUT_MS);
 
-  const tenantRoleStatements = () => statementsOfPolicy(data, 'AWS::IAM::ManagedPolicy', 'TenantDataAccess');
+  const roleId = (prefix: Prefix) => {
+    const ids = Object.keys(api.findResources('AWS::IAM::Role')).filter((id) =>
+      id.startsWith(TENANT_FACING[prefix].role),
+    );
+    expect(ids).toHaveLength(1);
+    return ids[0] as string;
+  };
+  const tenantStatements = (prefix: Prefix): ConditionalStatement[] =>
+    statementsOfPolicy(data, 'AWS::IAM::ManagedPolicy', TENANT_FACING[prefix].tenant);
   /** What a function's own role may do: its managed policy in the data stack and its inline policy. */
-  const ownStatements = (prefix: keyof typeof TENANT_FACING): ConditionalStatement[] => [
-    ...statementsOfPolicy(data, 'AWS::IAM::ManagedPolicy', TENANT_FACING[prefix]),
+  const ownStatements = (prefix: Prefix): ConditionalStatement[] => [
+    ...statementsOfPolicy(data, 'AWS::IAM::ManagedPolicy', TENANT_FACING[prefix].own),
     ...statementsOfPolicy(api, 'AWS::IAM::Policy', `${prefix}RoleDefaultPolicy`),
   ];
+  const objectPatternsFor = (prefix: Prefix, action: string) =>
+    resourcesAllowed(tenantStatements(prefix), action).map((resource) => JSON.stringify(resource));
 
   it('uses the session tag the runtime sets', () => {
     expect(TENANT_SESSION_TAG).toBe(RUNTIME_TENANT_TAG);
   });
 
-  it('trusts exactly the four tenant-facing functions, only for sessions tagged with one tenant id and nothing else', () => {
-    // Act
-    const trust = propertiesOf(api, 'AWS::IAM::Role', 'TenantDataRole').AssumeRolePolicyDocument.Statement;
+  it.each(PREFIXES)(
+    "trusts only %s's role with its tenant role, and only for sessions tagged with one tenant id and nothing else",
+    (prefix) => {
+      // Act
+      const role = propertiesOf(api, 'AWS::IAM::Role', TENANT_FACING[prefix].role);
+      const trust = role.AssumeRolePolicyDocument.Statement;
 
-    // Assert
-    expect(trust).toHaveLength(1);
-    const [statement] = trust;
-    expect(statement.Effect).toBe('Allow');
-    expect([...statement.Action].sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
-    expect(
-      statement.Principal.AWS.map((arn: { 'Fn::GetAtt': [string, string] }) => arn['Fn::GetAtt'][0]).sort(),
-    ).toEqual(
-      Object.keys(TENANT_FACING)
-        .sort()
-        .map((prefix) => expect.stringMatching(new RegExp(`^${prefix}Role[0-9A-F]{8}$`, 'u'))),
-    );
-    expect(statement.Condition).toEqual({
-      Null: { 'aws:RequestTag/tenant': 'false' },
-      StringLike: { 'aws:RequestTag/tenant': TENANT_TAG_FORMAT },
-      'ForAllValues:StringEquals': { 'aws:TagKeys': ['tenant'] },
-    });
-    // A UUID's shape: no tag can be empty, or long enough to hold another tenant's id.
-    expect(TENANT_TAG_FORMAT).toHaveLength(36);
+      // Assert
+      expect(trust).toHaveLength(1);
+      const [statement] = trust;
+      expect(statement.Effect).toBe('Allow');
+      expect([...statement.Action].sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+      expect(statement.Principal.AWS['Fn::GetAtt'][0]).toMatch(new RegExp(`^${prefix}Role[0-9A-F]{8}$`, 'u'));
+      expect(statement.Condition).toEqual({
+        Null: { 'aws:RequestTag/tenant': 'false' },
+        StringLike: { 'aws:RequestTag/tenant': TENANT_TAG_FORMAT },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['tenant'] },
+      });
+      expect(role.ManagedPolicyArns).toHaveLength(1);
+      expect(JSON.stringify(role.ManagedPolicyArns)).toContain(TENANT_FACING[prefix].tenant);
+      expect(role.MaxSessionDuration).toBe(3600);
+    },
+  );
+
+  it('accepts as tenant tag only the shape of a UUID: never empty, never long enough to hold two ids', () => {
+    expect(TENANT_TAG_FORMAT).toMatch(/^[?]{8}-[?]{4}-[?]{4}-[?]{4}-[?]{12}$/u);
   });
 
-  it('lets a tenant session reach table and index items only in partitions T#<tenant> and T#<tenant>#…, without Scan', () => {
-    // Act
-    const dynamo = tenantRoleStatements().filter((statement) =>
-      actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
-    ) as ConditionalStatement[];
+  it.each(PREFIXES)(
+    "lets %s's tenant sessions reach items only in partitions T#<tenant> and T#<tenant>#…, table and index, never Scan",
+    (prefix) => {
+      // Act
+      const dynamo = tenantStatements(prefix).filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+      );
 
-    // Assert
-    expect(dynamo).toHaveLength(1);
-    const [statement] = dynamo as [ConditionalStatement];
-    expect(statement.Condition).toEqual({
-      'ForAllValues:StringLike': {
-        'dynamodb:LeadingKeys': [`T#${POLICY_TENANT}`, `T#${POLICY_TENANT}#*`],
-      },
-    });
-    expect(actionsOf(statement)).not.toContain('dynamodb:Scan');
-    expect(actionsOf(statement).some((action) => action.includes('*') || action.startsWith('dynamodb:PartiQL'))).toBe(
-      false,
-    );
-    const resources = JSON.stringify(statement.Resource);
-    expect(resources).toMatch(/"\/index\/GSI1".*"\/index\/GSI2"/u);
-  });
+      // Assert
+      expect(dynamo.length).toBeGreaterThan(0);
+      for (const statement of dynamo) {
+        expect(statement.Condition).toEqual({
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`T#${POLICY_TENANT}`, `T#${POLICY_TENANT}#*`] },
+        });
+        expect(actionsOf(statement).filter((action) => action === 'dynamodb:Scan' || action.includes('*'))).toEqual([]);
+        expect(actionsOf(statement).some((action) => action.startsWith('dynamodb:PartiQL'))).toBe(false);
+      }
+    },
+  );
 
-  it('lets a tenant session reach objects only under tenants/<its tenant>/', () => {
+  it.each(PREFIXES)("lets %s's tenant sessions reach objects only under tenants/<its tenant>/", (prefix) => {
     // Act
-    const s3 = tenantRoleStatements().filter((statement) =>
+    const s3 = tenantStatements(prefix).filter((statement) =>
       actionsOf(statement).some((action) => action.startsWith('s3:')),
     );
 
     // Assert
-    expect(s3).toHaveLength(1);
-    expect(JSON.stringify(s3[0]?.Resource)).toMatch(/"\/tenants\/\$\{aws:PrincipalTag\/tenant\}\/\*"\]/u);
-    expect(actionsOf(s3[0] as Statement).some((action) => action.includes('*') || action.includes('Bucket'))).toBe(
-      false,
+    for (const statement of s3) {
+      expect(JSON.stringify(statement.Resource)).toMatch(/"\/tenants\/\$\{aws:PrincipalTag\/tenant\}\/[a-z/]*\*"\]/u);
+      expect(actionsOf(statement).some((action) => action.includes('*') || action.includes('Bucket'))).toBe(false);
+    }
+  });
+
+  it("gives each function's tenant sessions what it did before tenant roles, and no more", () => {
+    // The API reads documents and writes only temporary archives and logos.
+    expect(objectPatternsFor('ApiFunction', 's3:GetObject')).toEqual([expect.stringMatching(/tenant\}\/\*"/u)]);
+    expect(objectPatternsFor('ApiFunction', 's3:PutObject')).toEqual([
+      expect.stringMatching(/tenant\}\/archives\/\*"/u),
+      expect.stringMatching(/tenant\}\/branding\/\*"/u),
+    ]);
+    expect(objectPatternsFor('ApiFunction', 's3:DeleteObject')).toEqual([
+      expect.stringMatching(/tenant\}\/branding\/\*"/u),
+    ]);
+    // Ingest reads, writes and deletes (a checked upload) documents.
+    for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) {
+      expect(objectPatternsFor('IngestFunction', action)).toEqual([expect.stringMatching(/tenant\}\/\*"/u)]);
+    }
+    // The render worker never deletes a document and reads by key only.
+    expect(objectPatternsFor('RenderWorker', 's3:DeleteObject')).toEqual([]);
+    expect(JSON.stringify(resourcesAllowed(tenantStatements('RenderWorker'), 'dynamodb:Query'))).not.toContain(
+      '/index/',
     );
+    // The notification sender touches no object; it finds the outbox through the indexes.
+    expect(
+      tenantStatements('NotificationSender')
+        .flatMap(actionsOf)
+        .some((action) => action.startsWith('s3:')),
+    ).toBe(false);
+    for (const prefix of ['ApiFunction', 'IngestFunction', 'NotificationSender'] as const) {
+      expect(JSON.stringify(resourcesAllowed(tenantStatements(prefix), 'dynamodb:Query'))).toMatch(
+        /\/index\/GSI1".*\/index\/GSI2"/u,
+      );
+    }
   });
 
-  it('attaches the tenant policy, and only that, to the tenant role', () => {
-    const role = propertiesOf(api, 'AWS::IAM::Role', 'TenantDataRole');
-    expect(role.ManagedPolicyArns).toHaveLength(1);
-    expect(JSON.stringify(role.ManagedPolicyArns)).toContain('TenantDataAccess');
-    expect(role.MaxSessionDuration).toBe(3600);
-  });
-
-  it.each(Object.keys(TENANT_FACING) as (keyof typeof TENANT_FACING)[])(
-    'lets %s assume exactly the tenant role, with a tenant tag, and tells it the role ARN',
+  it.each(PREFIXES)(
+    'lets %s assume exactly its tenant role, with a tenant tag, and tells it the role ARN',
     (prefix) => {
       // Act
       const assume = ownStatements(prefix).filter((statement) =>
@@ -123,13 +174,13 @@ describe('tenant isolation in IAM', () => {
       // Assert
       expect(assume).toHaveLength(1);
       expect([...actionsOf(assume[0] as Statement)].sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
-      expect(assume[0]?.Resource).toEqual({ 'Fn::GetAtt': [tenantRoleId, 'Arn'] });
+      expect(assume[0]?.Resource).toEqual({ 'Fn::GetAtt': [roleId(prefix), 'Arn'] });
       expect(assume[0]?.Condition?.Null).toEqual({ 'aws:RequestTag/tenant': 'false' });
-      expect(variables.TENANT_DATA_ROLE_ARN).toEqual({ 'Fn::GetAtt': [tenantRoleId, 'Arn'] });
+      expect(variables.TENANT_DATA_ROLE_ARN).toEqual({ 'Fn::GetAtt': [roleId(prefix), 'Arn'] });
     },
   );
 
-  it.each(Object.keys(TENANT_FACING) as (keyof typeof TENANT_FACING)[])(
+  it.each(PREFIXES)(
     'gives %s no S3 and, of the table, only reads of the platform directory (DIRECTORY#…) with its own role',
     (prefix) => {
       // Act
@@ -142,7 +193,9 @@ describe('tenant isolation in IAM', () => {
       expect(statements.flatMap(actionsOf).filter((action) => action.startsWith('s3:'))).toEqual([]);
       for (const statement of dynamo) {
         expect([...actionsOf(statement)].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
-        expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DIRECTORY#*'] } });
+        expect(statement.Condition).toEqual({
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DIRECTORY#*'] },
+        });
         expect(JSON.stringify(statement.Resource)).not.toContain('/index/');
       }
     },

@@ -3,7 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { isUuid } from '../../domain/ids';
 
 /**
- * The client-side twin of the tenant role's IAM policy (lib/stacks/data-stack.ts, `TenantDataAccess`): a scoped
+ * The client-side twin of the tenant roles' IAM policies (lib/stacks/data-stack.ts, `tenantPolicy`): a scoped
  * DynamoDB or S3 client refuses, before anything is sent, every request that would leave its tenant. In AWS it is a
  * second fence inside the IAM one (and names the bug plainly instead of an AccessDenied); on DynamoDB Local and the
  * S3 emulator, which enforce no policies, it is the fence that makes `npm start` and every test run under the same

@@ -113,6 +113,14 @@ describe('the notification sender Lambda handler', () => {
     expect(result).toEqual({ clinics: 1, failed: 0 });
     expect(sesRequests).toHaveLength(0);
     expect(await clinic.scope.notifications.pending(10)).toHaveLength(1);
+    // The clinic's outbox was read with the clinic's session of the sender's tenant role, not the sender's own role.
+    expect(sts.requests).toEqual([
+      expect.objectContaining({
+        RoleArn: TEST_TENANT_ROLE_ARN,
+        'Tags.member.1.Key': 'tenant',
+        'Tags.member.1.Value': clinic.tenantId,
+      }),
+    ]);
   });
 
   it('mails the opted-in contact once through SES, and a second run sends nothing more', async () => {

@@ -48,6 +48,7 @@ interface DynamoDbInput {
   Key?: AttributeMap;
   Item?: AttributeMap;
   KeyConditionExpression?: string;
+  UpdateExpression?: string;
   ExpressionAttributeNames?: Record<string, string>;
   ExpressionAttributeValues?: AttributeMap;
   TransactItems?: Array<Record<string, DynamoDbInput | undefined>>;
@@ -100,6 +101,12 @@ export function checkDynamoDbRequest(
   const checkOne = (one: DynamoDbInput) => {
     if (one.Item) checkItem(one.Item);
     else checkKey(one.Key);
+    // An update may move an item into an index partition: that one must be the tenant's too.
+    for (const [attribute, value] of assignments(one.UpdateExpression, one)) {
+      if (partitionNames.includes(attribute) && !isTenantPartitionKey(tenantId, value)) {
+        refuse(`write ${attribute} ${JSON.stringify(value ?? null)}`);
+      }
+    }
   };
 
   switch (commandName) {
@@ -146,14 +153,19 @@ function checkQuery(
 ): void {
   const partitionKey = input.IndexName === undefined ? names.table : names.indexes[input.IndexName];
   if (partitionKey === undefined) refuse(`query the unknown index ${input.IndexName}`);
-  const expression = input.KeyConditionExpression ?? '';
-  let value: string | undefined;
-  for (const match of expression.matchAll(/(#?[A-Za-z0-9_]+)\s*=\s*(:[A-Za-z0-9_]+)/gu)) {
-    const [, operand = '', placeholder = ''] = match;
-    const attribute = operand.startsWith('#') ? input.ExpressionAttributeNames?.[operand] : operand;
-    if (attribute === partitionKey) value = input.ExpressionAttributeValues?.[placeholder]?.S;
-  }
+  const named = assignments(input.KeyConditionExpression, input).filter(([attribute]) => attribute === partitionKey);
+  const value = named.length === 1 ? named[0]?.[1] : undefined;
   if (!isTenantPartitionKey(tenantId, value)) refuse(`query partition ${JSON.stringify(value ?? null)}`);
+}
+
+/** Every `<attribute> = :value` of an expression, names and values resolved (a value that is no string: undefined). */
+function assignments(expression: string | undefined, input: DynamoDbInput): Array<[string, string | undefined]> {
+  return [...(expression ?? '').matchAll(/(#?[A-Za-z0-9_]+)\s*=\s*(:[A-Za-z0-9_]+)/gu)].map(
+    ([, operand = '', placeholder = '']) => [
+      (operand.startsWith('#') ? input.ExpressionAttributeNames?.[operand] : operand) ?? operand,
+      input.ExpressionAttributeValues?.[placeholder]?.S,
+    ],
+  );
 }
 
 /** Throws {@link TenantScopeViolation} unless the S3 request names the bucket and an object key of the tenant. */

@@ -81,6 +81,14 @@ describe('the DynamoDB guard', () => {
       }),
     ).not.toThrow();
     expect(
+      check('UpdateItemCommand', {
+        Key: { PK: s(`T#${OURS}`), SK: s('x') },
+        UpdateExpression: 'SET #GSI1PK = :GSI1PK REMOVE #GSI2PK',
+        ExpressionAttributeNames: { '#GSI1PK': 'GSI1PK', '#GSI2PK': 'GSI2PK' },
+        ExpressionAttributeValues: { ':GSI1PK': s(`T#${OURS}#C#x#VISIBLE`) },
+      }),
+    ).not.toThrow();
+    expect(
       check('TransactWriteItemsCommand', {
         TransactItems: [
           { Put: { Item: { PK: s(`T#${OURS}#A`), SK: s('1') } } },
@@ -96,6 +104,14 @@ describe('the DynamoDB guard', () => {
     expect(check('UpdateItemCommand', { Key: { SK: s('x') } })).toThrow(TenantScopeViolation);
     expect(
       check('PutItemCommand', { Item: { PK: s(`T#${OURS}`), SK: s('x'), GSI1PK: s(`T#${OTHER}#ADMINS`) } }),
+    ).toThrow(/write GSI1PK/u);
+    expect(
+      check('UpdateItemCommand', {
+        Key: { PK: s(`T#${OURS}`), SK: s('x') },
+        UpdateExpression: 'SET #state = :state, #GSI1PK = :GSI1PK',
+        ExpressionAttributeNames: { '#state': 'state', '#GSI1PK': 'GSI1PK' },
+        ExpressionAttributeValues: { ':state': s('published'), ':GSI1PK': s(`T#${OTHER}#C#x#VISIBLE`) },
+      }),
     ).toThrow(/write GSI1PK/u);
     expect(
       check('TransactWriteItemsCommand', {

@@ -41,6 +41,7 @@ export function createStacks(app: App, config: PortalConfig): PortalStacks {
     ingestDataAccess: data.ingestDataAccess,
     renderWorkerDataAccess: data.renderWorkerDataAccess,
     notificationSenderDataAccess: data.notificationSenderDataAccess,
+    tenantDataAccess: data.tenantDataAccess,
     mail: data.mail,
   });
   const web = new WebStack(app, `${config.stackPrefix}-Web`, {

@@ -28,7 +28,8 @@ export interface OperatorData {
 export function operatorData(env: NodeJS.ProcessEnv = process.env): OperatorData {
   if (env.TABLE_NAME) {
     return {
-      ...awsDataAdapters(env),
+      // Operators act with their own AWS credentials (no tenant role trusts them); the tenant key guard still fences each scope.
+      ...awsDataAdapters(env, 'caller-credentials'),
       where: `table ${env.TABLE_NAME} in ${env.AWS_REGION}`,
       mailer: () => awsMailer(env),
     };

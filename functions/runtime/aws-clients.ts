@@ -3,19 +3,33 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { guardDynamoDbClient, guardS3Client } from '../adapters/security/tenant-key-guard';
+import { PARTITION_KEY_NAMES, type TenantClients } from './tenant-scope';
 
 export interface ClientOptions {
   readonly region: string;
   /** Set for local emulators; absent in AWS, where the SDK resolves the regional endpoint. */
   readonly endpoint?: string;
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Fixed keys (emulators) or a provider (tenant-scoped credentials); absent: the SDK's default chain. */
+  readonly credentials?:
+    | { readonly accessKeyId: string; readonly secretAccessKey: string }
+    | AwsCredentialIdentityProvider;
 }
 
 function commonConfig(options: ClientOptions) {
   return {
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials ? { credentials: { ...options.credentials } } : {}),
+    ...(options.credentials
+      ? {
+          credentials:
+            typeof options.credentials === 'function'
+              ? options.credentials
+              : ({ ...options.credentials } satisfies AwsCredentialIdentity),
+        }
+      : {}),
   };
 }
 
@@ -54,4 +68,28 @@ export function createSqsClient(options: ClientOptions): SQSClient {
 
 export function createSesClient(options: ClientOptions): SESv2Client {
   return new SESv2Client(commonConfig(options));
+}
+
+export function createStsClient(options: ClientOptions): STSClient {
+  return new STSClient(commonConfig(options));
+}
+
+export interface TenantClientOptions {
+  /** Where and as whom the tenant's DynamoDB requests go (credentials: the tenant's, in AWS). */
+  readonly dynamoDb: ClientOptions;
+  readonly s3: ClientOptions;
+  /** The one bucket the tenant's S3 client may address. */
+  readonly documentsBucket: string;
+}
+
+/**
+ * One tenant's DynamoDB and S3 clients, both fenced by the tenant key guard: whatever credentials they carry, they
+ * refuse before sending any request outside the tenant (functions/adapters/security/tenant-key-guard.ts). The S3
+ * client also presigns, so a presigned URL carries these credentials and this fence.
+ */
+export function createTenantClients(tenantId: string, options: TenantClientOptions): TenantClients {
+  return {
+    dynamoDb: guardDynamoDbClient(createDynamoDbClient(options.dynamoDb), tenantId, PARTITION_KEY_NAMES),
+    s3: guardS3Client(createS3Client(options.s3), tenantId, options.documentsBucket),
+  };
 }

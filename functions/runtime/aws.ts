@@ -21,7 +21,14 @@ import type { Mailer } from '../domain/ports';
 import type { AppDeps, TrustedRequestInfo } from '../http/app-types';
 import { type OriginLock, secretOriginLock } from '../http/middleware/origin-lock';
 import type { BankIdSupport } from '../use-cases/bankid-login';
-import { createDynamoDbClient, createS3Client, createSecretsManagerClient, createSesClient } from './aws-clients';
+import {
+  createDynamoDbClient,
+  createSecretsManagerClient,
+  createSesClient,
+  createStsClient,
+  createTenantClients,
+} from './aws-clients';
+import { type TenantCredentialsOptions, tenantCredentials } from './tenant-credentials';
 import { dataAdapters } from './tenant-scope';
 
 /** The Lambda environment the API stack sets (lib/stacks/api-stack.ts). */
@@ -55,6 +62,11 @@ export interface AwsEnvironment {
   readonly MAIL_CONFIGURATION_SET?: string | undefined;
   /** The secret CloudFront sends in `x-origin-verify`; the API and ingest functions serve nothing without it. */
   readonly ORIGIN_SECRET_ARN?: string | undefined;
+  /**
+   * The tenant role (lib/stacks/api-stack.ts): every tenant's data is read and written with credentials of this
+   * role, tagged with the tenant. Required by every function; the wiring refuses to start without it.
+   */
+  readonly TENANT_DATA_ROLE_ARN?: string | undefined;
 }
 
 export function required(env: AwsEnvironment, name: keyof AwsEnvironment): string {
@@ -199,14 +211,42 @@ export function awsMailer(env: AwsEnvironment = process.env): Mailer {
   });
 }
 
-/** The table and bucket adapters every function shares (TABLE_NAME, DOCUMENTS_BUCKET). */
-export function awsDataAdapters(env: AwsEnvironment = process.env) {
+/**
+ * How tenant data is reached in AWS. `assume-tenant-role` (every Lambda function): each tenant's requests are signed
+ * with that tenant's session of TENANT_DATA_ROLE_ARN. `caller-credentials`: the operator commands, run by a person
+ * with their own AWS credentials, which no tenant role trusts. Both keep the client-side tenant key guard.
+ */
+export type TenantDataAccess = 'assume-tenant-role' | 'caller-credentials';
+
+/**
+ * The table and bucket adapters every function shares (TABLE_NAME, DOCUMENTS_BUCKET). Fails closed: without
+ * TENANT_DATA_ROLE_ARN a function does not start rather than reach tenant data with its own role.
+ */
+export function awsDataAdapters(env: AwsEnvironment = process.env, access: TenantDataAccess = 'assume-tenant-role') {
   const region = required(env, 'AWS_REGION');
+  const documentsBucket = required(env, 'DOCUMENTS_BUCKET');
+  const clock = systemClock;
+  const credentialsFor =
+    access === 'assume-tenant-role'
+      ? tenantCredentialsFactory({
+          sts: createStsClient({ region }),
+          roleArn: required(env, 'TENANT_DATA_ROLE_ARN'),
+          clock,
+        })
+      : () => undefined;
   return dataAdapters({
-    dynamoDb: createDynamoDbClient({ region }),
+    platformDynamoDb: createDynamoDbClient({ region }),
+    tenantClients: (tenantId) => {
+      const credentials = credentialsFor(tenantId);
+      const options = { region, ...(credentials ? { credentials } : {}) };
+      return createTenantClients(tenantId, { dynamoDb: options, s3: options, documentsBucket });
+    },
     tableName: required(env, 'TABLE_NAME'),
-    s3: createS3Client({ region }),
-    documentsBucket: required(env, 'DOCUMENTS_BUCKET'),
-    clock: systemClock,
+    documentsBucket,
+    clock,
   });
+}
+
+function tenantCredentialsFactory(options: TenantCredentialsOptions) {
+  return (tenantId: string) => tenantCredentials(options, tenantId);
 }

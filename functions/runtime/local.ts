@@ -15,7 +15,7 @@ import type { Clock, IdGenerator, InvoiceRenderer } from '../domain/ports';
 import type { AppDeps, TrustedRequestInfo } from '../http/app-types';
 import type { IngestAppDeps } from '../http/ingest/ingest-env';
 import { renderDocument } from '../use-cases/ingest/render-document';
-import { createDynamoDbClient, createS3Client } from './aws-clients';
+import { createDynamoDbClient, createTenantClients } from './aws-clients';
 import { dataAdapters } from './tenant-scope';
 
 /** Region and credentials the local emulators accept; nothing here ever reaches AWS. */
@@ -87,16 +87,23 @@ function localRequestInfo(c: Context): TrustedRequestInfo {
   };
 }
 
-/** The table and bucket adapters on DynamoDB Local and the S3 emulator (the dev server, tests, operator commands). */
+/**
+ * The table and bucket adapters on DynamoDB Local and the S3 emulator (the dev server, tests, operator commands).
+ * The emulators enforce no IAM, so each tenant's clients carry the tenant key guard alone: the same rule as the
+ * tenant role's policy in AWS, checked before a request is sent.
+ */
 export function localDataAdapters(endpoints: LocalServiceEndpoints, clock: Clock = systemClock) {
+  const dynamoDb = {
+    region: LOCAL_REGION,
+    endpoint: endpoints.dynamoDbEndpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+  const s3 = { region: LOCAL_REGION, endpoint: endpoints.s3Endpoint, credentials: endpoints.s3Credentials };
   return dataAdapters({
-    dynamoDb: createDynamoDbClient({
-      region: LOCAL_REGION,
-      endpoint: endpoints.dynamoDbEndpoint,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
+    platformDynamoDb: createDynamoDbClient(dynamoDb),
+    tenantClients: (tenantId) =>
+      createTenantClients(tenantId, { dynamoDb, s3, documentsBucket: endpoints.documentsBucket }),
     tableName: endpoints.tableName,
-    s3: createS3Client({ region: LOCAL_REGION, endpoint: endpoints.s3Endpoint, credentials: endpoints.s3Credentials }),
     documentsBucket: endpoints.documentsBucket,
     clock,
   });

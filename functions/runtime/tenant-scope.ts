@@ -20,72 +20,103 @@ import { dynamoDbLoginThrottle } from '../adapters/dynamodb/dynamodb-login-throt
 import { dynamoDbNotificationOutbox } from '../adapters/dynamodb/dynamodb-notification-outbox';
 import { dynamoDbPasswordLinkRepository } from '../adapters/dynamodb/dynamodb-password-link-repository';
 import { DynamoDbTable } from '../adapters/dynamodb/dynamodb-table';
+import { TABLE_SCHEMA } from '../adapters/dynamodb/table-schema';
 import { s3ArchiveStore } from '../adapters/s3/s3-archive-store';
 import { s3BrandingStore } from '../adapters/s3/s3-branding-store';
 import { s3DocumentStore } from '../adapters/s3/s3-document-store';
 import { s3IngestStore } from '../adapters/s3/s3-ingest-store';
-import type { Clock, TenantDirectory, TenantScopeFactory } from '../domain/ports';
+import type { PartitionKeyNames } from '../adapters/security/tenant-key-guard';
+import type { Clock, TenantDirectory, TenantScope, TenantScopeFactory } from '../domain/ports';
 import { cachedTenantDirectory } from './cached-tenant-directory';
 
-export interface DataServices {
+/** The clients one tenant's data goes through: tenant-scoped credentials and the tenant key guard. */
+export interface TenantClients {
   readonly dynamoDb: DynamoDBClient;
-  readonly tableName: string;
   readonly s3: S3Client;
+}
+
+export interface DataServices {
+  /**
+   * The function's own DynamoDB client: used for the platform directory alone (`DIRECTORY#…`), which is read before
+   * any tenant is known.
+   */
+  readonly platformDynamoDb: DynamoDBClient;
+  /** Makes one tenant's clients; called once per tenant while its scope stays cached. */
+  readonly tenantClients: (tenantId: string) => TenantClients;
+  readonly tableName: string;
   readonly documentsBucket: string;
   readonly clock: Clock;
 }
 
 /**
+ * Scopes kept per container. A container serves a handful of clinics; the bound keeps a flood of distinct tenant
+ * ids (each API key names its clinic) from growing memory and STS sessions without limit.
+ */
+export const CACHED_TENANT_SCOPES = 64;
+
+/**
+ * The table's partition key names, as the tenant key guard needs them (functions/adapters/security/tenant-key-guard.ts).
+ */
+export const PARTITION_KEY_NAMES: PartitionKeyNames = {
+  table: TABLE_SCHEMA.partitionKey,
+  indexes: Object.fromEntries(TABLE_SCHEMA.indexes.map((index) => [index.name, index.partitionKey])),
+};
+
+/**
  * Binds the DynamoDB and S3 adapters into per-tenant scopes. Shared by the AWS and local wiring, so both runtimes
- * store data in exactly the same shape.
+ * store data in exactly the same shape. Each tenant's repositories sit on that tenant's own clients
+ * (`services.tenantClients`), so a scope can reach nothing of another tenant whatever its code asks for; only the
+ * directory uses the function's own client.
  */
 export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFactory; directory: TenantDirectory } {
-  const table = new DynamoDbTable(services.dynamoDb, services.tableName);
-  const tenant = dynamoDbTenantRepository(table);
-  const customers = dynamoDbCustomerRepository(table);
-  const contacts = dynamoDbContactRepository(table);
-  const documents = dynamoDbDocumentRepository(table);
-  const sessions = dynamoDbSessionRepository(table);
-  const audit = dynamoDbAuditLog(table);
-  const bankIdOrders = dynamoDbBankIdLoginOrderRepository(table);
-  const bucket = { client: services.s3, bucket: services.documentsBucket, clock: services.clock };
-  const documentStore = s3DocumentStore(bucket);
-  const archiveStore = s3ArchiveStore(bucket);
-  const branding = s3BrandingStore(bucket);
-  const ingestStore = s3IngestStore(bucket);
-  const apiKeys = dynamoDbApiKeyRepository(table);
-  const idempotency = dynamoDbIdempotencyStore(table);
-  const loginThrottle = dynamoDbLoginThrottle(table);
-  const passwordLinks = dynamoDbPasswordLinkRepository(table);
-  const admins = dynamoDbClinicAdminRepository(table);
-  const adminChallenges = dynamoDbAdminLoginChallengeRepository(table);
-  const adminSessions = dynamoDbSessionRepository(table, 'admin');
-  const adminLoginThrottle = dynamoDbLoginThrottle(table, 'admin');
-  const notifications = dynamoDbNotificationOutbox(table);
-  return {
-    scopeFor: (tenantId) => ({
+  const scopes = new Map<string, TenantScope>();
+  const build = (tenantId: string): TenantScope => {
+    const clients = services.tenantClients(tenantId);
+    const table = new DynamoDbTable(clients.dynamoDb, services.tableName);
+    const bucket = { client: clients.s3, bucket: services.documentsBucket, clock: services.clock };
+    return {
       tenantId,
-      tenant: tenant(tenantId),
-      customers: customers(tenantId),
-      contacts: contacts(tenantId),
-      documents: documents(tenantId),
-      documentStore: documentStore(tenantId),
-      archiveStore: archiveStore(tenantId),
-      branding: branding(tenantId),
-      sessions: sessions(tenantId),
-      audit: audit(tenantId),
-      bankIdOrders: bankIdOrders(tenantId),
-      ingestStore: ingestStore(tenantId),
-      apiKeys: apiKeys(tenantId),
-      idempotency: idempotency(tenantId),
-      loginThrottle: loginThrottle(tenantId),
-      passwordLinks: passwordLinks(tenantId),
-      admins: admins(tenantId),
-      adminChallenges: adminChallenges(tenantId),
-      adminSessions: adminSessions(tenantId),
-      notifications: notifications(tenantId),
-      adminLoginThrottle: adminLoginThrottle(tenantId),
-    }),
-    directory: cachedTenantDirectory(dynamoDbTenantDirectory(table), services.clock),
+      tenant: dynamoDbTenantRepository(table)(tenantId),
+      customers: dynamoDbCustomerRepository(table)(tenantId),
+      contacts: dynamoDbContactRepository(table)(tenantId),
+      documents: dynamoDbDocumentRepository(table)(tenantId),
+      documentStore: s3DocumentStore(bucket)(tenantId),
+      archiveStore: s3ArchiveStore(bucket)(tenantId),
+      branding: s3BrandingStore(bucket)(tenantId),
+      sessions: dynamoDbSessionRepository(table)(tenantId),
+      audit: dynamoDbAuditLog(table)(tenantId),
+      bankIdOrders: dynamoDbBankIdLoginOrderRepository(table)(tenantId),
+      ingestStore: s3IngestStore(bucket)(tenantId),
+      apiKeys: dynamoDbApiKeyRepository(table)(tenantId),
+      idempotency: dynamoDbIdempotencyStore(table)(tenantId),
+      loginThrottle: dynamoDbLoginThrottle(table)(tenantId),
+      passwordLinks: dynamoDbPasswordLinkRepository(table)(tenantId),
+      admins: dynamoDbClinicAdminRepository(table)(tenantId),
+      adminChallenges: dynamoDbAdminLoginChallengeRepository(table)(tenantId),
+      adminSessions: dynamoDbSessionRepository(table, 'admin')(tenantId),
+      notifications: dynamoDbNotificationOutbox(table)(tenantId),
+      adminLoginThrottle: dynamoDbLoginThrottle(table, 'admin')(tenantId),
+    };
+  };
+  return {
+    scopeFor: (tenantId) => {
+      let scope = scopes.get(tenantId);
+      if (scope) {
+        // Map order is insertion order: re-inserting marks the scope as most recently used.
+        scopes.delete(tenantId);
+      } else {
+        scope = build(tenantId);
+        if (scopes.size >= CACHED_TENANT_SCOPES) {
+          const oldest = scopes.keys().next().value;
+          if (oldest !== undefined) scopes.delete(oldest);
+        }
+      }
+      scopes.set(tenantId, scope);
+      return scope;
+    },
+    directory: cachedTenantDirectory(
+      dynamoDbTenantDirectory(new DynamoDbTable(services.platformDynamoDb, services.tableName)),
+      services.clock,
+    ),
   };
 }

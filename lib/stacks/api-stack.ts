@@ -5,7 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { type IManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ArnPrincipal, type IManagedPolicy, PolicyStatement, Role, SessionTagsPrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -15,6 +15,7 @@ import type { PortalConfig } from '../config';
 import type { MailSending } from '../constructs/mail-sending';
 import { PortalFunction } from '../constructs/portal-function';
 import { RenderWorker } from '../constructs/render-worker';
+import { TENANT_SESSION_TAG } from './data-stack';
 
 /** Path of the portal API route; CloudFront forwards `/api/*` here. */
 export const API_ROUTE_PATH = '/api/{proxy+}';
@@ -58,7 +59,23 @@ export interface ApiStackProps extends StackProps {
   readonly notificationSenderDataAccess: IManagedPolicy;
   /** The SES identity and configuration set the API sends invitations and password resets through. */
   readonly mail: MailSending;
+  /** What each function's tenant sessions may do (the data stack's Tenant…DataAccess): its tenant role's policy. */
+  readonly tenantDataAccess: {
+    readonly api: IManagedPolicy;
+    readonly ingest: IManagedPolicy;
+    readonly renderWorker: IManagedPolicy;
+    readonly notificationSender: IManagedPolicy;
+  };
 }
+
+/**
+ * A tenant session tag as the runtime sets it: a lowercase UUID (functions/domain/ids.ts). Checked in the trust
+ * policy too, so no session can be tagged with a value that would widen the role's patterns (`*`, `/`, an empty id).
+ */
+export const TENANT_TAG_FORMAT = '????????-????-????-????-????????????';
+
+/** The tenant role's session length; the runtime asks for the same (functions/runtime/tenant-credentials.ts). */
+export const TENANT_SESSION_DURATION = Duration.hours(1);
 
 /**
  * How often the notification sender runs. Notices wait for a quiet minute after the last publication
@@ -90,6 +107,12 @@ export class ApiStack extends Stack {
   readonly originSecret: Secret;
   /** The HTTP API's access log (one JSON line per request; the observability stack counts downloads in it). */
   readonly accessLogs: LogGroup;
+  /**
+   * The roles the functions reach tenant data with, one per function (each trusted by that function's role alone):
+   * each request's clinic is its session tag, and the role's policy admits only that clinic's partitions and
+   * objects, and of those only what the function needs.
+   */
+  readonly tenantDataRoles: readonly Role[];
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -185,6 +208,17 @@ export class ApiStack extends Stack {
       targets: [new LambdaFunction(this.notificationSender.function, { retryAttempts: 0 })],
     });
 
+    this.tenantDataRoles = [
+      this.tenantRoleFor('ApiTenantDataRole', this.apiFunction, props.tenantDataAccess.api),
+      this.tenantRoleFor('IngestTenantDataRole', this.ingestFunction, props.tenantDataAccess.ingest),
+      this.tenantRoleFor('RenderWorkerTenantDataRole', this.renderWorker.worker, props.tenantDataAccess.renderWorker),
+      this.tenantRoleFor(
+        'NotificationSenderTenantDataRole',
+        this.notificationSender,
+        props.tenantDataAccess.notificationSender,
+      ),
+    ];
+
     this.accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
       retention: config.logRetention,
       removalPolicy: config.logRemovalPolicy,
@@ -238,6 +272,34 @@ export class ApiStack extends Stack {
     portalFunction.role.addToPolicy(
       new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.originSecret.secretArn] }),
     );
+  }
+
+  /**
+   * The tenant role of `caller`, trusted by its role only, and only for sessions tagged with a tenant (and no other
+   * tag): an untagged session would leave `${aws:PrincipalTag/tenant}` empty in the role's policy. Tags are not
+   * transitive: a tenant session assumes nothing further. The caller learns the ARN from TENANT_DATA_ROLE_ARN.
+   */
+  private tenantRoleFor(id: string, caller: PortalFunction, access: IManagedPolicy): Role {
+    const tagged = {
+      Null: { [`aws:RequestTag/${TENANT_SESSION_TAG}`]: 'false' },
+      StringLike: { [`aws:RequestTag/${TENANT_SESSION_TAG}`]: TENANT_TAG_FORMAT },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_SESSION_TAG] },
+    };
+    const role = new Role(this, id, {
+      description: "Tenant data access of one function: one clinic's data, named by the session's tenant tag",
+      assumedBy: new SessionTagsPrincipal(new ArnPrincipal(caller.role.roleArn)).withConditions(tagged),
+      managedPolicies: [access],
+      maxSessionDuration: TENANT_SESSION_DURATION,
+    });
+    caller.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        resources: [role.roleArn],
+        conditions: tagged,
+      }),
+    );
+    caller.function.addEnvironment('TENANT_DATA_ROLE_ARN', role.roleArn);
+    return role;
   }
 
   /** Every method on `path` to one function; `authorizationReason` says why the gateway needs no authorizer. */

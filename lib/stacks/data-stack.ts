@@ -47,15 +47,44 @@ export const DOCUMENTS_PREFIX = 'tenants/';
  */
 export const TEMPORARY_OBJECT_TAG = { key: 'portal-retention', value: 'temporary' } as const;
 
-/** Object keys of the temporary archives, below every tenant's prefix. */
-export const ARCHIVES_PATTERN = `${DOCUMENTS_PREFIX}*/archives/*`;
-/** The clinics' logos (functions/adapters/s3/keys.ts `brandingLogo`), which administrators upload through the API. */
-export const BRANDING_PATTERN = `${DOCUMENTS_PREFIX}*/branding/*`;
+/**
+ * The session tag that names the tenant a tenant role session may reach (functions/runtime/tenant-credentials.ts sets
+ * it on AssumeRole; test/infra checks the two agree).
+ */
+export const TENANT_SESSION_TAG = 'tenant';
+const TENANT = `\${aws:PrincipalTag/${TENANT_SESSION_TAG}}`;
 
 /**
- * Item-level DynamoDB actions the API may use. No Scan: every access path is a key or index query, so a bug cannot
- * read across tenants by scanning. Transactions need no action of their own: IAM authorizes TransactWriteItems by
- * the Put/Update/Delete/ConditionCheck actions inside it.
+ * The partition keys a tenant session may touch: exactly `T#<tenant>` or `T#<tenant>#…`, every tenant key of
+ * functions/adapters/dynamodb/keys.ts (table and index partitions alike). Two patterns rather than `T#<tenant>*`:
+ * that one would let tenant `ab` reach `T#abc…`. Tenant ids are fixed-length UUIDs, so no id is a prefix of
+ * another today, but the `#` after the id is what makes that a rule of the policy rather than of the id format.
+ */
+export const TENANT_PARTITION_PATTERNS = [`T#${TENANT}`, `T#${TENANT}#*`] as const;
+
+/** The objects a tenant session may touch: under `tenants/<tenant>/` (the slash plays the part of the `#` above). */
+export const TENANT_OBJECT_PATTERN = `${DOCUMENTS_PREFIX}${TENANT}/*`;
+/** The tenant's temporary "download many" archives (functions/adapters/s3/keys.ts `archive`). */
+export const TENANT_ARCHIVES_PATTERN = `${DOCUMENTS_PREFIX}${TENANT}/archives/*`;
+/** The tenant's logos (functions/adapters/s3/keys.ts `brandingLogo`). */
+export const TENANT_BRANDING_PATTERN = `${DOCUMENTS_PREFIX}${TENANT}/branding/*`;
+
+/** The platform partitions (the host directory, the clinic list), read before any tenant is known. */
+export const PLATFORM_PARTITION_PATTERN = 'DIRECTORY#*';
+
+/** Each function's tenant sessions, by what the function does with a tenant's data (see the policies below). */
+export interface TenantDataAccessPolicies {
+  readonly api: ManagedPolicy;
+  readonly ingest: ManagedPolicy;
+  readonly renderWorker: ManagedPolicy;
+  readonly notificationSender: ManagedPolicy;
+}
+
+/**
+ * Item-level DynamoDB actions of tenant sessions. No Scan: every access path is a key or index query. And Scan must
+ * never be added: it names no partition, so a `ForAllValues` LeadingKeys condition (true for an empty set) would not
+ * stop it. Transactions need no action of their own: IAM authorizes TransactWriteItems by the
+ * Put/Update/Delete/ConditionCheck actions inside it, each against its item's partition key.
  */
 export const API_TABLE_ACTIONS = [
   'dynamodb:GetItem',
@@ -106,17 +135,23 @@ export class DataStack extends Stack {
    */
   readonly adminSecretsKey: Secret;
   /**
+   * What each function's tenant sessions (its tenant role, lib/stacks/api-stack.ts, assumed with the tenant as
+   * session tag) may do: that tenant's partitions and objects, and of those only what the function needs. Every
+   * function reaches tenant data only this way.
+   */
+  readonly tenantDataAccess: TenantDataAccessPolicies;
+  /**
    * Everything the API function may do with this stack's data. Defined here, next to the resources it names, so the
    * data stack states who may do what with its data (and cdk-nag reports its ARNs by stable same-stack ids).
    */
   readonly apiDataAccess: ManagedPolicy;
   /** Ingest jobs waiting for the render worker, with their dead-letter queue and its alarm. */
   readonly renderQueue: RenderQueue;
-  /** The ingest function's data access: table items, documents under tenants/ (with delete), enqueueing renders. */
+  /** The ingest function's own data access: the platform directory and enqueueing renders. */
   readonly ingestDataAccess: ManagedPolicy;
-  /** The render worker's data access: table items, reading and writing documents, consuming the render queue. */
+  /** The render worker's own data access: consuming the render queue (its data goes through tenant sessions). */
   readonly renderWorkerDataAccess: ManagedPolicy;
-  /** The notification sender's data access: table items and index queries only (it never touches a document). */
+  /** The notification sender's own data access: the clinic list of the platform directory. */
   readonly notificationSenderDataAccess: ManagedPolicy;
   /**
    * The SES sending domain and configuration set. Here rather than in the API stack because the domain's DKIM
@@ -223,76 +258,83 @@ export class DataStack extends Stack {
       alarmTopicArn: this.alarmTopic.topicArn,
     });
 
-    // Fresh statements per policy: a statement belongs to one policy document.
-    const tableItems = () => new PolicyStatement({ actions: [...API_TABLE_ACTIONS], resources: [this.table.tableArn] });
-    const indexQueries = () =>
+    const objects = (pattern: string, ...actions: string[]) =>
+      new PolicyStatement({ actions, resources: [this.documentsBucket.arnForObjects(pattern)] });
+    this.tenantDataAccess = {
+      // The API reads documents; it writes only temporary ZIPs ("download many", a multipart upload tagged for the
+      // 1-day expiry) and logos (a new logo replaces, and deletes, the old one).
+      api: this.tenantPolicy('TenantApiDataAccess', 'the API function', { indexes: true }, [
+        objects(TENANT_OBJECT_PATTERN, 's3:GetObject'),
+        objects(TENANT_ARCHIVES_PATTERN, 's3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'),
+        objects(TENANT_BRANDING_PATTERN, 's3:PutObject', 's3:DeleteObject'),
+      ]),
+      // Ingest deletes an uploaded PDF once it has checked it and stored it under its final key.
+      ingest: this.tenantPolicy('TenantIngestDataAccess', 'the ingest function', { indexes: true }, [
+        objects(TENANT_OBJECT_PATTERN, 's3:GetObject', 's3:PutObject', 's3:DeleteObject'),
+      ]),
+      // Reads by key only (no index queries); never deletes a document.
+      renderWorker: this.tenantPolicy('TenantRenderWorkerDataAccess', 'the render worker', { indexes: false }, [
+        objects(TENANT_OBJECT_PATTERN, 's3:GetObject', 's3:PutObject'),
+      ]),
+      // The outbox lives in the table alone: pending notices and open batches are found through GSI1.
+      notificationSender: this.tenantPolicy(
+        'TenantNotificationSenderDataAccess',
+        'the notification sender',
+        { indexes: true },
+        [],
+      ),
+    };
+
+    // The platform directory: host → clinic (the API and ingest resolve the clinic of every request) and the clinic
+    // list (the notification sender's round). Nothing of a tenant, and read only: hosts are registered by operators.
+    const platformReads = () =>
       new PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: TABLE_KEYS.indexes.map((index) => `${this.table.tableArn}/index/${index.name}`),
+        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [PLATFORM_PARTITION_PATTERN] } },
       });
-    const documents = (...actions: string[]) =>
-      new PolicyStatement({ actions, resources: [this.documentsBucket.arnForObjects(`${DOCUMENTS_PREFIX}*`)] });
 
-    this.apiDataAccess = this.dataAccessPolicy('ApiDataAccess', 'the Företagsportal API function', [
-      tableItems(),
-      indexQueries(),
-      // The API only reads documents; what it writes is a temporary ZIP ("download many"), streamed as a multipart
-      // upload (PutObject covers its parts) and tagged for the 1-day expiry, and the clinics' logos.
-      documents('s3:GetObject'),
-      new PolicyStatement({
-        actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
-        resources: [this.documentsBucket.arnForObjects(ARCHIVES_PATTERN)],
-      }),
-      // An administrator's logo upload stores the new logo and deletes the one it replaces.
-      new PolicyStatement({
-        actions: ['s3:PutObject', 's3:DeleteObject'],
-        resources: [this.documentsBucket.arnForObjects(BRANDING_PATTERN)],
-      }),
-      new PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [
-          this.sessionSigningSeed.secretArn,
-          this.bankIdCredentials.secretArn,
-          this.personalNumberPepper.secretArn,
-          this.adminSecretsKey.secretArn,
-        ],
-      }),
-    ]);
+    this.apiDataAccess = new ManagedPolicy(this, 'ApiDataAccess', {
+      description: 'Least-privilege data access of the Företagsportal API function (tenant data: tenant sessions)',
+      statements: [
+        platformReads(),
+        new PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [
+            this.sessionSigningSeed.secretArn,
+            this.bankIdCredentials.secretArn,
+            this.personalNumberPepper.secretArn,
+            this.adminSecretsKey.secretArn,
+          ],
+        }),
+      ],
+    });
 
-    // Ingest deletes an uploaded PDF once it has checked it and stored it under its final key.
-    this.ingestDataAccess = this.dataAccessPolicy('IngestDataAccess', 'the Företagsportal ingest function', [
-      tableItems(),
-      indexQueries(),
-      documents('s3:GetObject', 's3:PutObject', 's3:DeleteObject'),
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.renderQueue.queue.queueArn] }),
-    ]);
+    this.ingestDataAccess = new ManagedPolicy(this, 'IngestDataAccess', {
+      description: 'Least-privilege data access of the Företagsportal ingest function (tenant data: tenant sessions)',
+      statements: [
+        platformReads(),
+        new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.renderQueue.queue.queueArn] }),
+      ],
+    });
 
-    // Reads by key only (no index queries); never deletes a document and never enqueues.
-    this.renderWorkerDataAccess = this.dataAccessPolicy('RenderWorkerDataAccess', 'the Företagsportal render worker', [
-      tableItems(),
-      documents('s3:GetObject', 's3:PutObject'),
-      new PolicyStatement({
-        actions: [...RENDER_QUEUE_CONSUMER_ACTIONS],
-        resources: [this.renderQueue.queue.queueArn],
-      }),
-    ]);
+    // The job names its clinic, so the worker reads no directory; never enqueues.
+    this.renderWorkerDataAccess = new ManagedPolicy(this, 'RenderWorkerDataAccess', {
+      description: 'Least-privilege data access of the Företagsportal render worker (tenant data: tenant sessions)',
+      statements: [
+        new PolicyStatement({
+          actions: [...RENDER_QUEUE_CONSUMER_ACTIONS],
+          resources: [this.renderQueue.queue.queueArn],
+        }),
+      ],
+    });
 
-    // The outbox lives in the table alone: pending notices and open batches are found through GSI1.
     this.notificationSenderDataAccess = new ManagedPolicy(this, 'NotificationSenderDataAccess', {
-      description: 'Least-privilege data access of the Företagsportal notification sender',
-      statements: [tableItems(), indexQueries()],
+      description:
+        'Least-privilege data access of the Företagsportal notification sender (tenant data: tenant sessions)',
+      statements: [platformReads()],
     });
 
-    Validations.of(this.apiDataAccess).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.documentsBucket)}.Arn>/${ARCHIVES_PATTERN}]`,
-      reason:
-        'Temporary ZIP archives are keyed per tenant under tenants/<tenantId>/archives/; the API serves every tenant and writes nothing else.',
-    });
-    Validations.of(this.apiDataAccess).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.documentsBucket)}.Arn>/${BRANDING_PATTERN}]`,
-      reason:
-        "Clinics' logos are keyed per tenant under tenants/<tenantId>/branding/; the API serves every tenant's administrators.",
-    });
     Validations.of(this.sessionSigningSeed).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
@@ -316,15 +358,48 @@ export class DataStack extends Stack {
   }
 
   /**
-   * One function's data access as a managed policy of this stack. Every function serves every tenant, and documents
-   * are keyed per tenant under tenants/<tenantId>/, hence the one acknowledged object wildcard.
+   * One function's tenant sessions: item actions (and index queries if `indexes`) in the session tenant's partitions,
+   * plus `objects`, each under `tenants/${aws:PrincipalTag/tenant}/`.
    */
-  private dataAccessPolicy(id: string, who: string, statements: PolicyStatement[]): ManagedPolicy {
-    const policy = new ManagedPolicy(this, id, { description: `Least-privilege data access of ${who}`, statements });
-    Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.documentsBucket)}.Arn>/${DOCUMENTS_PREFIX}*]`,
-      reason: `Documents are keyed per tenant under ${DOCUMENTS_PREFIX}<tenantId>/; ${who} serves every tenant.`,
+  private tenantPolicy(
+    id: string,
+    who: string,
+    { indexes }: { readonly indexes: boolean },
+    objects: PolicyStatement[],
+  ): ManagedPolicy {
+    // LeadingKeys is the table's partition key for item requests and the index's for an index query: every key of
+    // functions/adapters/dynamodb/keys.ts, table or index, starts with the tenant.
+    const inTenantPartitions = {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...TENANT_PARTITION_PATTERNS] },
+    };
+    const policy = new ManagedPolicy(this, id, {
+      description: `What a tenant session of ${who} may do: the partitions and objects of the tenant in its session tag`,
+      statements: [
+        new PolicyStatement({
+          actions: [...API_TABLE_ACTIONS],
+          resources: [this.table.tableArn],
+          conditions: inTenantPartitions,
+        }),
+        ...(indexes
+          ? [
+              new PolicyStatement({
+                actions: ['dynamodb:Query'],
+                resources: TABLE_KEYS.indexes.map((index) => `${this.table.tableArn}/index/${index.name}`),
+                conditions: inTenantPartitions,
+              }),
+            ]
+          : []),
+        ...objects,
+      ],
     });
+    for (const pattern of [TENANT_OBJECT_PATTERN, TENANT_ARCHIVES_PATTERN, TENANT_BRANDING_PATTERN]) {
+      if (!objects.some((statement) => statement.resources.some((resource) => resource.includes(pattern)))) continue;
+      Validations.of(policy).acknowledge({
+        // cdk-nag prints the policy variable `${aws:PrincipalTag/tenant}` as `<aws:PrincipalTag/tenant>`.
+        id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.documentsBucket)}.Arn>/${pattern.replace(TENANT, `<aws:PrincipalTag/${TENANT_SESSION_TAG}>`)}]`,
+        reason: `Objects of the one tenant named by the session's tag, under ${DOCUMENTS_PREFIX}<tenantId>/: the wildcard covers only that tenant's objects.`,
+      });
+    }
     return policy;
   }
 }

@@ -31,6 +31,7 @@ const LAMBDA_LIKE_ENV = {
   BANKID_ENVIRONMENT: 'test',
   MAIL_FROM_ADDRESS: 'no-reply@portal.example.se',
   ORIGIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:origin',
+  TENANT_DATA_ROLE_ARN: 'arn:aws:iam::000000000000:role/tenant-data',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 

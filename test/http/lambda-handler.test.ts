@@ -16,6 +16,7 @@ import { createApiKey } from '../../functions/use-cases/ingest/manage-api-keys';
 import { esbuildOptionsFor } from '../../lib/constructs/lambda-bundling';
 import { addAdmin } from '../support/admin-fixture';
 import { readAuditEvents } from '../support/audit-events';
+import { type StsStandIn, startStsStandIn, TEST_TENANT_ROLE_ARN } from '../support/sts-stand-in';
 import { type ClinicFixture, createClinic, createTestPortal } from '../support/test-portal';
 
 /**
@@ -32,6 +33,8 @@ const ORIGIN_SECRET_ARN = 'arn:aws:secretsmanager:eu-north-1:000000000000:secret
 let secretsManager: Server;
 const secretRequests: Array<{ target: string | undefined; body: string }> = [];
 let clinic: ClinicFixture;
+/** The tenant role's STS: every tenant's data goes through credentials assumed here. */
+let sts: StsStandIn;
 
 type Handler = (
   event: unknown,
@@ -63,6 +66,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => secretsManager.listen(0, '127.0.0.1', resolve));
+  sts = await startStsStandIn();
   const emulators = inject('emulators');
   Object.assign(process.env, {
     AWS_REGION: 'eu-north-1',
@@ -70,6 +74,8 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(secretsManager.address() as AddressInfo).port}`,
+    AWS_ENDPOINT_URL_STS: sts.endpoint,
+    TENANT_DATA_ROLE_ARN: TEST_TENANT_ROLE_ARN,
     TABLE_NAME: emulators.tableName,
     DOCUMENTS_BUCKET: emulators.bucket,
     SESSION_SECRET_ARN: SECRET_ARN,
@@ -84,6 +90,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => secretsManager.close(resolve));
+  await sts.close();
 });
 
 function apiGatewayEvent(
@@ -199,10 +206,31 @@ describe('the API Lambda handler', () => {
       `tenants/${clinic.tenantId}/customers/${clinic.customer.id}/documents/${document.id}.pdf`,
     );
     expect(url.searchParams.get('X-Amz-Expires')).toBe('60');
+    // The link is signed with the tenant's session of the tenant role, not the function's own credentials.
+    expect(url.searchParams.get('X-Amz-Security-Token')).toMatch(/^session-\d+$/u);
 
     const events = await readAuditEvents(clinic.tenantId, new Date().toISOString().slice(0, 7));
     const downloaded = events.find((event) => event.action === 'document.downloaded');
     expect(downloaded?.sourceIp).toBe('198.51.100.7');
+  });
+
+  it("reaches the clinic's data only through the tenant role, assumed once with the clinic as session tag", async () => {
+    const before = sts.requests.length;
+
+    const first = await handler(apiGatewayEvent('GET', '/api/tenant'), {});
+    const second = await handler(apiGatewayEvent('GET', '/api/tenant'), {});
+
+    expect(first.statusCode).toBe(200);
+    expect(second.statusCode).toBe(200);
+    // One session per clinic and container, reused until shortly before it expires.
+    expect(sts.requests.slice(before)).toEqual([]);
+    const ours = sts.requests.filter((request) => request['Tags.member.1.Value'] === clinic.tenantId);
+    expect(ours).toHaveLength(1);
+    expect(ours[0]).toMatchObject({
+      RoleArn: TEST_TENANT_ROLE_ARN,
+      'Tags.member.1.Key': 'tenant',
+      'Tags.member.1.Value': clinic.tenantId,
+    });
   });
 
   it('picks the clinic from the forwarded host and answers an unknown one with a JSON 404', async () => {

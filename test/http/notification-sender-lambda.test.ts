@@ -8,6 +8,7 @@ import { createDynamoDbClient } from '../../functions/runtime/aws-clients';
 import { LOCAL_REGION } from '../../functions/runtime/local';
 import { publishDocumentVersion } from '../../functions/use-cases/ingest/publish-document-version';
 import { LOCAL_CREDENTIALS } from '../support/emulators.global-setup';
+import { type StsStandIn, startStsStandIn, TEST_TENANT_ROLE_ARN } from '../support/sts-stand-in';
 import { type ClinicFixture, createClinic, createTestPortal, type TestPortal, tinyPdf } from '../support/test-portal';
 
 /**
@@ -26,6 +27,8 @@ const sesRequests: SesRequest[] = [];
 let ses: Server;
 let portal: TestPortal;
 let clinic: ClinicFixture;
+/** The tenant role's STS: every tenant's data goes through credentials assumed here. */
+let sts: StsStandIn;
 let handler: () => Promise<{ clinics: number; failed: number }>;
 const logLines: string[] = [];
 
@@ -43,6 +46,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => ses.listen(0, '127.0.0.1', resolve));
 
+  sts = await startStsStandIn();
   const emulators = inject('emulators');
   const tableName = `notification-sender-${randomUUID()}`;
   const setup = createDynamoDbClient({
@@ -58,6 +62,8 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
     AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${(ses.address() as AddressInfo).port}`,
+    AWS_ENDPOINT_URL_STS: sts.endpoint,
+    TENANT_DATA_ROLE_ARN: TEST_TENANT_ROLE_ARN,
     TABLE_NAME: tableName,
     DOCUMENTS_BUCKET: emulators.bucket,
     MAIL_FROM_ADDRESS: 'no-reply@portal.example.se',
@@ -69,6 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => ses.close(resolve));
+  await sts.close();
 });
 
 /** Publishes a document the way ingest does, `minutesAgo` before now (the sender runs on the system clock). */
@@ -106,6 +113,14 @@ describe('the notification sender Lambda handler', () => {
     expect(result).toEqual({ clinics: 1, failed: 0 });
     expect(sesRequests).toHaveLength(0);
     expect(await clinic.scope.notifications.pending(10)).toHaveLength(1);
+    // The clinic's outbox was read with the clinic's session of the sender's tenant role, not the sender's own role.
+    expect(sts.requests).toEqual([
+      expect.objectContaining({
+        RoleArn: TEST_TENANT_ROLE_ARN,
+        'Tags.member.1.Key': 'tenant',
+        'Tags.member.1.Value': clinic.tenantId,
+      }),
+    ]);
   });
 
   it('mails the opted-in contact once through SES, and a second run sends nothing more', async () => {

@@ -2,7 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AwsEnvironment } from '../../functions/runtime/aws';
 import { buildPortalApp, SYNTH_TIMEOUT_MS, templatesOf } from './support/portal-app';
-import { actionsOf, propertiesOf, type Statement, statementsOf, statementsOfPolicy } from './support/template-queries';
+import { actionsOf, propertiesOf, statementsOf, statementsOfPolicy } from './support/template-queries';
 
 /**
  * Which function is given which variable that functions/runtime/aws.ts reads (the runtime sets AWS_REGION itself).
@@ -23,6 +23,7 @@ const CONTRACT: Record<Exclude<keyof AwsEnvironment, 'AWS_REGION'>, readonly str
   MAIL_FROM_ADDRESS: ['ApiFunction'],
   MAIL_CONFIGURATION_SET: ['ApiFunction'],
   ORIGIN_SECRET_ARN: ['ApiFunction', 'IngestFunction'],
+  TENANT_DATA_ROLE_ARN: ['ApiFunction', 'IngestFunction', 'RenderWorker'],
 };
 
 describe('the API stack', () => {
@@ -83,23 +84,6 @@ describe('the API stack', () => {
     api.hasResourceProperties('AWS::IAM::Role', {
       ManagedPolicyArns: Match.not(Match.arrayWith([Match.stringLikeRegexp('iam::aws:policy')])),
     });
-  });
-
-  it("lets the function read documents under tenants/ and write only temporary archives and clinics' logos, nothing else in S3", () => {
-    // Act
-    const s3Statements = statementsOfPolicy(data, 'AWS::IAM::ManagedPolicy', 'ApiDataAccess').filter((statement) =>
-      actionsOf(statement).some((action) => action.startsWith('s3:')),
-    );
-
-    // Assert
-    expect(s3Statements).toHaveLength(3);
-    const [read, write, branding] = s3Statements as [Statement, Statement, Statement];
-    expect(actionsOf(read)).toEqual(['s3:GetObject']);
-    expect(JSON.stringify(read.Resource)).toMatch(/\/tenants\/\*"/);
-    expect(actionsOf(write).sort()).toEqual(['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging']);
-    expect(JSON.stringify(write.Resource)).toMatch(/\/tenants\/\*\/archives\/\*"/);
-    expect(actionsOf(branding).sort()).toEqual(['s3:DeleteObject', 's3:PutObject']);
-    expect(JSON.stringify(branding.Resource)).toMatch(/\/tenants\/\*\/branding\/\*"/);
   });
 
   it('gives the API function no queue access: only ingest enqueues renders', () => {

@@ -2,7 +2,6 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logicalIdOf } from '../../lib/cdk-helpers';
 import { PORTAL_RUNTIME } from '../../lib/constructs/portal-function';
-import { API_TABLE_ACTIONS } from '../../lib/stacks/data-stack';
 import { buildPortalApp, type PortalApp, SYNTH_TIMEOUT_MS, templatesOf } from './support/portal-app';
 import { actionsOf, propertiesOf, statementsOf, statementsOfPolicy } from './support/template-queries';
 
@@ -56,18 +55,19 @@ describe('the notification sender', () => {
     });
   });
 
-  it('reads and writes table items and queries its indexes, and nothing else of the data: no documents, no secrets, no Scan', () => {
+  it('reads only the clinic list with its own role (clinic data: tenant sessions), and no documents, no secrets, no Scan', () => {
     // Act
     const statements = statementsOfPolicy(data, 'AWS::IAM::ManagedPolicy', 'NotificationSenderDataAccess');
     const actions = statements.flatMap(actionsOf);
 
     // Assert
-    expect(new Set(actions)).toEqual(new Set(API_TABLE_ACTIONS));
+    expect(new Set(actions)).toEqual(new Set(['dynamodb:GetItem', 'dynamodb:Query']));
+    expect(JSON.stringify(statements)).toContain('"dynamodb:LeadingKeys":["DIRECTORY#*"]');
     expect(actions.some((action) => action.startsWith('s3:') || action.startsWith('secretsmanager:'))).toBe(false);
     expect(actions).not.toContain('dynamodb:Scan');
   });
 
-  it('may send mail through SES (SendEmail, not SendRawEmail) and has no other inline grant but its logs and tracing', () => {
+  it('may send mail through SES (SendEmail, not SendRawEmail) and has no other inline grant but assuming the tenant role, its logs and tracing', () => {
     // Act
     const inline = statementsOf(api, 'AWS::IAM::Policy').filter((statement) =>
       JSON.stringify(statement).includes('ses:'),
@@ -80,6 +80,10 @@ describe('the notification sender', () => {
     expect(inline.flatMap(actionsOf)).not.toContain('ses:SendRawEmail');
     const senderActions = senderPolicy.flatMap((statement) => actionsOf(statement as never));
     expect(senderActions).toContain('ses:SendEmail');
-    expect(senderActions.every((action) => /^(ses:SendEmail|logs:|xray:)/u.test(action))).toBe(true);
+    expect(
+      senderActions.every((action) =>
+        /^(ses:SendEmail|sts:AssumeRole|sts:TagSession|logs:|xray:)$|^(logs|xray):/u.test(action),
+      ),
+    ).toBe(true);
   });
 });

@@ -6,6 +6,10 @@
  * Key parts coming from requests are checked to contain no `#`, so an id can never reach into another key space.
  * The one platform-level key space is the host directory (`DIRECTORY#…`), which maps a host name to a tenant id
  * and holds no tenant data.
+ *
+ * The tenant role's IAM policy (`dynamodb:LeadingKeys` = `T#<tenant>` or `T#<tenant>#*`) and the client-side tenant
+ * key guard (functions/adapters/security/tenant-key-guard.ts) rely on exactly this shape, for table and index
+ * partition keys alike: a new tenant key must start with `tenant(tenantId)` followed by nothing or `#`.
  */
 
 import { createHash } from 'node:crypto';

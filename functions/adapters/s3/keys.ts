@@ -1,7 +1,7 @@
 /**
  * Every S3 object key of the portal is built here and nowhere else. All tenant data lives under
- * `tenants/<tenantId>/`, so that tenant-scoped IAM credentials (`tenants/${aws:PrincipalTag/tenant}/*`, planned in
- * the infrastructure issue; today the API role may read `tenants/*`) can confine each request to its clinic.
+ * `tenants/<tenantId>/`, so that tenant-scoped IAM credentials (`tenants/${aws:PrincipalTag/tenant}/*`, the tenant
+ * role of lib/stacks/api-stack.ts) confine each request to its clinic (docs/data-model.md, "Tenant isolation").
  * Keys hold only random ids, never names or personal numbers.
  */
 import { isUuid } from '../../domain/ids';

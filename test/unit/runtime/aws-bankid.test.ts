@@ -124,6 +124,7 @@ function lambdaEnv(overrides: Partial<AwsEnvironment> = {}): AwsEnvironment {
     BANKID_BASE_URL: simulator.baseUrl,
     MAIL_FROM_ADDRESS: 'no-reply@portal.example.se',
     ORIGIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:origin',
+    TENANT_DATA_ROLE_ARN: 'arn:aws:iam::000000000000:role/tenant-data',
     ...overrides,
   };
 }

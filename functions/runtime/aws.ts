@@ -109,20 +109,11 @@ export function awsDeps(env: AwsEnvironment = process.env): AppDeps {
     tokens: joseSessionTokens(async () => {
       // The seed's current version signs; its previous version (kept by Secrets Manager after a rotation) still
       // verifies, so sessions begun before a rotation live out their time instead of being cut off.
-      const [current, previous] = await Promise.all([
-        secrets.send(new GetSecretValueCommand({ SecretId: secretArn })),
-        secrets
-          .send(new GetSecretValueCommand({ SecretId: secretArn, VersionStage: 'AWSPREVIOUS' }))
-          .catch((error: unknown) => {
-            // A secret that was never rotated has no previous version.
-            if (error instanceof ResourceNotFoundException) return undefined;
-            throw error;
-          }),
-      ]);
-      if (!current.SecretString) throw new Error('The session signing secret is empty.');
+      const [current, previous] = await currentAndPreviousSecret(secrets, secretArn);
+      if (!current) throw new Error('The session signing secret is empty.');
       const keysOf = (seed: string) => signingKeysFromSeed(createHash('sha256').update(seed).digest());
-      const currentKeys = keysOf(current.SecretString);
-      const previousKeys = previous?.SecretString ? keysOf(previous.SecretString) : undefined;
+      const currentKeys = keysOf(current);
+      const previousKeys = previous ? keysOf(previous) : undefined;
       return {
         current: currentKeys,
         previous: previousKeys && previousKeys.keyId !== currentKeys.keyId ? [previousKeys] : [],
@@ -187,19 +178,32 @@ export function awsOriginLock(env: AwsEnvironment, secrets: ReturnType<typeof cr
   const secretArn = required(env, 'ORIGIN_SECRET_ARN');
   return secretOriginLock(
     async () => {
-      const [current, previous] = await Promise.all([
-        secrets.send(new GetSecretValueCommand({ SecretId: secretArn })),
-        secrets
-          .send(new GetSecretValueCommand({ SecretId: secretArn, VersionStage: 'AWSPREVIOUS' }))
-          .catch((error: unknown) => {
-            if (error instanceof ResourceNotFoundException) return undefined;
-            throw error;
-          }),
-      ]);
-      return [current.SecretString ?? '', previous?.SecretString ?? ''];
+      const [current, previous] = await currentAndPreviousSecret(secrets, secretArn);
+      return [current ?? '', previous ?? ''];
     },
     { clock: systemClock },
   );
+}
+
+/**
+ * A secret's current value and, when it has been rotated, its previous one (Secrets Manager keeps it as
+ * AWSPREVIOUS): what lets a rotation take effect without cutting off what was signed or sent with the old value.
+ */
+async function currentAndPreviousSecret(
+  secrets: ReturnType<typeof createSecretsManagerClient>,
+  secretArn: string,
+): Promise<readonly [string | undefined, string | undefined]> {
+  const [current, previous] = await Promise.all([
+    secrets.send(new GetSecretValueCommand({ SecretId: secretArn })),
+    secrets
+      .send(new GetSecretValueCommand({ SecretId: secretArn, VersionStage: 'AWSPREVIOUS' }))
+      .catch((error: unknown) => {
+        // A secret that was never rotated has no previous version.
+        if (error instanceof ResourceNotFoundException) return undefined;
+        throw error;
+      }),
+  ]);
+  return [current.SecretString || undefined, previous?.SecretString || undefined];
 }
 
 /** SES from the verified sender address (MAIL_FROM_ADDRESS), recording through MAIL_CONFIGURATION_SET when set. */

@@ -1,5 +1,4 @@
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import { type ClinicAdmin, roleOf } from '../domain/clinic-admin';
 import { NotFoundError } from '../domain/errors';
 import type { Actor } from '../domain/identity';
@@ -9,7 +8,7 @@ import {
   findClinicAdmin,
   inviteClinicAdmin,
 } from '../use-cases/manage-clinic-admins';
-import { type OperatorCommandOptions, runAsCommand, UsageError } from './command-line';
+import { type OperatorCommandOptions, parseCommandLine, runAsCommand, UsageError } from './command-line';
 import {
   clinicOrigin,
   type OperatorData,
@@ -39,9 +38,8 @@ DOCUMENTS_BUCKET are set (and MAIL_FROM_ADDRESS for the sender).`;
 /** The `npm run admin` command; returns the process exit code. */
 export async function runAdminCli(argv: readonly string[], options: OperatorCommandOptions = {}): Promise<number> {
   const print = options.print ?? console.log;
-  const { positionals, values } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
+  const { command, values, need, help } = parseCommandLine(argv, {
+    commands: ['create', 'invite', 'deactivate'],
     options: {
       host: { type: 'string' },
       tenant: { type: 'string' },
@@ -49,22 +47,12 @@ export async function runAdminCli(argv: readonly string[], options: OperatorComm
       name: { type: 'string' },
       role: { type: 'string' },
       origin: { type: 'string' },
-      by: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
     },
   });
-  const [command] = positionals;
-  if (values.help || !command) {
+  if (!command) {
     print(USAGE);
-    return values.help ? 0 : 2;
+    return help ? 0 : 2;
   }
-  if (!['create', 'invite', 'deactivate'].includes(command)) throw new UsageError(`Unknown command "${command}".`);
-  const need = (name: 'email' | 'name') => {
-    const value = values[name];
-    if (!value) throw new UsageError(`${command} needs --${name}.`);
-    return value;
-  };
   if (!values.host === !values.tenant) throw new UsageError(`${command} needs either --host or --tenant.`);
   const clinic = values.host ?? values.tenant ?? '';
   const email = need('email');

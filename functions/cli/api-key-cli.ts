@@ -1,5 +1,4 @@
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import type { ApiKey } from '../domain/identity';
 import {
   createApiKey,
@@ -9,7 +8,7 @@ import {
   rotateApiKey,
   unusableReason,
 } from '../use-cases/ingest/manage-api-keys';
-import { runAsCommand, UsageError } from './command-line';
+import { parseCommandLine, runAsCommand, UsageError } from './command-line';
 import { operatorClock, operatorData, operatorIds, tenantScope } from './operator-scope';
 
 const USAGE = `Ingest API keys of a clinic (shown once, stored hashed).
@@ -24,29 +23,19 @@ Acts on the running local portal, or on AWS when TABLE_NAME, AWS_REGION and DOCU
 
 /** The `npm run apikey` command; returns the process exit code. */
 export async function runApiKeyCli(argv: readonly string[], print = console.log): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
+  const { command, values, need, help } = parseCommandLine(argv, {
+    commands: ['create', 'list', 'rotate', 'revoke'],
     options: {
       tenant: { type: 'string' },
       name: { type: 'string' },
       key: { type: 'string' },
       'grace-hours': { type: 'string' },
-      by: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
     },
   });
-  const [command] = positionals;
-  if (values.help || !command) {
+  if (!command) {
     print(USAGE);
-    return values.help ? 0 : 2;
+    return help ? 0 : 2;
   }
-  const need = (name: 'tenant' | 'name' | 'key') => {
-    const value = values[name];
-    if (!value) throw new UsageError(`${command} needs --${name}.`);
-    return value;
-  };
   const by = values.by ?? userInfo().username;
   const output = (human: string, machine: unknown) => print(values.json ? JSON.stringify(machine, null, 2) : human);
 

@@ -1,3 +1,4 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ConflictError, PortalError } from '../domain/errors';
 import type { OperatorData } from './operator-scope';
 
@@ -40,4 +41,45 @@ export function runAsCommand(
 function exitCodeOf(error: unknown): number {
   if (error instanceof ConflictError) return 3;
   return error instanceof UsageError || error instanceof PortalError ? 2 : 1;
+}
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/** The options every operator command takes: who acts (--by), machine-readable output (--json) and --help. */
+const COMMON_OPTIONS = {
+  by: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const satisfies OptionsConfig;
+
+/**
+ * An operator command's arguments: `<command> --option …` with the command's own options and the common ones.
+ * `command` is undefined when none was given or --help was asked for: the caller then prints its usage. `need`
+ * reads a string option the command cannot do without, or throws a UsageError naming it.
+ */
+export function parseCommandLine<const Options extends OptionsConfig, const Command extends string>(
+  argv: readonly string[],
+  spec: { readonly commands: readonly Command[]; readonly options: Options },
+) {
+  type Parsed = ReturnType<
+    typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof COMMON_OPTIONS & Options }>
+  >;
+  const { positionals, values } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { ...COMMON_OPTIONS, ...spec.options },
+  }) as Parsed;
+  // Generic here, concrete at each call site: --help is one of the common options whatever the command's own are.
+  const help = (values as { readonly help?: boolean }).help === true;
+  const [given] = positionals;
+  if (given !== undefined && !help && !(spec.commands as readonly string[]).includes(given)) {
+    throw new UsageError(`Unknown command "${given}".`);
+  }
+  const command = help ? undefined : (given as Command | undefined);
+  const need = (name: Extract<keyof Options, string>): string => {
+    const value = (values as Record<string, unknown>)[name];
+    if (typeof value !== 'string' || value === '') throw new UsageError(`${command ?? 'The command'} needs --${name}.`);
+    return value;
+  };
+  return { command, values, need, help };
 }

@@ -1,9 +1,8 @@
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import type { TenantScope } from '../domain/ports';
 import { deactivateContact } from '../use-cases/deactivate-contact';
 import { inviteContact } from '../use-cases/invite-contact';
-import { type OperatorCommandOptions, runAsCommand, UsageError } from './command-line';
+import { type OperatorCommandOptions, parseCommandLine, runAsCommand, UsageError } from './command-line';
 import { clinicOrigin, operatorClock, operatorData, operatorIds, tenantScope } from './operator-scope';
 
 const USAGE = `Contact persons of a clinic.
@@ -24,26 +23,20 @@ DOCUMENTS_BUCKET are set (and MAIL_FROM_ADDRESS for the sender).`;
 /** The `npm run contact` command; returns the process exit code. */
 export async function runContactCli(argv: readonly string[], options: OperatorCommandOptions = {}): Promise<number> {
   const print = options.print ?? console.log;
-  const { positionals, values } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
+  const { command, values, need, help } = parseCommandLine(argv, {
+    commands: ['invite', 'deactivate'],
     options: {
       tenant: { type: 'string' },
       email: { type: 'string' },
       contact: { type: 'string' },
       origin: { type: 'string' },
-      by: { type: 'string' },
-      help: { type: 'boolean', default: false },
     },
   });
-  const [command] = positionals;
-  if (values.help || !command) {
+  if (!command) {
     print(USAGE);
-    return values.help ? 0 : 2;
+    return help ? 0 : 2;
   }
-  if (command !== 'invite' && command !== 'deactivate') throw new UsageError(`Unknown command "${command}".`);
-  const tenant = values.tenant;
-  if (!tenant) throw new UsageError(`${command} needs --tenant.`);
+  const tenant = need('tenant');
   if (!values.email === !values.contact) throw new UsageError(`${command} needs either --email or --contact.`);
 
   const data = options.data ?? operatorData();

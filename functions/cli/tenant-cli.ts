@@ -1,9 +1,8 @@
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import { ValidationError } from '../domain/errors';
 import type { Actor, ClinicStatus } from '../domain/identity';
 import { listClinics, provisionClinic, setClinicStatus } from '../use-cases/provision-clinic';
-import { type OperatorCommandOptions, runAsCommand, UsageError } from './command-line';
+import { type OperatorCommandOptions, parseCommandLine, runAsCommand, UsageError } from './command-line';
 import { operatorClock, operatorData, operatorIds, tenantScope } from './operator-scope';
 
 const USAGE = `Clinics (tenants) of the portal: provision, list, disable and enable them.
@@ -38,9 +37,8 @@ const FIRST_API_KEY_NAME = 'Verksamhetssystemet';
 /** The `npm run tenant` command; returns the process exit code. */
 export async function runTenantCli(argv: readonly string[], options: OperatorCommandOptions = {}): Promise<number> {
   const print = options.print ?? console.log;
-  const { positionals, values } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
+  const { command, values, need, help } = parseCommandLine(argv, {
+    commands: ['create', 'list', 'disable', 'enable'],
     options: {
       name: { type: 'string' },
       slug: { type: 'string' },
@@ -51,22 +49,12 @@ export async function runTenantCli(argv: readonly string[], options: OperatorCom
       host: { type: 'string' },
       origin: { type: 'string' },
       tenant: { type: 'string' },
-      by: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
     },
   });
-  const [command] = positionals;
-  if (values.help || !command) {
+  if (!command) {
     print(USAGE);
-    return values.help ? 0 : 2;
+    return help ? 0 : 2;
   }
-  if (!['create', 'list', 'disable', 'enable'].includes(command)) throw new UsageError(`Unknown command "${command}".`);
-  const need = (name: 'name' | 'slug' | 'admin-email' | 'tenant') => {
-    const value = values[name];
-    if (!value) throw new UsageError(`${command} needs --${name}.`);
-    return value;
-  };
   const by = { type: 'operator', id: values.by ?? userInfo().username } as const satisfies Actor;
   const output = (human: string, machine: unknown) => print(values.json ? JSON.stringify(machine, null, 2) : human);
 

@@ -1,6 +1,6 @@
 import { h, replaceChildren } from '../../dom';
 import { formatInstant } from '../../format';
-import { field, firstMissing, setInvalid, submitButton } from '../../forms';
+import { field, submitButton } from '../../forms';
 import { adminMessages } from '../../i18n/admin';
 import type { View } from '../../views/view';
 import { type AdminRole, type AdminUser, ApiError, adminApi } from '../api';
@@ -10,8 +10,9 @@ import {
   fallbackErrorText,
   loadingPlace,
   messageRegion,
+  reportMissing,
+  sendAdminForm,
   sessionGuard,
-  showFieldRefusal,
   stepHeading,
 } from './form-parts';
 
@@ -177,30 +178,25 @@ export function adminUsersView(options: AdminUsersViewOptions): View {
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const missing = firstMissing([nameInput, emailInput]);
-    if (missing) {
-      formMessages.error(t.missingFields);
-      missing.focus();
-      return;
-    }
-    submit.setBusy(form, true);
-    formMessages.clear();
-    for (const input of Object.values(inputsByField)) setInvalid(input, false);
-    try {
-      const invited = await adminApi.inviteAdmin({
-        name: nameInput.value.trim(),
-        email: emailInput.value.trim(),
-        role: roleSelect.value === 'read-only' ? 'read-only' : 'admin',
-      });
-      form.reset();
-      formMessages.info(t.added(invited.admin.name, invited.invitation.sentTo));
-      await load();
-    } catch (caught) {
-      if (failed(caught)) return;
-      showFieldRefusal(caught, { inputsByField, messages: formMessages, texts: t.errors, fallback: errorText });
-    } finally {
-      submit.setBusy(form, false);
-    }
+    if (reportMissing([nameInput, emailInput], formMessages, t.missingFields)) return;
+    await sendAdminForm(form, {
+      submit,
+      inputsByField,
+      messages: formMessages,
+      texts: t.errors,
+      fallback: errorText,
+      sessionEnded: failed,
+      send: async () => {
+        const invited = await adminApi.inviteAdmin({
+          name: nameInput.value.trim(),
+          email: emailInput.value.trim(),
+          role: roleSelect.value === 'read-only' ? 'read-only' : 'admin',
+        });
+        form.reset();
+        formMessages.info(t.added(invited.admin.name, invited.invitation.sentTo));
+        await load();
+      },
+    });
   });
 
   return {

@@ -1,9 +1,9 @@
 import { h, replaceChildren } from '../../dom';
-import { field, firstMissing, setInvalid, submitButton } from '../../forms';
+import { field, submitButton } from '../../forms';
 import { adminMessages } from '../../i18n/admin';
 import { adminApi, type ContactSummary, type CustomerSummary } from '../api';
 import { writeControl } from '../write-controls';
-import { adminTable, fallbackErrorText, messageRegion, sessionGuard, showFieldRefusal } from './form-parts';
+import { adminTable, fallbackErrorText, messageRegion, reportMissing, sendAdminForm, sessionGuard } from './form-parts';
 
 export interface CustomerContactsOptions {
   readonly customerId: string;
@@ -244,12 +244,7 @@ export function customerContactsSection(options: CustomerContactsOptions): {
     };
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
-      const missing = firstMissing([nameInput, emailInput]);
-      if (missing) {
-        messages.error(t.missingFields);
-        missing.focus();
-        return;
-      }
+      if (reportMissing([nameInput, emailInput], messages, t.missingFields)) return;
       const customerIds = boxes.filter((box) => box.checked).map((box) => box.value);
       if (customerIds.length === 0) {
         messages.error(t.errors.customerIds ?? t.missingFields);
@@ -270,22 +265,23 @@ export function customerContactsSection(options: CustomerContactsOptions): {
         close();
         return;
       }
-      save.setBusy(form, true);
-      messages.clear();
-      for (const input of Object.values(inputsByField)) setInvalid(input, false);
-      try {
-        const changed = await adminApi.editContact(contact.id, change);
-        close();
-        onSaved(changed);
-      } catch (caught) {
-        if (failed(caught)) {
+      await sendAdminForm(form, {
+        submit: save,
+        inputsByField,
+        messages,
+        texts: t.errors,
+        // The session is gone: the dialog closes over the login the page now shows.
+        sessionEnded: (caught) => {
+          if (!failed(caught)) return false;
           close();
-          return;
-        }
-        showFieldRefusal(caught, { inputsByField, messages, texts: t.errors });
-      } finally {
-        save.setBusy(form, false);
-      }
+          return true;
+        },
+        send: async () => {
+          const changed = await adminApi.editContact(contact.id, change);
+          close();
+          onSaved(changed);
+        },
+      });
     });
     document.body.append(dialog);
     dialog.showModal();
@@ -336,33 +332,27 @@ export function customerContactsSection(options: CustomerContactsOptions): {
   };
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const missing = firstMissing([nameInput, emailInput]);
-    if (missing) {
-      formMessages.error(t.missingFields);
-      missing.focus();
-      return;
-    }
-    submit.setBusy(form, true);
-    formMessages.clear();
-    for (const input of Object.values(inputsByField)) setInvalid(input, false);
-    try {
-      const personalNumber = numberInput.value.trim();
-      const added = await adminApi.addContact({
-        customerId: options.customerId,
-        name: nameInput.value.trim(),
-        email: emailInput.value.trim(),
-        ...(personalNumber ? { personalNumber } : {}),
-      });
-      if (tbody) tbody.append(row(added));
-      else replaceChildren(list, table([added]));
-      form.reset();
-      formMessages.info(t.added(added.name));
-    } catch (caught) {
-      if (failed(caught)) return;
-      showFieldRefusal(caught, { inputsByField, messages: formMessages, texts: t.errors });
-    } finally {
-      submit.setBusy(form, false);
-    }
+    if (reportMissing([nameInput, emailInput], formMessages, t.missingFields)) return;
+    await sendAdminForm(form, {
+      submit,
+      inputsByField,
+      messages: formMessages,
+      texts: t.errors,
+      sessionEnded: failed,
+      send: async () => {
+        const personalNumber = numberInput.value.trim();
+        const added = await adminApi.addContact({
+          customerId: options.customerId,
+          name: nameInput.value.trim(),
+          email: emailInput.value.trim(),
+          ...(personalNumber ? { personalNumber } : {}),
+        });
+        if (tbody) tbody.append(row(added));
+        else replaceChildren(list, table([added]));
+        form.reset();
+        formMessages.info(t.added(added.name));
+      },
+    });
   });
 
   const load = async (): Promise<void> => {

@@ -190,3 +190,41 @@ export function showFieldRefusal(caught: unknown, options: FieldRefusalOptions):
   options.messages.error(known ?? (options.fallback ?? fallbackErrorText)(caught));
   wrong[0]?.focus();
 }
+
+/**
+ * True (and the message said, focus on the field) when one of the required inputs is empty: the check every admin
+ * form makes before it sends anything.
+ */
+export function reportMissing(required: readonly HTMLInputElement[], messages: MessageRegion, text: string): boolean {
+  const missing = firstMissing(required);
+  if (!missing) return false;
+  messages.error(text);
+  missing.focus();
+  return true;
+}
+
+/**
+ * Sends an admin form: the button busy while it waits, earlier marks and messages cleared, and a refusal shown on
+ * its fields ({@link showFieldRefusal}) — unless `sessionEnded` takes the error (the session is gone: the caller has
+ * shown the login).
+ */
+export async function sendAdminForm(
+  form: HTMLFormElement,
+  options: FieldRefusalOptions & {
+    readonly submit: SubmitButton;
+    readonly sessionEnded: (caught: unknown) => boolean;
+    readonly send: () => Promise<void>;
+  },
+): Promise<void> {
+  options.submit.setBusy(form, true);
+  options.messages.clear();
+  for (const input of Object.values(options.inputsByField)) setInvalid(input, false);
+  try {
+    await options.send();
+  } catch (caught) {
+    if (options.sessionEnded(caught)) return;
+    showFieldRefusal(caught, options);
+  } finally {
+    options.submit.setBusy(form, false);
+  }
+}

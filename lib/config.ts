@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ApplicationLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
 /** Repository root: NodejsFunction entries and the lock file are resolved against it, never against the cwd. */
@@ -35,6 +36,11 @@ export interface PortalConfig {
   readonly logRetention: RetentionDays;
   /** What happens to log groups when their stack is deleted. */
   readonly logRemovalPolicy: RemovalPolicy;
+  /**
+   * The functions' application log level (AWS_LAMBDA_LOG_LEVEL, which the JSON logger honours): INFO logs a line
+   * per request; WARN keeps only problems, for a stage whose log volume costs more than the lines are worth.
+   */
+  readonly logLevel: ApplicationLogLevel;
   /** DynamoDB deletion protection; the stateful resources are RETAINed on stack deletion in every stage. */
   readonly deletionProtection: boolean;
   /** Old versions of replaced or deleted documents are kept this long, then expire. */
@@ -101,6 +107,7 @@ const BASE = {
   documentVersionRetention: Duration.days(365),
   frontendDistPath: join(PROJECT_ROOT, 'frontend', 'dist'),
   renderWorker: { memorySize: 2048, timeout: Duration.minutes(5), reservedConcurrency: 10 },
+  logLevel: ApplicationLogLevel.INFO,
 } as const;
 
 const CONFIGS: Record<Stage, PortalConfig> = {

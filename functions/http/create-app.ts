@@ -2,8 +2,9 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { AppDeps, AppEnv } from './app-types';
-import { errorBody, handleError } from './error-handler';
+import { errorBody, errorHandler } from './error-handler';
 import { requireOrigin } from './middleware/origin-lock';
+import { requestLog } from './middleware/request-log';
 import { resolveTenant } from './middleware/resolve-tenant';
 import { sameOriginWrites } from './middleware/same-origin-writes';
 import { securityHeaders } from './middleware/security-headers';
@@ -62,11 +63,12 @@ export function createApp(deps: AppDeps) {
   // Chained, so that the app's type carries every route (PortalRoutes, which the frontend's client is typed by).
   const app = new Hono<AppEnv>()
     .use(requestId())
+    .use(requestLog(deps.log))
     .use('/api/*', securityHeaders())
     .use(requireOrigin(deps.originLock))
     .route('/api', api);
   app.notFound((c) => c.json(errorBody('route_not_found', `There is no ${c.req.method} ${c.req.path}.`), 404));
-  app.onError(handleError);
+  app.onError(errorHandler(deps.log));
   return app;
 }
 

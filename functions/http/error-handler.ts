@@ -15,6 +15,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../domain/errors';
+import { errorFields, type Logger } from '../domain/logging';
 import type { ErrorResponse } from './api-contract';
 
 /** The one JSON shape of every error the API returns. */
@@ -40,7 +41,11 @@ function statusOf(error: PortalError): ContentfulStatusCode {
  * The single place errors become HTTP responses. Domain errors keep their code and message; anything unknown is a
  * 500 with a generic message (the details go to the log, never to the client).
  */
-export function handleError(error: Error, c: Context): Response {
+export function errorHandler(log: Logger): (error: Error, c: Context) => Response {
+  return (error, c) => responseFor(error, c, log);
+}
+
+function responseFor(error: Error, c: Context, log: Logger): Response {
   if (error instanceof PortalError) {
     // RFC 9110: a 429 says when to come back, in seconds.
     const headers =
@@ -52,15 +57,6 @@ export function handleError(error: Error, c: Context): Response {
     const code = error.status === 413 ? 'payload_too_large' : 'bad_request';
     return c.json(errorBody(code, error.message || 'The request could not be handled.'), status);
   }
-  console.error(
-    JSON.stringify({
-      level: 'error',
-      message: 'Unhandled error',
-      requestId: c.get('requestId'),
-      errorName: error.name,
-      errorMessage: error.message,
-      stack: error.stack,
-    }),
-  );
+  log.error('Unhandled error', { requestId: c.get('requestId'), ...errorFields(error), errorStack: error.stack });
   return c.json(errorBody('internal_error', 'Something went wrong on our side. Please try again.'), 500);
 }

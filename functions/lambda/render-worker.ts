@@ -4,6 +4,7 @@ import { sqsRenderWorker } from '../adapters/queue/sqs-render-worker';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
 import { awsDataAdapters, required } from '../runtime/aws';
 import { createSqsClient } from '../runtime/aws-clients';
+import { lambdaLogger, withInvocationLogging } from '../runtime/lambda-logging';
 import { renderDocument } from '../use-cases/ingest/render-document';
 
 const { scopeFor } = awsDataAdapters();
@@ -11,9 +12,12 @@ const { scopeFor } = awsDataAdapters();
 const renderer = createPdfmakeInvoiceRenderer({ fontSource: embeddedRoboto() });
 
 /** The render worker, fed by the render queue (lib/constructs/render-worker.ts). */
-export const handler = sqsRenderWorker({
-  work: (job, delivery) => renderDocument({ scopeFor, renderer, clock: systemClock, ids: randomIds }, job, delivery),
-  sqs: createSqsClient({ region: required(process.env, 'AWS_REGION') }),
-  queueUrl: required(process.env, 'RENDER_QUEUE_URL'),
-  maxReceives: Number(required(process.env, 'RENDER_MAX_RECEIVES')),
-});
+export const handler = withInvocationLogging(
+  sqsRenderWorker({
+    work: (job, delivery) => renderDocument({ scopeFor, renderer, clock: systemClock, ids: randomIds }, job, delivery),
+    sqs: createSqsClient({ region: required(process.env, 'AWS_REGION') }),
+    queueUrl: required(process.env, 'RENDER_QUEUE_URL'),
+    maxReceives: Number(required(process.env, 'RENDER_MAX_RECEIVES')),
+    log: lambdaLogger('render-worker'),
+  }),
+);

@@ -1,9 +1,11 @@
 import { pdfLibInspector } from '../adapters/pdf/pdf-lib-inspector';
 import { sqsRenderQueue } from '../adapters/queue/sqs-render-queue';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
+import type { Logger } from '../domain/logging';
 import type { IngestAppDeps } from '../http/ingest/ingest-env';
 import { type AwsEnvironment, awsDataAdapters, awsOriginLock, lambdaRequestInfo, required } from './aws';
 import { createSecretsManagerClient, createSqsClient } from './aws-clients';
+import { lambdaLogger } from './lambda-logging';
 
 /*
  * The ingest function's wiring, in its own module so that the portal API and the render worker, which import
@@ -11,7 +13,7 @@ import { createSecretsManagerClient, createSqsClient } from './aws-clients';
  */
 
 /** The ingest function: the data adapters, the render queue (RENDER_QUEUE_URL) and the origin lock (ORIGIN_SECRET_ARN). */
-export function awsIngestDeps(env: AwsEnvironment = process.env): IngestAppDeps {
+export function awsIngestDeps(env: AwsEnvironment = process.env, log: Logger = lambdaLogger('ingest')): IngestAppDeps {
   const region = required(env, 'AWS_REGION');
   return {
     ...awsDataAdapters(env),
@@ -21,5 +23,6 @@ export function awsIngestDeps(env: AwsEnvironment = process.env): IngestAppDeps 
     ids: randomIds,
     requestInfo: lambdaRequestInfo,
     originLock: awsOriginLock(env, createSecretsManagerClient({ region })),
+    log,
   };
 }

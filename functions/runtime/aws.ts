@@ -17,6 +17,7 @@ import { joseSessionTokens, signingKeysFromSeed } from '../adapters/security/jos
 import { otpauthTotp } from '../adapters/security/otpauth-totp';
 import { scryptPasswordHasher } from '../adapters/security/scrypt-password-hasher';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
+import type { Logger } from '../domain/logging';
 import type { Mailer } from '../domain/ports';
 import type { AppDeps, TrustedRequestInfo } from '../http/app-types';
 import { type OriginLock, secretOriginLock } from '../http/middleware/origin-lock';
@@ -28,6 +29,7 @@ import {
   createStsClient,
   createTenantClients,
 } from './aws-clients';
+import { lambdaLogger } from './lambda-logging';
 import { type TenantCredentialsOptions, tenantCredentials } from './tenant-credentials';
 import { dataAdapters } from './tenant-scope';
 
@@ -95,17 +97,18 @@ export function lambdaRequestInfo(c: Context): TrustedRequestInfo {
  * are fetched from Secrets Manager on first use rather than at import, so a cold start that serves /api/health does
  * no extra I/O.
  */
-export function awsDeps(env: AwsEnvironment = process.env): AppDeps {
+export function awsDeps(env: AwsEnvironment = process.env, log: Logger = lambdaLogger('api')): AppDeps {
   const region = required(env, 'AWS_REGION');
   const secretArn = required(env, 'SESSION_SECRET_ARN');
   const adminSecretsKeyArn = required(env, 'ADMIN_SECRETS_KEY_ARN');
   const secrets = createSecretsManagerClient({ region });
   const data = awsDataAdapters(env);
-  const bankId = awsBankId(env, secrets);
+  const bankId = awsBankId(env, secrets, log);
   return {
     ...data,
     ...(bankId ? { bankId } : {}),
     originLock: awsOriginLock(env, secrets),
+    log,
     tokens: joseSessionTokens(async () => {
       // The seed's current version signs; its previous version (kept by Secrets Manager after a rotation) still
       // verifies, so sessions begun before a rotation live out their time instead of being cut off.
@@ -143,6 +146,7 @@ export function awsDeps(env: AwsEnvironment = process.env): AppDeps {
 function awsBankId(
   env: AwsEnvironment,
   secrets: ReturnType<typeof createSecretsManagerClient>,
+  log: Logger,
 ): BankIdSupport | undefined {
   const bankIdSecretArn = env.BANKID_SECRET_ARN;
   if (!bankIdSecretArn) return undefined;
@@ -158,6 +162,7 @@ function awsBankId(
 
   return {
     client: lazyBankIdClient({
+      log,
       loadOptions: async () =>
         bankIdClientOptionsFromSecret(await secretString(bankIdSecretArn), { environment, baseUrl }),
     }),

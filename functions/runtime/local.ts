@@ -10,7 +10,9 @@ import { hmacPersonalNumberKeys } from '../adapters/security/hmac-personal-numbe
 import { joseSessionTokens, signingKeysFromSeed } from '../adapters/security/jose-session-tokens';
 import { otpauthTotp } from '../adapters/security/otpauth-totp';
 import { type ScryptCost, scryptPasswordHasher } from '../adapters/security/scrypt-password-hasher';
+import { jsonLogger } from '../adapters/system/json-logger';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
+import { errorFields, type Logger } from '../domain/logging';
 import type { Clock, IdGenerator, InvoiceRenderer } from '../domain/ports';
 import type { AppDeps, TrustedRequestInfo } from '../http/app-types';
 import type { IngestAppDeps } from '../http/ingest/ingest-env';
@@ -60,6 +62,11 @@ export interface LocalDepsOptions extends LocalServiceEndpoints {
     readonly endpoint: BankIdRpClientOptions;
     readonly personalNumberPepper: Uint8Array;
   };
+  /**
+   * Default: the JSON logger at WARN, so the dev server's console and the test output show problems, not one line per
+   * request. Tests that assert what is logged pass a capturing logger.
+   */
+  readonly log?: Logger;
 }
 
 /** Everything that runs locally: the portal API, the ingest API and the render worker behind its in-process queue. */
@@ -116,12 +123,13 @@ export function localRuntime(options: LocalDepsOptions): LocalRuntime {
   const data = localDataAdapters(options, clock);
   const keys = signingKeysFromSeed(options.sessionSeed);
   const renderer = options.renderer ?? createPdfmakeInvoiceRenderer();
+  const log = options.log ?? jsonLogger({ level: 'WARN' });
   const mailSink = fileMailSink({ directory: options.mailDirectory, clock, ids });
   const renderQueue = inProcessRenderQueue({
     work: (job, delivery) => renderDocument({ scopeFor: data.scopeFor, renderer, clock, ids }, job, delivery),
     ...(options.renderRetryDelayMs === undefined ? {} : { retryDelayMs: options.renderRetryDelayMs }),
     onDeadLetter: (job, error) =>
-      console.error(`Render job for document ${job.documentId} failed for good: ${String(error)}`),
+      log.error('Render job failed for good', { documentId: job.documentId, ...errorFields(error) }),
   });
   return {
     portal: {
@@ -143,6 +151,7 @@ export function localRuntime(options: LocalDepsOptions): LocalRuntime {
       requestInfo: localRequestInfo,
       totp: otpauthTotp,
       adminSecrets: aesGcmSecretCipher(options.adminSecretsKey),
+      log,
     },
     mailSink,
     ingest: {
@@ -152,6 +161,7 @@ export function localRuntime(options: LocalDepsOptions): LocalRuntime {
       clock,
       ids,
       requestInfo: localRequestInfo,
+      log,
     },
     renderQueue,
     renderer,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PortalError, TooManyRequestsError } from '../domain/errors';
 import type { Actor, Language } from '../domain/identity';
 import { isUuid } from '../domain/ids';
+import { errorFields, type Logger } from '../domain/logging';
 import {
   ipOverLimitSeconds,
   ipRetryAfterSeconds,
@@ -203,6 +204,8 @@ export async function mailPasswordLink(
 
 export interface RequestPasswordResetDeps extends MailPasswordLinkDeps {
   readonly ids: IdGenerator;
+  /** For what the caller must not be told: a mail that could not be sent, a request slower than its minimum. */
+  readonly log: Logger;
   /** Defaults to {@link RESET_REQUEST_MINIMUM_MS}; tests lower it. */
   readonly minimumDurationMs?: number;
 }
@@ -272,16 +275,13 @@ export async function requestPasswordReset(
         await mailPasswordLink(deps, { account, purpose: 'reset', origin: input.origin });
       } catch (error) {
         // Answering with an error here would tell the caller that the address has an account.
-        logEvent('error', 'A password-reset mail could not be sent', {
-          tenantId: scope.tenantId,
-          errorName: error instanceof Error ? error.name : typeof error,
-        });
+        deps.log.error('A password-reset mail could not be sent', { tenantId: scope.tenantId, ...errorFields(error) });
         return audit('mail_failed', account.actor);
       }
       return audit('mail_sent', account.actor);
     },
     (elapsedMs) =>
-      logEvent('warn', 'A password-reset request took longer than its minimum duration', {
+      deps.log.warn('A password-reset request took longer than its minimum duration', {
         elapsedMs: Math.round(elapsedMs),
         minimumMs,
       }),
@@ -400,11 +400,4 @@ export async function setPasswordWithLink(
   const revokedSessions = await accounts.endSessions(account);
   await audit('success', account.actor, { purpose: link.purpose, revokedSessions });
   return { username: account.username, purpose: link.purpose };
-}
-
-/** One structured log line (CloudWatch), never with an e-mail address or a link in it. */
-function logEvent(level: 'warn' | 'error', message: string, facts: Record<string, string | number>): void {
-  const line = JSON.stringify({ level, message, ...facts });
-  if (level === 'error') console.error(line);
-  else console.warn(line);
 }

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { PROJECT_ROOT } from '../config';
+import { type PortalConfig, PROJECT_ROOT } from '../config';
 import { LAMBDA_BUNDLING } from './lambda-bundling';
 
 /** The newest Node.js runtime aws-cdk-lib offers; bump together with `LAMBDA_BUNDLING.target`. */
@@ -15,13 +15,15 @@ export interface PortalFunctionProps {
   /** Entry file relative to the repository root, e.g. `functions/lambda/api.ts`. */
   readonly entry: string;
   readonly environment?: Readonly<Record<string, string>>;
-  readonly logRetention: RetentionDays;
-  readonly logRemovalPolicy: RemovalPolicy;
+  /** The stage's log settings (pass the PortalConfig). */
+  readonly logging: FunctionLogging;
   readonly memorySize?: number;
   readonly timeout?: Duration;
   /** Caps the function's concurrency (and reserves it from the account's pool); unset: no cap. */
   readonly reservedConcurrentExecutions?: number;
 }
+
+export type FunctionLogging = Pick<PortalConfig, 'logRetention' | 'logRemovalPolicy' | 'logLevel'>;
 
 /** {@link LAMBDA_BUNDLING} in NodejsFunction's vocabulary. */
 export function cdkBundlingOptions(): BundlingOptions {
@@ -51,8 +53,8 @@ export class PortalFunction extends Construct {
     super(scope, id);
 
     this.logGroup = new LogGroup(this, 'LogGroup', {
-      retention: props.logRetention,
-      removalPolicy: props.logRemovalPolicy,
+      retention: props.logging.logRetention,
+      removalPolicy: props.logging.logRemovalPolicy,
     });
 
     this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
@@ -73,6 +75,12 @@ export class PortalFunction extends Construct {
       tracing: Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,
+      // JSON: Lambda's own lines (START, REPORT with duration and memory) become JSON too, and the application's
+      // JSON lines (functions/adapters/system/json-logger.ts) are kept as they are, so Logs Insights and metric
+      // filters read every line by field. The application level reaches the code as AWS_LAMBDA_LOG_LEVEL.
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: props.logging.logLevel,
+      systemLogLevelV2: SystemLogLevel.INFO,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: cdkBundlingOptions(),
     });

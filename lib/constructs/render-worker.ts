@@ -1,11 +1,9 @@
-import type { RemovalPolicy } from 'aws-cdk-lib';
 import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RenderWorkerConfig } from '../config';
-import { PortalFunction } from './portal-function';
+import { type FunctionLogging, PortalFunction } from './portal-function';
 
 /** One job per invocation: a large document gets the whole timeout and memory to itself. */
 export const RENDER_BATCH_SIZE = 1;
@@ -22,8 +20,7 @@ export interface RenderWorkerProps {
   readonly dataAccess: IManagedPolicy;
   readonly environment: Readonly<Record<string, string>>;
   readonly sizing: RenderWorkerConfig;
-  readonly logRetention: RetentionDays;
-  readonly logRemovalPolicy: RemovalPolicy;
+  readonly logging: FunctionLogging;
 }
 
 /**
@@ -47,8 +44,7 @@ export class RenderWorker extends Construct {
       memorySize: sizing.memorySize,
       timeout: sizing.timeout,
       reservedConcurrentExecutions: sizing.reservedConcurrency,
-      logRetention: props.logRetention,
-      logRemovalPolicy: props.logRemovalPolicy,
+      logging: props.logging,
     });
     this.worker.role.addManagedPolicy(props.dataAccess);
 

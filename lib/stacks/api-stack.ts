@@ -146,8 +146,7 @@ export class ApiStack extends Stack {
       // "Download many" streams up to ARCHIVE_LIMITS (functions/domain/archive.ts) of PDFs into a ZIP within one
       // request; the HTTP API gives up after 30 s, so the function may use all but the last second of that.
       timeout: Duration.seconds(29),
-      logRetention: config.logRetention,
-      logRemovalPolicy: config.logRemovalPolicy,
+      logging: config,
     });
     this.apiFunction.role.addManagedPolicy(props.dataAccess);
     this.grantOriginSecret(this.apiFunction);
@@ -163,8 +162,7 @@ export class ApiStack extends Stack {
         ORIGIN_SECRET_ARN: this.originSecret.secretArn,
       },
       ...INGEST_SIZING,
-      logRetention: config.logRetention,
-      logRemovalPolicy: config.logRemovalPolicy,
+      logging: config,
     });
     this.ingestFunction.role.addManagedPolicy(props.ingestDataAccess);
     this.grantOriginSecret(this.ingestFunction);
@@ -179,8 +177,7 @@ export class ApiStack extends Stack {
         RENDER_QUEUE_URL: props.renderQueue.queueUrl,
       },
       sizing: config.renderWorker,
-      logRetention: config.logRetention,
-      logRemovalPolicy: config.logRemovalPolicy,
+      logging: config,
     });
 
     // The names are the contract with functions/lambda/notification-sender.ts (through functions/runtime/aws.ts).
@@ -196,8 +193,7 @@ export class ApiStack extends Stack {
       timeout: NOTIFICATION_SENDER_TIMEOUT,
       // One run at a time. Two would be safe (every step is a conditional write) but would only race each other.
       reservedConcurrentExecutions: 1,
-      logRetention: config.logRetention,
-      logRemovalPolicy: config.logRemovalPolicy,
+      logging: config,
     });
     this.notificationSender.role.addManagedPolicy(props.notificationSenderDataAccess);
     props.mail.grantSendEmail(this.notificationSender.role);

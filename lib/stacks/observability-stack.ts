@@ -29,10 +29,9 @@ export const metricsNamespace = (stage: string) => `Foretagsportal/${stage}`;
 
 /**
  * Metrics counted from log lines, by metric name. Downloads come from the HTTP API's access log (the API writes the
- * download's audit event to the table, not to its log): a successful POST to the download or archive route; those
- * lines are pure JSON, so JSON patterns apply. Render failures come from the worker's log lines
- * (functions/adapters/queue/sqs-render-worker.ts), which Lambda prefixes with a timestamp, request id and level: JSON
- * patterns never match such a line, so these match terms.
+ * download's audit event to the table, not to its log): a successful POST to the download or archive route. Render
+ * failures come from the worker's log lines (functions/adapters/queue/sqs-render-worker.ts), which the JSON logger
+ * writes as one JSON object per line (functions/adapters/system/json-logger.ts). Both are matched field by field.
  */
 export const LOG_METRICS = {
   /** One document handed out: POST /api/customers/{id}/documents/{id}/download answered 200. */
@@ -56,13 +55,15 @@ export const LOG_METRICS = {
   /** A document the worker gave up on: it is marked failed and no customer sees it. */
   RenderFailures: {
     source: 'renderWorkerLogs',
-    // The "done" line carries level, message, document id (a UUID) and outcome: only the outcome can say failed.
-    pattern: FilterPattern.allTerms('Render job done', 'failed'),
+    pattern: FilterPattern.all(
+      FilterPattern.stringValue('$.message', '=', 'Render job done'),
+      FilterPattern.stringValue('$.outcome', '=', 'failed'),
+    ),
   },
   /** One failed attempt (S3, DynamoDB or the renderer threw); the queue retries it. */
   RenderAttemptErrors: {
     source: 'renderWorkerLogs',
-    pattern: FilterPattern.allTerms('Render job failed'),
+    pattern: FilterPattern.stringValue('$.message', '=', 'Render job failed'),
   },
 } as const satisfies Record<string, { source: 'accessLogs' | 'renderWorkerLogs'; pattern: IFilterPattern }>;
 

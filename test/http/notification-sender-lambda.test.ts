@@ -29,7 +29,9 @@ let portal: TestPortal;
 let clinic: ClinicFixture;
 /** The tenant role's STS: every tenant's data goes through credentials assumed here. */
 let sts: StsStandIn;
-let handler: () => Promise<{ clinics: number; failed: number }>;
+let handler: (event: unknown, context: { awsRequestId: string }) => Promise<{ clinics: number; failed: number }>;
+/** What the scheduler passes: an EventBridge event (unread) and the invocation's context. */
+const runSender = () => handler({ source: 'aws.scheduler' }, { awsRequestId: randomUUID() });
 const logLines: string[] = [];
 
 beforeAll(async () => {
@@ -90,14 +92,20 @@ async function publishedMinutesAgo(customer: Customer, minutesAgo: number) {
   );
 }
 
+/** Runs the handler with what it writes to stdout and stderr (where its JSON logger writes) kept in `logLines`. */
 async function captureLogs<T>(work: () => Promise<T>): Promise<T> {
-  const original = { log: console.log, error: console.error };
-  console.log = (line: unknown) => logLines.push(String(line));
-  console.error = (line: unknown) => logLines.push(String(line));
+  const original = { stdout: process.stdout.write, stderr: process.stderr.write };
+  const keep = (chunk: unknown) => {
+    logLines.push(...String(chunk).split('\n').filter(Boolean));
+    return true;
+  };
+  process.stdout.write = keep as typeof process.stdout.write;
+  process.stderr.write = keep as typeof process.stderr.write;
   try {
     return await work();
   } finally {
-    Object.assign(console, original);
+    process.stdout.write = original.stdout;
+    process.stderr.write = original.stderr;
   }
 }
 
@@ -107,7 +115,7 @@ describe('the notification sender Lambda handler', () => {
     await publishedMinutesAgo(clinic.customer, 5);
 
     // Act
-    const result = await captureLogs(() => handler());
+    const result = await captureLogs(runSender);
 
     // Assert
     expect(result).toEqual({ clinics: 1, failed: 0 });
@@ -132,8 +140,8 @@ describe('the notification sender Lambda handler', () => {
     await publishedMinutesAgo(clinic.customer, 4);
 
     // Act
-    const first = await captureLogs(() => handler());
-    const second = await captureLogs(() => handler());
+    const first = await captureLogs(runSender);
+    const second = await captureLogs(runSender);
 
     // Assert: one mail, for both documents, to the customer's contact (not to the other customer's)
     expect(first).toEqual({ clinics: 1, failed: 0 });
@@ -151,8 +159,17 @@ describe('the notification sender Lambda handler', () => {
   it('logs counts and ids, never an address or a name', () => {
     const logged = logLines.join('\n');
 
-    expect(logged).toContain('"sent":1');
-    expect(logged).toContain(clinic.tenantId);
+    const runs = logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(runs).toContainEqual(
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'Notification run',
+        service: 'notification-sender',
+        tenantId: clinic.tenantId,
+        sent: 1,
+        requestId: expect.any(String),
+      }),
+    );
     expect(logged).not.toContain(clinic.contact.contact.email);
     expect(logged).not.toContain(clinic.contact.contact.name);
     expect(logged).not.toContain(clinic.customer.name);

@@ -72,6 +72,23 @@ describe('the API stack', () => {
     api.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
+  it("has every portal function log JSON at the stage log level, so the JSON logger's lines are kept as they are", () => {
+    // Act
+    const functions = Object.entries(api.findResources('AWS::Lambda::Function')).filter(([id]) =>
+      ['ApiFunction', 'IngestFunction', 'RenderWorker', 'NotificationSender'].some((prefix) => id.startsWith(prefix)),
+    );
+
+    // Assert
+    expect(functions).toHaveLength(4);
+    for (const [, resource] of functions) {
+      expect(resource.Properties.LoggingConfig).toMatchObject({
+        LogFormat: 'JSON',
+        ApplicationLogLevel: 'INFO',
+        SystemLogLevel: 'INFO',
+      });
+    }
+  });
+
   it('does not give any function AWS managed policies, a table Scan or any s3 wildcard action', () => {
     // Arrange: the functions' own policies plus the data stack's access policies attached to their roles
     const statements = [...statementsOf(api, 'AWS::IAM::Policy'), ...statementsOf(data, 'AWS::IAM::ManagedPolicy')];

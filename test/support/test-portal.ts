@@ -9,6 +9,7 @@ import type { ScryptCost } from '../../functions/adapters/security/scrypt-passwo
 import type { OperatorData } from '../../functions/cli/operator-scope';
 import type { InvoiceDocument } from '../../functions/domain/document';
 import type { Contact, Customer } from '../../functions/domain/identity';
+import type { Logger } from '../../functions/domain/logging';
 import { maskPersonalNumber } from '../../functions/domain/personal-number';
 import type { InvoiceRenderer, TenantScope } from '../../functions/domain/ports';
 import type { AppDeps } from '../../functions/http/app-types';
@@ -75,6 +76,8 @@ export function createTestPortal(
      * every clinic of its table, which in the shared one would reach other test files' clinics.
      */
     readonly tableName?: string;
+    /** Where the portal logs; the local default (WARN lines to stderr) unless a test reads the lines. */
+    readonly log?: Logger;
   } = {},
 ): TestPortal {
   const emulators = inject('emulators');
@@ -92,6 +95,7 @@ export function createTestPortal(
     clock,
     renderRetryDelayMs: 0,
     ...(options.renderer ? { renderer: options.renderer } : {}),
+    ...(options.log ? { log: options.log } : {}),
     ...(options.bankIdSimulator
       ? {
           bankId: {

@@ -1,4 +1,5 @@
 import { BankIdUnavailableError } from '../../domain/bankid';
+import { errorFields, type Logger } from '../../domain/logging';
 import { keptOnSuccess } from '../system/kept-on-success';
 import { BankIdConfigurationError } from './bankid-environments';
 import { type BankIdRpClient, type BankIdRpClientOptions, bankIdRpClient } from './bankid-rp-client';
@@ -11,8 +12,8 @@ export interface LazyBankIdClientOptions {
   readonly loadOptions: () => Promise<BankIdRpClientOptions>;
   /** Builds the client from the options; bankIdRpClient by default. */
   readonly createClient?: (options: BankIdRpClientOptions) => BankIdRpClient;
-  /** Where a configuration problem is reported for the operator; one JSON line to stderr by default. */
-  readonly log?: (entry: Readonly<Record<string, unknown>>) => void;
+  /** Where a configuration problem is reported for the operator (never a value of the secret). */
+  readonly log: Logger;
 }
 
 /**
@@ -28,7 +29,7 @@ export interface LazyBankIdClientOptions {
  */
 export function lazyBankIdClient(options: LazyBankIdClientOptions): BankIdRpClient {
   const createClient = options.createClient ?? bankIdRpClient;
-  const log = options.log ?? ((entry) => console.error(JSON.stringify(entry)));
+  const { log } = options;
   let built: BankIdRpClient | undefined;
 
   const client = keptOnSuccess(async () => {
@@ -48,7 +49,7 @@ export function lazyBankIdClient(options: LazyBankIdClientOptions): BankIdRpClie
       return created;
     } catch (error) {
       if (!(error instanceof BankIdConfigurationError)) throw error;
-      log({ level: 'error', message: 'BankID is not configured', errorName: error.name, errorMessage: error.message });
+      log.error('BankID is not configured', errorFields(error));
       throw new BankIdUnavailableError({ cause: error });
     }
   });

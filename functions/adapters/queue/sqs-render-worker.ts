@@ -1,4 +1,5 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { errorFields, type Logger } from '../../domain/logging';
 import type { RenderJob } from '../../domain/ports';
 import { renderJobFromMessage } from './sqs-render-queue';
 
@@ -18,12 +19,12 @@ export interface SqsBatchResponse {
 
 export interface SqsRenderWorkerOptions {
   /** Runs one job; `finalAttempt` on the delivery after which SQS dead-letters the message. */
-  readonly work: (job: RenderJob, delivery: { readonly finalAttempt: boolean }) => Promise<unknown>;
+  readonly work: (job: RenderJob, delivery: { readonly finalAttempt: boolean }) => Promise<string>;
   readonly sqs: SQSClient;
   readonly queueUrl: string;
   /** The queue's redrive maxReceiveCount (lib/ passes it as RENDER_MAX_RECEIVES). */
   readonly maxReceives: number;
-  readonly log?: (entry: Record<string, unknown>) => void;
+  readonly log: Logger;
 }
 
 /**
@@ -34,7 +35,7 @@ export interface SqsRenderWorkerOptions {
  * after the second (best effort: if that call fails too, the visibility timeout still applies).
  */
 export function sqsRenderWorker(options: SqsRenderWorkerOptions): (event: SqsEvent) => Promise<SqsBatchResponse> {
-  const log = options.log ?? ((entry) => console.log(JSON.stringify(entry)));
+  const { log } = options;
   const retrySoon = async (record: SqsRecord, receives: number) => {
     if (receives >= options.maxReceives) return;
     await options.sqs
@@ -55,16 +56,9 @@ export function sqsRenderWorker(options: SqsRenderWorkerOptions): (event: SqsEve
       try {
         const job = renderJobFromMessage(record.body);
         const outcome = await options.work(job, { finalAttempt: receives >= options.maxReceives });
-        log({ level: 'info', message: 'Render job done', documentId: job.documentId, outcome });
+        log.info('Render job done', { documentId: job.documentId, outcome });
       } catch (error) {
-        log({
-          level: 'error',
-          message: 'Render job failed',
-          messageId: record.messageId,
-          receives,
-          errorName: error instanceof Error ? error.name : 'unknown',
-          errorMessage: error instanceof Error ? error.message : String(error),
-        });
+        log.error('Render job failed', { messageId: record.messageId, receives, ...errorFields(error) });
         batchItemFailures.push({ itemIdentifier: record.messageId });
         await retrySoon(record, receives);
       }

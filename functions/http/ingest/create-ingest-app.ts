@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
-import { errorBody, handleError } from '../error-handler';
+import { errorBody, errorHandler } from '../error-handler';
 import { requireOrigin } from '../middleware/origin-lock';
+import { requestLog } from '../middleware/request-log';
 import { resolveTenant } from '../middleware/resolve-tenant';
 import { securityHeaders } from '../middleware/security-headers';
 import { apiKeyAuth } from './api-key-auth';
@@ -37,17 +38,18 @@ export function createIngestApp(deps: IngestAppDeps) {
     .use(resolveTenant<IngestEnv>(deps, { refuseUnavailableClinic: false }))
     .use(apiKeyAuth(deps))
     .use(jsonBody({ maxBytes: MAX_INGEST_BODY_BYTES, maxDecodedBytes: MAX_INGEST_DECODED_BYTES }))
-    .use(idempotency(deps.clock))
+    .use(idempotency(deps.clock, deps.log))
     .route('/', ingestRoutes(deps));
 
   const app = new Hono<IngestEnv>();
   app.use(requestId());
+  app.use(requestLog(deps.log));
   app.use(requireOrigin(deps.originLock)); // first: nothing, not even the public reference page, bypasses CloudFront
   app.get(`${INGEST_BASE_PATH}/docs`, ingestReferencePage(openApiDocument)); // public; before securityHeaders: its own CSP
   app.use(`${INGEST_BASE_PATH}/*`, securityHeaders());
   app.route(INGEST_BASE_PATH, v1);
   app.notFound((c) => c.json(errorBody('route_not_found', `There is no ${c.req.method} ${c.req.path}.`), 404));
-  app.onError(handleError);
+  app.onError(errorHandler(deps.log));
   return app;
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { ConflictError, UnprocessableError, ValidationError } from '../../domain/errors';
+import { errorFields, type Logger } from '../../domain/logging';
 import type { Clock } from '../../domain/ports';
 import type { IngestEnv } from './ingest-env';
 
@@ -20,7 +21,7 @@ export const IDEMPOTENCY_KEY_FORM = /^[\x21-\x7e]{1,255}$/u;
  * goes stale (a presigned upload URL) opts out with `c.set('replayable', false)`; its retries are still safe
  * through the natural key (invoice number + version), which also covers requests sent without the header.
  */
-export function idempotency(clock: Clock): MiddlewareHandler<IngestEnv> {
+export function idempotency(clock: Clock, log: Logger): MiddlewareHandler<IngestEnv> {
   return async function idempotency(c, next) {
     const key = c.req.header('Idempotency-Key');
     if (key === undefined || c.req.method === 'GET') return next();
@@ -70,14 +71,10 @@ export function idempotency(clock: Clock): MiddlewareHandler<IngestEnv> {
     } catch (error) {
       // The request itself succeeded or failed as its response says; a lost record only means a retry runs the
       // request again (safe through the natural key) once the claim's lease has passed.
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          message: 'Could not store or release an idempotency record',
-          requestId: c.get('requestId'),
-          errorMessage: error instanceof Error ? error.message : String(error),
-        }),
-      );
+      log.error('Could not store or release an idempotency record', {
+        requestId: c.get('requestId'),
+        ...errorFields(error),
+      });
     }
   };
 }

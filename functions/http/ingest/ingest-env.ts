@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { Logger } from '../../domain/logging';
 import type {
   Clock,
   IdGenerator,
@@ -23,6 +24,8 @@ export interface IngestAppDeps {
   readonly requestInfo: (c: Context) => TrustedRequestInfo;
   /** Set by the AWS wiring: only requests that came through CloudFront are served. Absent locally. */
   readonly originLock?: OriginLock;
+  /** Operational log lines (functions/adapters/system/json-logger.ts); personal data never goes in. */
+  readonly log: Logger;
 }
 
 export interface IngestEnv {

@@ -109,6 +109,7 @@ export function authRoutes(deps: AppDeps) {
           clock: deps.clock,
           ids: deps.ids,
           mailer: deps.mailer,
+          log: deps.log,
           ...(deps.resetRequestMinimumMs === undefined ? {} : { minimumDurationMs: deps.resetRequestMinimumMs }),
         },
         { email, origin: requestInfo.origin, sourceIp: requestInfo.sourceIp },

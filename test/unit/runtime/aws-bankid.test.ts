@@ -11,10 +11,11 @@ import {
   bankIdClientOptionsFromSecret,
 } from '../../../functions/adapters/bankid/bankid-environments';
 import type { BankIdRpClient } from '../../../functions/adapters/bankid/bankid-rp-client';
+import { capturingLogger } from '../../../functions/adapters/system/json-logger';
 import { keptOnSuccess } from '../../../functions/adapters/system/kept-on-success';
 import type { BankIdClient } from '../../../functions/domain/bankid';
 import { UnavailableError } from '../../../functions/domain/errors';
-import { handleError } from '../../../functions/http/error-handler';
+import { errorHandler } from '../../../functions/http/error-handler';
 import {
   type BankIdSimulator,
   startBankIdSimulator,
@@ -98,6 +99,7 @@ afterEach(() => {
   requests.length = 0;
   refusals.clear();
   vi.restoreAllMocks();
+  captured = capturingLogger();
 });
 
 /** The BankID secret as the operator stores it, here with the simulator's credentials. */
@@ -129,8 +131,11 @@ function lambdaEnv(overrides: Partial<AwsEnvironment> = {}): AwsEnvironment {
   };
 }
 
+/** Every test's log lines; a BankID problem must be logged for the operator, without any value from the secret. */
+let captured = capturingLogger();
+
 function bankIdOf(env: AwsEnvironment = lambdaEnv()) {
-  const bankId = awsDeps(env).bankId;
+  const bankId = awsDeps(env, captured.log).bankId;
   if (!bankId) throw new Error('awsDeps set no bankId');
   clients.push(bankId.client);
   return bankId;
@@ -213,13 +218,12 @@ describe('awsDeps: BankID in AWS', () => {
   it('answers 503 bankid_unavailable naming what the secret lacks, and works once the secret is complete', async () => {
     // Arrange: the operator forgot BankID's root CA
     secretStrings.set(BANKID_ARN, bankIdSecret({ caCertificatePem: undefined }));
-    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     const bankId = bankIdOf();
 
     // Act
     const error = await rejectionOf(bankId.client.auth({ endUserIp: END_USER_IP }));
     const response = await new Hono()
-      .onError(handleError)
+      .onError(errorHandler(captured.log))
       .post('/auth/bankid', async (c) => c.json(await bankId.client.auth({ endUserIp: END_USER_IP })))
       .request('/auth/bankid', { method: 'POST' });
 
@@ -233,7 +237,14 @@ describe('awsDeps: BankID in AWS', () => {
     );
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ error: { code: 'bankid_unavailable' } });
-    const logged = log.mock.calls.map((call) => String(call[0])).join('\n');
+    const logged = captured.lines.join('\n');
+    expect(captured.entries()).toContainEqual(
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'BankID is not configured',
+        errorName: 'BankIdConfigurationError',
+      }),
+    );
     expect(logged).toMatch(/BankID is not configured.*caCertificatePem/);
     expect(logged).not.toContain(simulator.rpCertificate.passphrase);
     expect(fetchesOf(BANKID_ARN)).toBe(2);
@@ -250,7 +261,6 @@ describe('awsDeps: BankID in AWS', () => {
   it('answers 503 on the placeholder the stack creates the secret with', async () => {
     // Arrange: lib/stacks/data-stack.ts, BANKID_SECRET_PLACEHOLDER
     secretStrings.set(BANKID_ARN, '{"pkcs12Base64":"","passphrase":"","caCertificatePem":""}');
-    vi.spyOn(console, 'error').mockImplementation(() => {});
 
     // Act
     const error = await rejectionOf(bankIdOf().client.auth({ endUserIp: END_USER_IP }));
@@ -263,7 +273,6 @@ describe('awsDeps: BankID in AWS', () => {
   it('answers 503 when the RP certificate cannot be opened with the passphrase', async () => {
     // Arrange
     secretStrings.set(BANKID_ARN, bankIdSecret({ passphrase: 'not the passphrase' }));
-    vi.spyOn(console, 'error').mockImplementation(() => {});
 
     // Act
     const error = await rejectionOf(bankIdOf().client.auth({ endUserIp: END_USER_IP }));

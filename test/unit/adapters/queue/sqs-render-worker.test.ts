@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SqsRecord, sqsRenderWorker } from '../../../../functions/adapters/queue/sqs-render-worker';
+import { capturingLogger } from '../../../../functions/adapters/system/json-logger';
 import type { RenderJob } from '../../../../functions/domain/ports';
 import { createSqsClient } from '../../../../functions/runtime/aws-clients';
 
@@ -41,13 +42,13 @@ const record = (body: string, receives: number): SqsRecord => ({
   attributes: { ApproximateReceiveCount: String(receives) },
 });
 
-function worker(work: (job: RenderJob, delivery: { finalAttempt: boolean }) => Promise<unknown>) {
+function worker(work: (job: RenderJob, delivery: { finalAttempt: boolean }) => Promise<string>) {
   return sqsRenderWorker({
     work,
     sqs: createSqsClient({ region: 'eu-north-1', endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
     queueUrl: QUEUE_URL,
     maxReceives: 3,
-    log: () => {},
+    log: capturingLogger().log,
   });
 }
 
@@ -104,6 +105,7 @@ describe('the render worker on SQS', () => {
     let ran = false;
     const handle = worker(async () => {
       ran = true;
+      return 'published';
     });
 
     const response = await handle({

@@ -17,8 +17,8 @@ export interface Emulators {
   readonly tableName: string;
   readonly bucket: string;
   /**
-   * Where the S3 emulator keeps objects (`<dir>/<bucket>/<key>._S3rver_object`): listing a bucket fails the
-   * emulator's signature check, so tests that must prove nothing was written look here.
+   * Where the S3 emulator keeps objects (`<dir>/<bucket>/<key>._S3rver_object`): tests that must prove nothing was
+   * written look here, beneath any API.
    */
   readonly s3Directory: string;
 }

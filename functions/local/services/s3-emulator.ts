@@ -21,8 +21,9 @@ type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstanc
 
 /**
  * Starts @20minutes/s3rver in-process. Unlike the original s3rver 3.x it verifies SigV4 signatures, so a
- * tampered or expired presigned URL is refused here exactly as S3 refuses it.
- * Buckets are created through `configureBuckets`: bucket-level API calls fail its signature check.
+ * tampered or expired presigned URL is refused here exactly as S3 refuses it. Buckets are created through
+ * `configureBuckets`. patches/@20minutes+s3rver+4.0.4.patch makes it verify what SDK v3 signs (RFC 3986 query
+ * encoding, the `/bucket/` path of bucket-level requests such as ListObjectsV2) and page listings on OpenSSL 3.
  */
 export async function startS3Emulator(options: S3EmulatorOptions): Promise<RunningService> {
   mkdirSync(options.directory, { recursive: true });

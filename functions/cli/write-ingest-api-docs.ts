@@ -292,7 +292,10 @@ it.
 - Even without the header, the same invoice number and version with the same content is recognised as a retry and
   answered with the original document, never stored twice.
 
-Retry 5xx answers and timeouts with backoff (for example after 1, 2, 4, 8 … seconds) and the same key.
+Retry 5xx answers and timeouts with backoff (for example after 1, 2, 4, 8 … seconds) and the same key. The portal
+also limits how many requests one network address may send in five minutes, whatever the key; beyond it every
+request gets \`429 too_many_requests\` with a \`Retry-After\` header (seconds): wait that long, then retry with the
+same key. Pace a large backfill (a few requests a second) instead of sending it all at once.
 
 ## Errors
 

@@ -117,6 +117,9 @@ hand it to the practice system's administrator over a secure channel. \`npm run 
 key keeps working for a grace period, 24 hours unless \`--grace-hours\` says otherwise) and \`revoke\` manage keys. A
 key works only on its own clinic's address.
 
+Send a \`User-Agent\` header naming your system with every request (curl sends one; some HTTP libraries do not): the
+portal's firewall refuses requests without one (\`403\`, before the portal sees them).
+
 The examples below use two shell variables:
 
 \`\`\`sh

@@ -52,12 +52,14 @@ export interface PortalConfig {
   /** Undefined: the distribution is served on its `*.cloudfront.net` name. */
   readonly customDomain?: CustomDomainConfig;
   /**
-   * ARN of a CloudFront-scoped WAF web ACL (which must be created in us-east-1). Undefined: no WAF is attached and
-   * the cdk-nag finding AwsSolutions-CFR2 is acknowledged on the distribution instead. Its body-size rules must let
-   * `PUT /api/admin/settings/logo` through with up to 512 KB (AWS's common rule set blocks bodies over 8 KB in its
-   * SizeRestrictions_BODY rule: exclude that path from it).
+   * ARN of an existing CloudFront-scoped WAF web ACL (created in us-east-1) to attach instead of the one the
+   * edge-security stack builds: set, that stack is not created and `webAcl` is ignored. The ACL must let the bodies
+   * of `PUT /api/admin/settings/logo` (up to 512 KB), `POST /api/customers/{id}/document-archives` (up to 32 KB) and
+   * `/ingest/*` (up to 4 MB) through: AWS's common rule set blocks bodies over 8 KB (SizeRestrictions_BODY).
    */
   readonly webAclArn?: string;
+  /** The web ACL the edge-security stack creates (lib/constructs/portal-web-acl.ts); ignored with `webAclArn`. */
+  readonly webAcl: WebAclConfig;
   /** The asynchronous PDF render worker (docs/render-pipeline.md). */
   readonly renderWorker: RenderWorkerConfig;
   /**
@@ -87,6 +89,34 @@ export interface MailConfig {
   readonly fromAddress: string;
 }
 
+/**
+ * Requests one client IP address may send in any 5 minutes, per path group, before WAF answers 429 until its rate
+ * falls below the limit again (WAF's minimum is 10). These sit above the app's own per-address limits
+ * (functions/domain/login-throttling.ts), which stay the precise ones: WAF only stops floods before they reach
+ * Lambda. Offices behind one NAT address share a count, and so do clinics whose practice system is hosted by one
+ * vendor.
+ */
+export interface WafRateLimits {
+  /**
+   * Contact and administrator password logins, the administrators' second step and password-reset requests. The
+   * app allows 20 failed logins and 5 reset requests per address in 15 minutes.
+   */
+  readonly passwordSignIn: number;
+  /** Starting a BankID order. The app allows 20 a minute per address (100 in 5 minutes). */
+  readonly bankIdStart: number;
+  /**
+   * Polling (collect) and cancelling BankID orders. The frontend polls every 2 s while an order is pending, so one
+   * login polls at most 150 times in 5 minutes.
+   */
+  readonly bankIdPolling: number;
+  /** The clinics' ingest API (`/ingest/*`), every method. */
+  readonly ingest: number;
+}
+
+export interface WebAclConfig {
+  readonly rateLimits: WafRateLimits;
+}
+
 /** The render worker's sizing. The render queue's visibility timeout is derived from `timeout`. */
 export interface RenderWorkerConfig {
   /** MB; 20,000-line documents peak at about 650 MB RSS, and Lambda's CPU share grows with memory. */
@@ -108,6 +138,22 @@ const BASE = {
   frontendDistPath: join(PROJECT_ROOT, 'frontend', 'dist'),
   renderWorker: { memorySize: 2048, timeout: Duration.minutes(5), reservedConcurrency: 10 },
   logLevel: ApplicationLogLevel.INFO,
+  // Dev gets the same web ACL as prod: it is internet-facing too (a *.cloudfront.net name anyone can find), and a
+  // rule that blocks a legitimate request should show up in dev before it does in prod. It costs about $13 a month.
+  webAcl: {
+    rateLimits: {
+      passwordSignIn: 100,
+      // Above the app's 100 per 5 minutes, so an office starting many logins meets the app's 429 (with
+      // Retry-After) first; WAF stops only clients that ignore it.
+      bankIdStart: 150,
+      // 10 logins polling side by side for the whole window (150 polls each), or about 100 logins of a typical
+      // 30 seconds (15 polls) from one address.
+      bankIdPolling: 1500,
+      // 10 requests a second sustained: a bulk push (document + status check per invoice basis) from one practice
+      // system, or several hosted at one vendor. Clients retry a 429 with the same Idempotency-Key.
+      ingest: 3000,
+    },
+  },
 } as const;
 
 const CONFIGS: Record<Stage, PortalConfig> = {

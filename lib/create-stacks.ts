@@ -1,8 +1,9 @@
-import { type App, Validations } from 'aws-cdk-lib';
+import { type App, type StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { PortalConfig } from './config';
 import { ApiStack } from './stacks/api-stack';
 import { DataStack } from './stacks/data-stack';
+import { EDGE_SECURITY_REGION, EdgeSecurityStack, webAclName } from './stacks/edge-security-stack';
 import { ObservabilityStack } from './stacks/observability-stack';
 import { WebStack } from './stacks/web-stack';
 
@@ -11,6 +12,8 @@ export interface PortalStacks {
   readonly api: ApiStack;
   readonly web: WebStack;
   readonly observability: ObservabilityStack;
+  /** The us-east-1 stack with the distribution's web ACL; undefined when `config.webAclArn` names an existing one. */
+  readonly edgeSecurity: EdgeSecurityStack | undefined;
 }
 
 /** Builds every stack of one stage. Used by bin/portal.ts and by the infra tests, so both see the same app. */
@@ -44,6 +47,7 @@ export function createStacks(app: App, config: PortalConfig): PortalStacks {
     tenantDataAccess: data.tenantDataAccess,
     mail: data.mail,
   });
+  const { edgeSecurity, webAclArn } = webAclFor(app, config, { env, tags });
   const web = new WebStack(app, `${config.stackPrefix}-Web`, {
     env,
     tags,
@@ -51,6 +55,9 @@ export function createStacks(app: App, config: PortalConfig): PortalStacks {
     description: 'Företagsportal CloudFront distribution and frontend',
     httpApi: api.httpApi,
     originSecret: api.originSecret,
+    webAclArn,
+    // The other end of the cross-region reference to the edge-security stack's web ACL.
+    crossRegionReferences: true,
   });
 
   const observability = new ObservabilityStack(app, `${config.stackPrefix}-Observability`, {
@@ -67,9 +74,37 @@ export function createStacks(app: App, config: PortalConfig): PortalStacks {
     notificationSender: api.notificationSender,
     renderQueue: data.renderQueue,
     distribution: web.site.distribution,
+    // An operator's own web ACL may name its rules anything: its metrics are in its own console.
+    ...(edgeSecurity ? { webAclName: webAclName(config) } : {}),
   });
 
-  return { data, api, web, observability };
+  return { data, api, web, observability, edgeSecurity };
+}
+
+/**
+ * Every stage gets a web ACL: the one the operator names (`config.webAclArn`), or one the edge-security stack
+ * creates in us-east-1, the only region CloudFront takes a web ACL from. The web stack then reads its ARN across
+ * regions: with the weak cross-stack references of cdk.json that is a Fn::GetStackOutput resolved at deploy time (no
+ * custom resources, no SSM parameters), and CDK deploys the edge-security stack first.
+ */
+function webAclFor(
+  app: App,
+  config: PortalConfig,
+  { env, tags }: Required<Pick<StackProps, 'env' | 'tags'>>,
+): { edgeSecurity: EdgeSecurityStack | undefined; webAclArn: string } {
+  if (config.webAclArn) {
+    return { edgeSecurity: undefined, webAclArn: config.webAclArn };
+  }
+  const edgeSecurity = new EdgeSecurityStack(app, `${config.stackPrefix}-EdgeSecurity`, {
+    env: { ...env, region: EDGE_SECURITY_REGION },
+    tags,
+    config,
+    description: 'Företagsportal WAF web ACL for CloudFront (us-east-1)',
+    // CDK's switch for references out of a stack in another region (with an L2 resource it also keeps the
+    // reference instead of generating a physical name); set on both ends, as CDK documents it.
+    crossRegionReferences: true,
+  });
+  return { edgeSecurity, webAclArn: edgeSecurity.webAclArn };
 }
 
 /**

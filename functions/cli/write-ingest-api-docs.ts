@@ -117,6 +117,9 @@ hand it to the practice system's administrator over a secure channel. \`npm run 
 key keeps working for a grace period, 24 hours unless \`--grace-hours\` says otherwise) and \`revoke\` manage keys. A
 key works only on its own clinic's address.
 
+Send a \`User-Agent\` header naming your system with every request (curl sends one; some HTTP libraries do not): the
+portal's firewall refuses requests without one (\`403\`, before the portal sees them).
+
 The examples below use two shell variables:
 
 \`\`\`sh
@@ -292,7 +295,10 @@ it.
 - Even without the header, the same invoice number and version with the same content is recognised as a retry and
   answered with the original document, never stored twice.
 
-Retry 5xx answers and timeouts with backoff (for example after 1, 2, 4, 8 … seconds) and the same key.
+Retry 5xx answers and timeouts with backoff (for example after 1, 2, 4, 8 … seconds) and the same key. The portal
+also limits how many requests one network address may send in five minutes, whatever the key; beyond it every
+request gets \`429 too_many_requests\` with a \`Retry-After\` header (seconds): wait that long, then retry with the
+same key. Pace a large backfill (a few requests a second) instead of sending it all at once.
 
 ## Errors
 

@@ -32,7 +32,8 @@ export interface StaticSiteProps {
   readonly domainNames?: readonly string[];
   /** Required with `domainNames`; must be in us-east-1. */
   readonly certificate?: ICertificate;
-  readonly webAclArn?: string;
+  /** A CloudFront-scoped WAF web ACL (us-east-1); every request passes it before CloudFront serves or forwards it. */
+  readonly webAclArn: string;
   /** For the deployment custom resource's log group. */
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
@@ -40,7 +41,7 @@ export interface StaticSiteProps {
 
 /**
  * A private S3 bucket behind CloudFront: Origin Access Control (the bucket is never public), HTTPS only, TLS 1.2+ when
- * on a custom domain, security headers on every response, and an SPA fallback to index.html.
+ * on a custom domain, a WAF web ACL, security headers on every response, and an SPA fallback to index.html.
  */
 export class StaticSite extends Construct {
   readonly bucket: Bucket;
@@ -94,7 +95,7 @@ export class StaticSite extends Construct {
             minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
           }
         : {}),
-      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
+      webAclId: props.webAclArn,
       enableLogging: true,
       logBucket: bucketRef(props.logBucket),
       logFilePrefix: 'cloudfront/',

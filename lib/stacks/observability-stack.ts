@@ -69,6 +69,10 @@ export const LOG_METRICS = {
 
 export type LogMetricName = keyof typeof LOG_METRICS;
 
+/** A CloudWatch dynamic label: each line of a WAF search is named by its rule. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudWatch's ${…} syntax, not a JavaScript template.
+export const DYNAMIC_LABEL_RULE_NAME = "${PROP('Dim.Rule')}";
+
 /** Below this many requests in five minutes, the 5xx rate is not judged: two errors in three requests is noise. */
 export const MIN_REQUESTS_FOR_ERROR_RATE = 20;
 /** Percent of requests answered 5xx (by the gateway or a function) in two of three five-minute periods. */
@@ -87,6 +91,8 @@ export interface ObservabilityStackProps extends StackProps {
   /** The render queue; its dead-letter alarm lives with it in the data stack and is shown here. */
   readonly renderQueue: RenderQueue;
   readonly distribution: Distribution;
+  /** The name of the web ACL the edge-security stack created; undefined with an operator's own (no WAF graph). */
+  readonly webAclName?: string;
 }
 
 /**
@@ -275,8 +281,28 @@ export class ObservabilityStack extends Stack {
         period: FIVE_MINUTES,
         statistic,
       });
+    const cloudFrontRequests = graph(
+      'CloudFront requests',
+      [cloudFront('Requests', Stats.SUM)],
+      [cloudFront('5xxErrorRate', Stats.AVERAGE)],
+    );
+    if (props.webAclName === undefined) {
+      this.dashboard.addWidgets(cloudFrontRequests);
+      return;
+    }
+    // WAF's metrics for a CloudFront web ACL are in us-east-1 too. A search finds one line per rule (named by its
+    // metric name), so a rule added later shows up without changing this graph.
+    const wafRequests = (metricName: 'BlockedRequests' | 'CountedRequests') =>
+      new MathExpression({
+        expression: `SEARCH('{AWS/WAFV2,Rule,WebACL} MetricName="${metricName}" WebACL="${props.webAclName}"', 'Sum', ${FIVE_MINUTES.toSeconds()})`,
+        searchRegion: 'us-east-1',
+        period: FIVE_MINUTES,
+        label: DYNAMIC_LABEL_RULE_NAME,
+      });
     this.dashboard.addWidgets(
-      graph('CloudFront requests', [cloudFront('Requests', Stats.SUM)], [cloudFront('5xxErrorRate', Stats.AVERAGE)]),
+      cloudFrontRequests,
+      graph('WAF blocked requests per rule', [wafRequests('BlockedRequests')]),
+      graph('WAF counted requests per rule (large bodies on upload paths)', [wafRequests('CountedRequests')]),
     );
   }
 }

@@ -44,6 +44,8 @@ export interface WebStackProps extends StackProps {
   readonly httpApi: HttpApi;
   /** The API stack's origin secret, which CloudFront sends to the HTTP API in {@link ORIGIN_VERIFY_HEADER}. */
   readonly originSecret: Secret;
+  /** The CloudFront-scoped WAF web ACL in front of everything (lib/constructs/portal-web-acl.ts, or the operator's). */
+  readonly webAclArn: string;
 }
 
 /** The one public entry point: CloudFront serving the frontend, with {@link API_PATH_PATTERNS} routed to the HTTP API. */
@@ -71,7 +73,7 @@ export class WebStack extends Stack {
             certificate: Certificate.fromCertificateArn(this, 'Certificate', customDomain.certificateArn),
           }
         : {}),
-      ...(config.webAclArn ? { webAclArn: config.webAclArn } : {}),
+      webAclArn: props.webAclArn,
     });
     const { distribution } = this.site;
 
@@ -112,13 +114,6 @@ export class WebStack extends Stack {
       });
     }
 
-    if (!config.webAclArn) {
-      Validations.of(distribution).acknowledge({
-        id: 'AwsSolutions-CFR2',
-        reason:
-          'No WAF web ACL configured for this stage (config.webAclArn); the HTTP API default stage is throttled meanwhile.',
-      });
-    }
     if (!customDomain) {
       Validations.of(distribution).acknowledge({
         id: 'AwsSolutions-CFR4',

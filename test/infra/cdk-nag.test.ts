@@ -4,16 +4,17 @@ import { addComplianceChecks } from '../../lib/create-stacks';
 import { buildPortalApp } from './support/portal-app';
 
 describe('cdk-nag AwsSolutions checks', () => {
-  it('find nothing unacknowledged in the dev stage', () => {
+  it('find nothing unacknowledged in the dev stage, its us-east-1 web ACL stack included', () => {
     // Arrange
-    const { app } = buildPortalApp('dev');
+    const { app, stacks } = buildPortalApp('dev');
     addComplianceChecks(app);
 
     // Act / Assert: an unacknowledged finding makes synth throw
+    expect(stacks.edgeSecurity).toBeDefined();
     expect(() => app.synth()).not.toThrow();
   });
 
-  it('find nothing unacknowledged in prod on a custom domain behind WAF with alarm notifications, where fewer findings are acknowledged', () => {
+  it('find nothing unacknowledged in prod on a custom domain behind its own WAF web ACL with alarm notifications, where fewer findings are acknowledged', () => {
     // Arrange
     const { app } = buildPortalApp('prod', {
       customDomain: {

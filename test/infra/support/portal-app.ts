@@ -40,6 +40,8 @@ export interface PortalTemplates {
   readonly api: Template;
   readonly web: Template;
   readonly observability: Template;
+  /** Undefined when the config names an existing web ACL (`webAclArn`). */
+  readonly edgeSecurity: Template | undefined;
 }
 
 export function templatesOf({ stacks }: PortalApp): PortalTemplates {
@@ -48,6 +50,7 @@ export function templatesOf({ stacks }: PortalApp): PortalTemplates {
     api: Template.fromStack(stacks.api),
     web: Template.fromStack(stacks.web),
     observability: Template.fromStack(stacks.observability),
+    edgeSecurity: stacks.edgeSecurity && Template.fromStack(stacks.edgeSecurity),
   };
 }
 

@@ -76,6 +76,12 @@ export interface PortalConfig {
   readonly bankIdEnvironment: BankIdEnvironment;
   /** Where invitations and password resets are sent from (SES; see README, "Mail in AWS"). */
   readonly mail: MailConfig;
+  /**
+   * How long each audit anchor (functions/domain/audit-trail.ts) is locked in the audit anchor bucket. COMPLIANCE: nobody,
+   * not even the account's root user, can delete or shorten it before it ends. GOVERNANCE: a principal with
+   * s3:BypassGovernanceRetention can (for a stage one tears down).
+   */
+  readonly auditAnchorLock: { readonly mode: 'COMPLIANCE' | 'GOVERNANCE'; readonly retention: Duration };
 }
 
 /** The portal's outgoing mail. Recipients see the clinic's name as the sender's name, and this address. */
@@ -166,6 +172,7 @@ const CONFIGS: Record<Stage, PortalConfig> = {
     deletionProtection: false,
     apiThrottling: { rateLimit: 50, burstLimit: 100 },
     bankIdEnvironment: 'test',
+    auditAnchorLock: { mode: 'GOVERNANCE', retention: Duration.days(30) },
     mail: { domain: 'dev.portal.example.se', fromAddress: 'no-reply@dev.portal.example.se' },
   },
   prod: {
@@ -177,6 +184,8 @@ const CONFIGS: Record<Stage, PortalConfig> = {
     deletionProtection: true,
     apiThrottling: { rateLimit: 200, burstLimit: 400 },
     bankIdEnvironment: 'production',
+    // Seven years, as invoice records are kept (bokföringslagen 7 kap.): the audit trail proves who saw them.
+    auditAnchorLock: { mode: 'COMPLIANCE', retention: Duration.days(7 * 365 + 2) },
     mail: { domain: 'portal.example.se', fromAddress: 'no-reply@portal.example.se' },
   },
 };

@@ -44,6 +44,8 @@ export function createStacks(app: App, config: PortalConfig): PortalStacks {
     ingestDataAccess: data.ingestDataAccess,
     renderWorkerDataAccess: data.renderWorkerDataAccess,
     notificationSenderDataAccess: data.notificationSenderDataAccess,
+    auditSealerDataAccess: data.auditSealerDataAccess,
+    auditAnchorBucket: data.auditAnchorBucket,
     tenantDataAccess: data.tenantDataAccess,
     mail: data.mail,
   });
@@ -72,6 +74,7 @@ export function createStacks(app: App, config: PortalConfig): PortalStacks {
     ingestFunction: api.ingestFunction,
     renderWorker: api.renderWorker.worker,
     notificationSender: api.notificationSender,
+    auditSealer: api.auditSealer,
     renderQueue: data.renderQueue,
     distribution: web.site.distribution,
     // An operator's own web ACL may name its rules anything: its metrics are in its own console.

@@ -32,8 +32,8 @@ administrator's access and every session of theirs at once.
 Options: --tenant <clinic id> instead of --host (then --origin https://<host> in AWS), --origin <https://host>
 (where the link points; default: https://<host>, or the local portal's address locally), --by <your name> (recorded
 in the audit trail; default: your login), --json (machine-readable output).
-Acts on the running local portal (the mail shows up on its dev mail page), or on AWS when TABLE_NAME, AWS_REGION and
-DOCUMENTS_BUCKET are set (and MAIL_FROM_ADDRESS for the sender).`;
+Acts on the running local portal (the mail shows up on its dev mail page), or on AWS when TABLE_NAME, AWS_REGION,
+DOCUMENTS_BUCKET and AUDIT_ANCHOR_BUCKET are set (and MAIL_FROM_ADDRESS for the sender).`;
 
 /** The `npm run admin` command; returns the process exit code. */
 export async function runAdminCli(argv: readonly string[], options: OperatorCommandOptions = {}): Promise<number> {

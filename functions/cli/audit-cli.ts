@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { sealAuditTrail, verifyAuditTrail } from '../use-cases/audit-trail';
+import { systemClock } from '../adapters/system/system-clock-and-ids';
+import { anchorAuditTrail, verifyAuditTrail } from '../use-cases/audit-trail';
 import { type OperatorCommandOptions, runAsCommand, UsageError } from './command-line';
 import { operatorData, tenantScope } from './operator-scope';
 
@@ -7,10 +8,12 @@ const USAGE = `A clinic's audit trail.
 
   npm run audit:verify -- --tenant <clinic host or id> [--no-seal]
 
-Chains the events not yet in the clinic's hash chain (unless --no-seal), then recomputes every link from the events
-as stored and checks that the chain ends where its head says. Exits 0 when the whole trail fits, 1 when it was
-tampered with, naming the first event that does not fit.
-Acts on the running local portal, or on AWS when TABLE_NAME, AWS_REGION and DOCUMENTS_BUCKET are set.`;
+Chains the events not yet in the clinic's hash chain and anchors its head (unless --no-seal), as the audit sealer
+does every 5 minutes; then recomputes every link from the events as stored and checks that the chain passes through
+every anchor and ends where its head says. Exits 0 when the whole trail fits, 1 when it was tampered with, naming
+the first event that does not fit.
+Acts on the running local portal, or on AWS when TABLE_NAME, AWS_REGION, DOCUMENTS_BUCKET and AUDIT_ANCHOR_BUCKET
+are set.`;
 
 /** The `npm run audit:verify` command; returns the process exit code. */
 export async function runAuditCli(argv: readonly string[], options: OperatorCommandOptions = {}): Promise<number> {
@@ -29,7 +32,7 @@ export async function runAuditCli(argv: readonly string[], options: OperatorComm
   }
   if (!values.tenant) throw new UsageError('audit:verify needs --tenant.');
   const scope = await tenantScope(options.data ?? operatorData(), values.tenant);
-  const sealed = values['no-seal'] ? 0 : await sealAuditTrail(scope);
+  const sealed = values['no-seal'] ? 0 : (await anchorAuditTrail(scope, systemClock)).chained;
   const result = await verifyAuditTrail(scope);
   if (sealed > 0) print(`Chained ${sealed} new event(s).`);
   if (result.broken) {
@@ -40,6 +43,11 @@ export async function runAuditCli(argv: readonly string[], options: OperatorComm
     return 1;
   }
   print(`The audit trail is intact: ${result.verified} event(s) verified, ending in ${result.head.hash}.`);
+  print(
+    result.anchored
+      ? `Events 1 to ${result.anchored.index} pass through their anchors in the audit anchor bucket.`
+      : 'No anchor yet: the audit sealer anchors the chain every 5 minutes.',
+  );
   return 0;
 }
 

@@ -21,9 +21,9 @@ export interface OperatorData {
 }
 
 /**
- * Where operator commands act. With TABLE_NAME set (plus AWS_REGION and DOCUMENTS_BUCKET, the Lambda variable
- * names) they act on that AWS deployment with the caller's AWS credentials; otherwise on the running `npm start`
- * portal, found through the file it writes into its data folder (PORTAL_DATA_DIR, default .data).
+ * Where operator commands act. With TABLE_NAME set (plus AWS_REGION, DOCUMENTS_BUCKET and AUDIT_ANCHOR_BUCKET, the
+ * Lambda variable names) they act on that AWS deployment with the caller's AWS credentials; otherwise on the running
+ * `npm start` portal, found through the file it writes into its data folder (PORTAL_DATA_DIR, default .data).
  */
 export function operatorData(env: NodeJS.ProcessEnv = process.env): OperatorData {
   if (env.TABLE_NAME) {
@@ -38,7 +38,7 @@ export function operatorData(env: NodeJS.ProcessEnv = process.env): OperatorData
   const file = join(dataDirectory, LOCAL_SERVICES_FILE);
   if (!existsSync(file)) {
     throw new Error(
-      `No running local portal found (${file} is missing). Start it with \`npm start\`, or set TABLE_NAME, AWS_REGION and DOCUMENTS_BUCKET to act on AWS.`,
+      `No running local portal found (${file} is missing). Start it with \`npm start\`, or set TABLE_NAME, AWS_REGION, DOCUMENTS_BUCKET and AUDIT_ANCHOR_BUCKET to act on AWS.`,
     );
   }
   const services = JSON.parse(readFileSync(file, 'utf8')) as LocalServicesFile;

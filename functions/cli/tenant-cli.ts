@@ -27,7 +27,7 @@ tillgänglig"), its sessions and API keys stop working at their next request and
 stays. enable brings it all back.
 
 Options: --by <your name> (recorded in the audit trail; default: your login), --json (machine-readable output).
-Acts on the running local portal, or on AWS when TABLE_NAME, AWS_REGION and DOCUMENTS_BUCKET are set (and
+Acts on the running local portal, or on AWS when TABLE_NAME, AWS_REGION, DOCUMENTS_BUCKET and AUDIT_ANCHOR_BUCKET are set (and
 MAIL_FROM_ADDRESS for the sender). Exit codes: 0 done, 2 a mistake in the command, 3 a clash with an existing clinic
 (host or slug taken), 1 anything else.`;
 

@@ -29,12 +29,24 @@ export interface ChainHead {
 
 export const EMPTY_CHAIN: ChainHead = { index: 0, hash: GENESIS_HASH };
 
+/**
+ * A chain head copied, when it was reached, to write-once storage (S3 Object Lock) that the table's writers cannot
+ * change. The chain alone shows that the events fit their hashes; someone able to write the table could still rewrite
+ * history and recompute every hash after it. An anchor pins what the chain was at its index: a rewritten chain no
+ * longer passes through it.
+ */
+export interface AuditAnchor extends ChainHead {
+  readonly anchoredAt: string;
+}
+
 /** Why verification stopped at an event. */
 export type ChainBreak =
   | 'altered' /** its content no longer gives its hash */
   | 'missing' /** an index was skipped: an event was removed */
   | 'relinked' /** its previous hash is not its predecessor's hash: events were removed, reordered or replaced */
-  | 'head_mismatch'; /** the chain ends elsewhere than the head says: events were removed from its end */
+  | 'head_mismatch' /** the chain ends elsewhere than the head says: events were removed from its end */
+  | 'rewritten' /** its hash is not the one anchored for its index: the trail up to here was rewritten, hashes and all */
+  | 'truncated'; /** the chain ends before an anchored index: events were removed from its end, head and all */
 
 /** The first link that does not fit. */
 export interface ChainBreakAt {

@@ -5,7 +5,7 @@
  */
 
 import type { ArchiveFile } from './archive';
-import type { AuditQuery, ChainHead, SealedAuditEvent } from './audit-trail';
+import type { AuditAnchor, AuditQuery, ChainHead, SealedAuditEvent } from './audit-trail';
 import type { AdminLoginChallenge, AdminPasswordIdentity, AdminRole, AdminStatus, ClinicAdmin } from './clinic-admin';
 import type { DocumentStatus, DownloadReceipt, InvoiceDocument, Withdrawal } from './document';
 import type { DocumentListFilter, ListOrder } from './document-list';
@@ -530,7 +530,7 @@ export interface Mailer {
 
 /**
  * The clinic's audit trail: append-only, and tamper-evident through a hash chain (./audit-trail.ts) that events join
- * shortly after they are appended (functions/use-cases/seal-audit-trail.ts).
+ * shortly after they are appended (sealAuditTrail in functions/use-cases/audit-trail.ts).
  */
 export interface AuditLog {
   /** ConflictError if an event with this id and time exists already: history is never overwritten. */
@@ -559,6 +559,19 @@ export interface AuditLog {
     fromIndex: number,
     limit: number,
   ): Promise<readonly { readonly link: SealedAuditEvent['link']; readonly event: AuditEvent | undefined }[]>;
+}
+
+/**
+ * The clinic's audit anchors (./audit-trail.ts, {@link AuditAnchor}): write-once copies of chain heads, kept apart from
+ * the table (in AWS an S3 bucket with Object Lock and a policy that refuses overwrites).
+ */
+export interface AuditAnchorStore {
+  /** Records `anchor` unless its head is anchored already (then nothing changes); never overwrites. */
+  put(anchor: AuditAnchor): Promise<void>;
+  /** Whether this head (index and hash) is anchored. */
+  has(head: ChainHead): Promise<boolean>;
+  /** Every anchor, by index ascending. */
+  all(): Promise<readonly ChainHead[]>;
 }
 
 /**
@@ -652,6 +665,7 @@ export interface TenantScope {
   readonly branding: BrandingStore;
   readonly sessions: SessionRepository;
   readonly audit: AuditLog;
+  readonly auditAnchors: AuditAnchorStore;
   readonly bankIdOrders: BankIdLoginOrderRepository;
   readonly ingestStore: IngestStore;
   readonly apiKeys: ApiKeyRepository;

@@ -1,4 +1,5 @@
 import type { AuditAction } from '../domain/audit-actions';
+import type { ChainBreak } from '../domain/audit-trail';
 import type { Theme } from '../domain/branding';
 import type { DocumentType } from '../domain/invoice-basis';
 
@@ -214,8 +215,13 @@ export interface AdminAuditVerificationResponse {
   readonly intact: boolean;
   readonly verified: number;
   readonly chainedNow: number;
+  /**
+   * The index of the latest anchored event the chain passed through: events 1 to it are pinned in write-once storage
+   * (the audit sealer anchors every 5 minutes). Absent before the first anchor.
+   */
+  readonly anchoredUpTo?: number;
   /** The first event that does not fit, when the trail was tampered with. */
-  readonly broken?: { readonly index: number; readonly eventId?: string; readonly reason: string };
+  readonly broken?: { readonly index: number; readonly eventId?: string; readonly reason: ChainBreak };
 }
 
 /** `POST /api/admin/customers/{customerId}/documents/publish-held`: how many held documents were published. */

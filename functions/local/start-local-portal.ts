@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { errorFields, type Logger } from '../domain/logging';
 import type { TenantScope } from '../domain/ports';
 import { createApp } from '../http/create-app';
 import { createIngestApp } from '../http/ingest/create-ingest-app';
@@ -16,7 +17,9 @@ import {
   type LocalServicesFile,
   localRuntime,
 } from '../runtime/local';
-import { type AllClinicsNoticeDeps, sendPublicationNoticesForAllClinics } from '../use-cases/send-publication-notices';
+import { anchorAllAuditTrails } from '../use-cases/audit-trail';
+import type { ClinicRunResult } from '../use-cases/for-each-clinic';
+import { sendPublicationNoticesForAllClinics } from '../use-cases/send-publication-notices';
 import { BANKID_DEV_PAGE_PATH, bankIdDevPage } from './bankid-dev-page';
 import { startBankIdSimulator } from './bankid-simulator/start-bankid-simulator';
 import { MAIL_DEV_PAGE_PATH, mailDevPage } from './mail-dev-page';
@@ -31,6 +34,7 @@ import { TOTP_DEV_PAGE_PATH, totpDevPage } from './totp-dev-page';
 
 const TABLE_NAME = 'portal';
 const DOCUMENTS_BUCKET = 'portal-documents';
+const AUDIT_ANCHOR_BUCKET = 'portal-audit-anchors';
 /** The demo clinic answers on these host names (the tenant directory maps host → clinic, as in AWS). */
 const DEMO_HOSTS = ['localhost', '127.0.0.1'] as const;
 const FRONTEND_DIST = fileURLToPath(new URL('../../frontend/dist', import.meta.url));
@@ -53,6 +57,8 @@ export interface LocalPortalOptions {
 
 /** Locally the sender runs often, so that a developer sees a notice soon after the quiet period. */
 const NOTICE_INTERVAL_MS = 5_000;
+/** The audit sealer's round; every 5 minutes in AWS (lib/stacks/api-stack.ts), every minute locally. */
+const AUDIT_SEAL_INTERVAL_MS = 60_000;
 
 export interface DemoLogin {
   readonly name: string;
@@ -113,7 +119,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
   log('Starting DynamoDB Local, the S3 emulator and the BankID simulator…');
   const [dynamoDb, s3, bankId] = await Promise.all([
     startDynamoDbLocal({ dataDirectory: join(dataDirectory, 'dynamodb') }),
-    startS3Emulator({ directory: join(dataDirectory, 's3'), buckets: [DOCUMENTS_BUCKET] }),
+    startS3Emulator({ directory: join(dataDirectory, 's3'), buckets: [DOCUMENTS_BUCKET, AUDIT_ANCHOR_BUCKET] }),
     // The local portal is plain http on loopback; BankID itself would take only https return URLs.
     startBankIdSimulator({ leniency: { loopbackHttpReturnUrls: true } }),
   ]);
@@ -137,6 +143,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       s3Endpoint: s3.endpoint,
       s3Credentials: S3_EMULATOR_CREDENTIALS,
       documentsBucket: DOCUMENTS_BUCKET,
+      auditAnchorBucket: AUDIT_ANCHOR_BUCKET,
     };
     const runtime = localRuntime({
       ...services,
@@ -174,7 +181,16 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     const servicesFile: LocalServicesFile = { ...services, portalUrl: url };
     writeFileSync(join(dataDirectory, LOCAL_SERVICES_FILE), JSON.stringify(servicesFile, null, 2), { mode: 0o600 });
     await setPortalOrigin(runtime.portal.scopeFor(seeded.tenantId), url);
-    const notices = noticeSender(runtime.portal, options.noticeIntervalMs ?? NOTICE_INTERVAL_MS);
+    const { portal } = runtime;
+    const rounds = [
+      roundEvery(
+        'Notification run',
+        options.noticeIntervalMs ?? NOTICE_INTERVAL_MS,
+        () => sendPublicationNoticesForAllClinics(portal),
+        portal.log,
+      ),
+      roundEvery('Audit seal', AUDIT_SEAL_INTERVAL_MS, () => anchorAllAuditTrails(portal), portal.log),
+    ];
 
     const customerName = new Map(seed.customers.map((customer) => [customer.customerNumber, customer.name]));
     return {
@@ -198,7 +214,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
         customers: contact.customerNumbers.map((number) => customerName.get(number) ?? number),
       })),
       async stop() {
-        await notices.stop();
+        await Promise.all(rounds.map((round) => round.stop()));
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await runtime.renderQueue.idle();
         rmSync(join(dataDirectory, LOCAL_SERVICES_FILE), { force: true });
@@ -220,22 +236,27 @@ async function setPortalOrigin(scope: TenantScope, origin: string): Promise<void
 }
 
 /**
- * Runs the notification sender over every local clinic on a timer, one run at a time (what the schedule does in
- * AWS). A failed run is logged and the next one tries again.
+ * Runs a platform job's round over every local clinic on a timer, one round at a time (what a schedule does in AWS).
+ * A failed round is logged and the next one tries again.
  */
-function noticeSender(deps: AllClinicsNoticeDeps, intervalMs: number): { stop(): Promise<void> } {
+function roundEvery(
+  job: string,
+  intervalMs: number,
+  round: () => Promise<readonly ClinicRunResult<unknown>[]>,
+  log: Logger,
+): { stop(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    running = sendPublicationNoticesForAllClinics(deps)
+    running = round()
       .then((results) => {
         for (const { tenantId, error } of results) {
-          if (error !== undefined) console.error(`Notification sender failed for clinic ${tenantId}: ${String(error)}`);
+          if (error !== undefined) log.error(`${job} failed`, { tenantId, ...errorFields(error) });
         }
       })
-      .catch((error: unknown) => console.error(`Notification sender failed: ${String(error)}`))
+      .catch((error: unknown) => log.error(`${job} failed`, errorFields(error)))
       .finally(() => {
         busy = false;
       });

@@ -6,6 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { guardDynamoDbClient, guardS3Client } from '../adapters/security/tenant-key-guard';
+import type { TenantBuckets } from './tenant-scope';
 import { PARTITION_KEY_NAMES, type TenantClients } from './tenant-scope';
 
 export interface ClientOptions {
@@ -78,8 +79,8 @@ export interface TenantClientOptions {
   /** Where and as whom the tenant's DynamoDB requests go (credentials: the tenant's, in AWS). */
   readonly dynamoDb: ClientOptions;
   readonly s3: ClientOptions;
-  /** The one bucket the tenant's S3 client may address. */
-  readonly documentsBucket: string;
+  /** The buckets the tenant's S3 client may address (its objects under `tenants/<tenant>/` in each). */
+  readonly buckets: TenantBuckets;
 }
 
 /**
@@ -90,6 +91,6 @@ export interface TenantClientOptions {
 export function createTenantClients(tenantId: string, options: TenantClientOptions): TenantClients {
   return {
     dynamoDb: guardDynamoDbClient(createDynamoDbClient(options.dynamoDb), tenantId, PARTITION_KEY_NAMES),
-    s3: guardS3Client(createS3Client(options.s3), tenantId, options.documentsBucket),
+    s3: guardS3Client(createS3Client(options.s3), tenantId, [options.buckets.documents, options.buckets.auditAnchors]),
   };
 }

@@ -38,6 +38,7 @@ export interface AwsEnvironment {
   readonly AWS_REGION?: string | undefined;
   readonly TABLE_NAME?: string | undefined;
   readonly DOCUMENTS_BUCKET?: string | undefined;
+  readonly AUDIT_ANCHOR_BUCKET?: string | undefined;
   readonly SESSION_SECRET_ARN?: string | undefined;
   readonly RENDER_QUEUE_URL?: string | undefined;
   /** The render queue's maxReceiveCount: the worker treats that delivery as the last. */
@@ -228,12 +229,15 @@ export function awsMailer(env: AwsEnvironment = process.env): Mailer {
 export type TenantDataAccess = 'assume-tenant-role' | 'caller-credentials';
 
 /**
- * The table and bucket adapters every function shares (TABLE_NAME, DOCUMENTS_BUCKET). Fails closed: without
+ * The table and bucket adapters every function shares (TABLE_NAME, DOCUMENTS_BUCKET, AUDIT_ANCHOR_BUCKET). Fails closed: without
  * TENANT_DATA_ROLE_ARN a function does not start rather than reach tenant data with its own role.
  */
 export function awsDataAdapters(env: AwsEnvironment = process.env, access: TenantDataAccess = 'assume-tenant-role') {
   const region = required(env, 'AWS_REGION');
-  const documentsBucket = required(env, 'DOCUMENTS_BUCKET');
+  const buckets = {
+    documents: required(env, 'DOCUMENTS_BUCKET'),
+    auditAnchors: required(env, 'AUDIT_ANCHOR_BUCKET'),
+  };
   const clock = systemClock;
   const credentialsFor =
     access === 'assume-tenant-role'
@@ -248,10 +252,10 @@ export function awsDataAdapters(env: AwsEnvironment = process.env, access: Tenan
     tenantClients: (tenantId) => {
       const credentials = credentialsFor(tenantId);
       const options = { region, ...(credentials ? { credentials } : {}) };
-      return createTenantClients(tenantId, { dynamoDb: options, s3: options, documentsBucket });
+      return createTenantClients(tenantId, { dynamoDb: options, s3: options, buckets });
     },
     tableName: required(env, 'TABLE_NAME'),
-    documentsBucket,
+    buckets,
     clock,
   });
 }

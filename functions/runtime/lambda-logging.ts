@@ -2,7 +2,7 @@ import { jsonLogger } from '../adapters/system/json-logger';
 import type { LogFields, Logger } from '../domain/logging';
 
 /** The short names the functions log as (the deployed function names carry stack prefixes and hashes). */
-export type ServiceName = 'api' | 'ingest' | 'render-worker' | 'notification-sender';
+export type ServiceName = 'api' | 'ingest' | 'render-worker' | 'notification-sender' | 'audit-sealer';
 
 /** What Lambda passes every handler that the log lines need. */
 interface InvocationContext {

@@ -37,6 +37,7 @@ export interface LocalServiceEndpoints {
   readonly s3Endpoint: string;
   readonly s3Credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly documentsBucket: string;
+  readonly auditAnchorBucket: string;
 }
 
 export interface LocalDepsOptions extends LocalServiceEndpoints {
@@ -106,12 +107,12 @@ export function localDataAdapters(endpoints: LocalServiceEndpoints, clock: Clock
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   };
   const s3 = { region: LOCAL_REGION, endpoint: endpoints.s3Endpoint, credentials: endpoints.s3Credentials };
+  const buckets = { documents: endpoints.documentsBucket, auditAnchors: endpoints.auditAnchorBucket };
   return dataAdapters({
     platformDynamoDb: createDynamoDbClient(dynamoDb),
-    tenantClients: (tenantId) =>
-      createTenantClients(tenantId, { dynamoDb, s3, documentsBucket: endpoints.documentsBucket }),
+    tenantClients: (tenantId) => createTenantClients(tenantId, { dynamoDb, s3, buckets }),
     tableName: endpoints.tableName,
-    documentsBucket: endpoints.documentsBucket,
+    buckets,
     clock,
   });
 }

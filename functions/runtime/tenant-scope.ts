@@ -22,6 +22,7 @@ import { dynamoDbPasswordLinkRepository } from '../adapters/dynamodb/dynamodb-pa
 import { DynamoDbTable } from '../adapters/dynamodb/dynamodb-table';
 import { TABLE_SCHEMA } from '../adapters/dynamodb/table-schema';
 import { s3ArchiveStore } from '../adapters/s3/s3-archive-store';
+import { s3AuditAnchorStore } from '../adapters/s3/s3-audit-anchor-store';
 import { s3BrandingStore } from '../adapters/s3/s3-branding-store';
 import { s3DocumentStore } from '../adapters/s3/s3-document-store';
 import { s3IngestStore } from '../adapters/s3/s3-ingest-store';
@@ -44,8 +45,16 @@ export interface DataServices {
   /** Makes one tenant's clients; called once per tenant while its scope stays cached. */
   readonly tenantClients: (tenantId: string) => TenantClients;
   readonly tableName: string;
-  readonly documentsBucket: string;
+  readonly buckets: TenantBuckets;
   readonly clock: Clock;
+}
+
+/** The buckets tenant data lives in, each under `tenants/<tenantId>/`. */
+export interface TenantBuckets {
+  /** Documents, ingest payloads, archives and logos. */
+  readonly documents: string;
+  /** Write-once audit anchors (Object Lock in AWS). */
+  readonly auditAnchors: string;
 }
 
 /**
@@ -73,7 +82,7 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
   const build = (tenantId: string): TenantScope => {
     const clients = services.tenantClients(tenantId);
     const table = new DynamoDbTable(clients.dynamoDb, services.tableName);
-    const bucket = { client: clients.s3, bucket: services.documentsBucket, clock: services.clock };
+    const bucket = { client: clients.s3, bucket: services.buckets.documents, clock: services.clock };
     return {
       tenantId,
       tenant: dynamoDbTenantRepository(table)(tenantId),
@@ -85,6 +94,7 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
       branding: s3BrandingStore(bucket)(tenantId),
       sessions: dynamoDbSessionRepository(table)(tenantId),
       audit: dynamoDbAuditLog(table)(tenantId),
+      auditAnchors: s3AuditAnchorStore({ client: clients.s3, bucket: services.buckets.auditAnchors })(tenantId),
       bankIdOrders: dynamoDbBankIdLoginOrderRepository(table)(tenantId),
       ingestStore: s3IngestStore(bucket)(tenantId),
       apiKeys: dynamoDbApiKeyRepository(table)(tenantId),

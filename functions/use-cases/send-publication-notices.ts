@@ -19,6 +19,7 @@ import {
 } from '../domain/notifications';
 import type { Clock, IdGenerator, Mailer, TenantDirectory, TenantScope, TenantScopeFactory } from '../domain/ports';
 import type { AdminPrincipal } from './admin-session';
+import { type ClinicRunResult, forEachClinic } from './for-each-clinic';
 import { recordOnce } from './record-once';
 import { sendMail } from './send-mail';
 
@@ -380,23 +381,13 @@ export interface AllClinicsNoticeDeps extends Omit<PublicationNoticeDeps, 'scope
   readonly scopeFor: TenantScopeFactory;
 }
 
-/**
- * One run over every clinic (the schedule in AWS, the timer of the local portal). One clinic's failure does not
- * keep the others waiting: each is run on its own and failures are reported together after the rest.
- */
-export async function sendPublicationNoticesForAllClinics(
+/** One run over every clinic (the schedule in AWS, the timer of the local portal). */
+export function sendPublicationNoticesForAllClinics(
   deps: AllClinicsNoticeDeps,
-): Promise<readonly { readonly tenantId: string; readonly summary?: NoticeRunSummary; readonly error?: unknown }[]> {
-  const tenantIds = await deps.directory.listTenants();
-  const results = [];
-  for (const tenantId of tenantIds) {
-    try {
-      results.push({ tenantId, summary: await sendPublicationNotices({ ...deps, scope: deps.scopeFor(tenantId) }) });
-    } catch (error) {
-      results.push({ tenantId, error });
-    }
-  }
-  return results;
+): Promise<readonly ClinicRunResult<NoticeRunSummary>[]> {
+  return forEachClinic(deps.directory, (tenantId) =>
+    sendPublicationNotices({ ...deps, scope: deps.scopeFor(tenantId) }),
+  );
 }
 
 /** A batch as the clinic's view shows it: each recipient with their name and where their mail stands. */

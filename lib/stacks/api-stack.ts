@@ -57,6 +57,10 @@ export interface ApiStackProps extends StackProps {
   readonly renderWorkerDataAccess: IManagedPolicy;
   /** The data stack's policy for the notification sender (table items and index queries). */
   readonly notificationSenderDataAccess: IManagedPolicy;
+  /** The data stack's policy for the audit sealer (the clinic list). */
+  readonly auditSealerDataAccess: IManagedPolicy;
+  /** Where the audit sealer anchors each clinic's audit chain, and the API verifies against. */
+  readonly auditAnchorBucket: Bucket;
   /** The SES identity and configuration set the API sends invitations and password resets through. */
   readonly mail: MailSending;
   /** What each function's tenant sessions may do (the data stack's Tenant…DataAccess): its tenant role's policy. */
@@ -65,6 +69,7 @@ export interface ApiStackProps extends StackProps {
     readonly ingest: IManagedPolicy;
     readonly renderWorker: IManagedPolicy;
     readonly notificationSender: IManagedPolicy;
+    readonly auditSealer: IManagedPolicy;
   };
 }
 
@@ -90,6 +95,16 @@ export const NOTIFICATION_SCHEDULE = Schedule.rate(Duration.minutes(1));
 export const NOTIFICATION_SENDER_TIMEOUT = Duration.minutes(5);
 
 /**
+ * How often the audit sealer anchors every clinic's audit chain: an event can be rewritten unnoticed (by someone able
+ * to write the table) only until the next round has anchored it. A round reads two items and lists one prefix per
+ * clinic; more often would cost more than it protects.
+ */
+export const AUDIT_SEAL_SCHEDULE = Schedule.rate(Duration.minutes(5));
+
+/** A round over a few hundred clinics, each at most a few seal batches and one anchor. */
+export const AUDIT_SEALER_TIMEOUT = Duration.minutes(4);
+
+/**
  * Stateless: the API and ingest functions, the HTTP API in front of them, the PDF render worker and the scheduled
  * notification sender.
  */
@@ -99,6 +114,7 @@ export class ApiStack extends Stack {
   readonly ingestFunction: PortalFunction;
   readonly renderWorker: RenderWorker;
   readonly notificationSender: PortalFunction;
+  readonly auditSealer: PortalFunction;
   /**
    * The origin lock: a generated value CloudFront sends in {@link ORIGIN_VERIFY_HEADER} and without which the API and
    * ingest functions answer 403. The HTTP API's execute-api endpoint is public; this makes calling it directly (past
@@ -118,6 +134,13 @@ export class ApiStack extends Stack {
     super(scope, id, props);
     const { config, table, documentsBucket, sessionSigningSeed, bankIdCredentials, personalNumberPepper } = props;
 
+    // What functions/runtime/aws.ts (awsDataAdapters) needs in every function; what each may do there is its roles'.
+    const dataEnvironment = {
+      TABLE_NAME: table.tableName,
+      DOCUMENTS_BUCKET: documentsBucket.bucketName,
+      AUDIT_ANCHOR_BUCKET: props.auditAnchorBucket.bucketName,
+    };
+
     this.originSecret = new Secret(this, 'OriginSecret', {
       description: `Value CloudFront sends in the ${ORIGIN_VERIFY_HEADER} header; the API and ingest functions refuse requests without it.`,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
@@ -132,8 +155,7 @@ export class ApiStack extends Stack {
     this.apiFunction = new PortalFunction(this, 'ApiFunction', {
       entry: 'functions/lambda/api.ts',
       environment: {
-        TABLE_NAME: table.tableName,
-        DOCUMENTS_BUCKET: documentsBucket.bucketName,
+        ...dataEnvironment,
         SESSION_SECRET_ARN: sessionSigningSeed.secretArn,
         BANKID_SECRET_ARN: bankIdCredentials.secretArn,
         PERSONAL_NUMBER_PEPPER_ARN: personalNumberPepper.secretArn,
@@ -156,8 +178,7 @@ export class ApiStack extends Stack {
     this.ingestFunction = new PortalFunction(this, 'IngestFunction', {
       entry: 'functions/lambda/ingest.ts',
       environment: {
-        TABLE_NAME: table.tableName,
-        DOCUMENTS_BUCKET: documentsBucket.bucketName,
+        ...dataEnvironment,
         RENDER_QUEUE_URL: props.renderQueue.queueUrl,
         ORIGIN_SECRET_ARN: this.originSecret.secretArn,
       },
@@ -172,8 +193,7 @@ export class ApiStack extends Stack {
       queue: props.renderQueue,
       dataAccess: props.renderWorkerDataAccess,
       environment: {
-        TABLE_NAME: table.tableName,
-        DOCUMENTS_BUCKET: documentsBucket.bucketName,
+        ...dataEnvironment,
         RENDER_QUEUE_URL: props.renderQueue.queueUrl,
       },
       sizing: config.renderWorker,
@@ -184,8 +204,7 @@ export class ApiStack extends Stack {
     this.notificationSender = new PortalFunction(this, 'NotificationSender', {
       entry: 'functions/lambda/notification-sender.ts',
       environment: {
-        TABLE_NAME: table.tableName,
-        DOCUMENTS_BUCKET: documentsBucket.bucketName,
+        ...dataEnvironment,
         MAIL_FROM_ADDRESS: props.mail.fromAddress,
         MAIL_CONFIGURATION_SET: props.mail.configurationSet.configurationSetName,
       },
@@ -204,6 +223,24 @@ export class ApiStack extends Stack {
       targets: [new LambdaFunction(this.notificationSender.function, { retryAttempts: 0 })],
     });
 
+    // The names are the contract with functions/lambda/audit-sealer.ts (through functions/runtime/aws.ts).
+    this.auditSealer = new PortalFunction(this, 'AuditSealer', {
+      entry: 'functions/lambda/audit-sealer.ts',
+      environment: dataEnvironment,
+      memorySize: 512,
+      timeout: AUDIT_SEALER_TIMEOUT,
+      // One round at a time: two would be safe (a seal is conditional on the head, an anchor never overwritten) but
+      // would only race each other.
+      reservedConcurrentExecutions: 1,
+      logging: config,
+    });
+    this.auditSealer.role.addManagedPolicy(props.auditSealerDataAccess);
+    new Rule(this, 'AuditSealSchedule', {
+      description: "Runs the audit sealer: chains every clinic's new audit events and anchors the chain head",
+      schedule: AUDIT_SEAL_SCHEDULE,
+      targets: [new LambdaFunction(this.auditSealer.function, { retryAttempts: 0 })],
+    });
+
     this.tenantDataRoles = [
       this.tenantRoleFor('ApiTenantDataRole', this.apiFunction, props.tenantDataAccess.api),
       this.tenantRoleFor('IngestTenantDataRole', this.ingestFunction, props.tenantDataAccess.ingest),
@@ -213,6 +250,7 @@ export class ApiStack extends Stack {
         this.notificationSender,
         props.tenantDataAccess.notificationSender,
       ),
+      this.tenantRoleFor('AuditSealerTenantDataRole', this.auditSealer, props.tenantDataAccess.auditSealer),
     ];
 
     this.accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { AnyPrincipal, Effect, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -69,6 +69,9 @@ export const TENANT_ARCHIVES_PATTERN = `${DOCUMENTS_PREFIX}${TENANT}/archives/*`
 /** The tenant's logos (functions/adapters/s3/keys.ts `brandingLogo`). */
 export const TENANT_BRANDING_PATTERN = `${DOCUMENTS_PREFIX}${TENANT}/branding/*`;
 
+/** The tenant's audit anchors in the audit anchor bucket (functions/adapters/s3/keys.ts `auditAnchor`). */
+export const TENANT_AUDIT_ANCHORS_PATTERN = `${DOCUMENTS_PREFIX}${TENANT}/audit-anchors/*`;
+
 /** The platform partitions (the host directory, the clinic list), read before any tenant is known. */
 export const PLATFORM_PARTITION_PATTERN = 'DIRECTORY#*';
 
@@ -78,6 +81,7 @@ export interface TenantDataAccessPolicies {
   readonly ingest: ManagedPolicy;
   readonly renderWorker: ManagedPolicy;
   readonly notificationSender: ManagedPolicy;
+  readonly auditSealer: ManagedPolicy;
 }
 
 /**
@@ -153,6 +157,14 @@ export class DataStack extends Stack {
   readonly renderWorkerDataAccess: ManagedPolicy;
   /** The notification sender's own data access: the clinic list of the platform directory. */
   readonly notificationSenderDataAccess: ManagedPolicy;
+  /** The audit sealer's own data access: the clinic list of the platform directory. */
+  readonly auditSealerDataAccess: ManagedPolicy;
+  /**
+   * Write-once copies of every clinic's audit chain head (functions/domain/audit-trail.ts, AuditAnchor): Object Lock
+   * keeps each for `config.auditAnchorLock`, and the bucket policy refuses overwrites and delete markers, so not even
+   * someone able to write the table can make the trail's history disagree with them unnoticed.
+   */
+  readonly auditAnchorBucket: Bucket;
   /**
    * The SES sending domain and configuration set. Here rather than in the API stack because the domain's DKIM
    * records in DNS name this identity's keys: rebuilding the API stack must not make them stale.
@@ -216,6 +228,45 @@ export class DataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    const { auditAnchorLock } = config;
+    this.auditAnchorBucket = new Bucket(this, 'AuditAnchorBucket', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention:
+        auditAnchorLock.mode === 'COMPLIANCE'
+          ? ObjectLockRetention.compliance(auditAnchorLock.retention)
+          : ObjectLockRetention.governance(auditAnchorLock.retention),
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: bucketRef(accessLogsBucket),
+      serverAccessLogsPrefix: 'audit-anchors/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Object Lock stops deleting and changing a locked version, but not a newer version on top of it nor a delete
+    // marker, either of which would hide the anchor from a listing. Refused for everyone: a PutObject that could
+    // replace an object (no `If-None-Match: *`), and DeleteObject.
+    this.auditAnchorBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AnchorsAreNeverOverwritten',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.auditAnchorBucket.arnForObjects('*')],
+        conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
+    this.auditAnchorBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AnchorsAreNeverDeleted',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [this.auditAnchorBucket.arnForObjects('*')],
+      }),
+    );
+
     this.sessionSigningSeed = new Secret(this, 'SessionSigningSeed', {
       description: 'Seed from which the API derives its Ed25519 session signing key.',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
@@ -260,13 +311,25 @@ export class DataStack extends Stack {
 
     const objects = (pattern: string, ...actions: string[]) =>
       new PolicyStatement({ actions, resources: [this.documentsBucket.arnForObjects(pattern)] });
+    // An anchor's key names its index and hash, so a listing is all a reader needs (no GetObject).
+    const listAnchors = new PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [this.auditAnchorBucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [TENANT_AUDIT_ANCHORS_PATTERN] } },
+    });
+    const writeAnchors = new PolicyStatement({
+      actions: ['s3:PutObject'],
+      resources: [this.auditAnchorBucket.arnForObjects(TENANT_AUDIT_ANCHORS_PATTERN)],
+    });
     this.tenantDataAccess = {
       // The API reads documents; it writes only temporary ZIPs ("download many", a multipart upload tagged for the
-      // 1-day expiry) and logos (a new logo replaces, and deletes, the old one).
+      // 1-day expiry) and logos (a new logo replaces, and deletes, the old one). It verifies the audit trail against
+      // the anchors; only the sealer writes them.
       api: this.tenantPolicy('TenantApiDataAccess', 'the API function', { indexes: true }, [
         objects(TENANT_OBJECT_PATTERN, 's3:GetObject'),
         objects(TENANT_ARCHIVES_PATTERN, 's3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'),
         objects(TENANT_BRANDING_PATTERN, 's3:PutObject', 's3:DeleteObject'),
+        listAnchors,
       ]),
       // Ingest deletes an uploaded PDF once it has checked it and stored it under its final key.
       ingest: this.tenantPolicy('TenantIngestDataAccess', 'the ingest function', { indexes: true }, [
@@ -283,6 +346,11 @@ export class DataStack extends Stack {
         { indexes: true },
         [],
       ),
+      // Chains the clinic's new audit events (found through GSI1) and anchors the chain head.
+      auditSealer: this.tenantPolicy('TenantAuditSealerDataAccess', 'the audit sealer', { indexes: true }, [
+        listAnchors,
+        writeAnchors,
+      ]),
     };
 
     // The platform directory: host → clinic (the API and ingest resolve the clinic of every request) and the clinic
@@ -332,6 +400,11 @@ export class DataStack extends Stack {
     this.notificationSenderDataAccess = new ManagedPolicy(this, 'NotificationSenderDataAccess', {
       description:
         'Least-privilege data access of the Företagsportal notification sender (tenant data: tenant sessions)',
+      statements: [platformReads()],
+    });
+
+    this.auditSealerDataAccess = new ManagedPolicy(this, 'AuditSealerDataAccess', {
+      description: 'Least-privilege data access of the Företagsportal audit sealer (tenant data: tenant sessions)',
       statements: [platformReads()],
     });
 
@@ -392,11 +465,18 @@ export class DataStack extends Stack {
         ...objects,
       ],
     });
-    for (const pattern of [TENANT_OBJECT_PATTERN, TENANT_ARCHIVES_PATTERN, TENANT_BRANDING_PATTERN]) {
-      if (!objects.some((statement) => statement.resources.some((resource) => resource.includes(pattern)))) continue;
+    const tenantPatterns = [
+      ...[TENANT_OBJECT_PATTERN, TENANT_ARCHIVES_PATTERN, TENANT_BRANDING_PATTERN].map(
+        (pattern) => [this.documentsBucket, pattern] as const,
+      ),
+      [this.auditAnchorBucket, TENANT_AUDIT_ANCHORS_PATTERN] as const,
+    ];
+    for (const [bucket, pattern] of tenantPatterns) {
+      const resource = bucket.arnForObjects(pattern);
+      if (!objects.some((statement) => statement.resources.includes(resource))) continue;
       Validations.of(policy).acknowledge({
         // cdk-nag prints the policy variable `${aws:PrincipalTag/tenant}` as `<aws:PrincipalTag/tenant>`.
-        id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.documentsBucket)}.Arn>/${pattern.replace(TENANT, `<aws:PrincipalTag/${TENANT_SESSION_TAG}>`)}]`,
+        id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(bucket)}.Arn>/${pattern.replace(TENANT, `<aws:PrincipalTag/${TENANT_SESSION_TAG}>`)}]`,
         reason: `Objects of the one tenant named by the session's tag, under ${DOCUMENTS_PREFIX}<tenantId>/: the wildcard covers only that tenant's objects.`,
       });
     }

@@ -88,6 +88,7 @@ export interface ObservabilityStackProps extends StackProps {
   readonly ingestFunction: PortalFunction;
   readonly renderWorker: PortalFunction;
   readonly notificationSender: PortalFunction;
+  readonly auditSealer: PortalFunction;
   /** The render queue; its dead-letter alarm lives with it in the data stack and is shown here. */
   readonly renderQueue: RenderQueue;
   readonly distribution: Distribution;
@@ -143,6 +144,7 @@ export class ObservabilityStack extends Stack {
       Ingest: props.ingestFunction,
       RenderWorker: props.renderWorker,
       NotificationSender: props.notificationSender,
+      AuditSealer: props.auditSealer,
     } as const;
 
     const alarms: Record<string, Alarm> = {};
@@ -196,6 +198,18 @@ export class ObservabilityStack extends Stack {
           'Notification runs keep failing: notices of new invoice bases are not being mailed. Runbook: docs/operations.md, "NotificationSenderErrors".',
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         threshold: 3,
+        evaluationPeriods: 1,
+      },
+    );
+    // Rounds every 5 minutes; two failed in a quarter of an hour leaves 10 minutes of new audit events unanchored.
+    alarm(
+      'AuditSealerErrors',
+      props.auditSealer.function.metricErrors({ period: Duration.minutes(15), statistic: Stats.SUM }),
+      {
+        alarmDescription:
+          'Audit seal rounds keep failing: new audit events are not being chained and anchored. Runbook: docs/operations.md, "AuditSealerErrors".',
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        threshold: 2,
         evaluationPeriods: 1,
       },
     );

@@ -74,6 +74,7 @@ export async function runDocumentListBench(): Promise<void> {
       s3Endpoint: 'http://127.0.0.1:9',
       s3Credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
       documentsBucket: 'unused',
+      auditAnchorBucket: 'unused',
       sessionSeed: randomBytes(32),
       adminSecretsKey: randomBytes(32),
       mailDirectory,

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamodb/keys';
-import { EMPTY_CHAIN } from '../../functions/domain/audit-trail';
+import { EMPTY_CHAIN, type SealedAuditEvent } from '../../functions/domain/audit-trail';
 import { ConflictError, ValidationError } from '../../functions/domain/errors';
 import type { AuditEvent } from '../../functions/domain/identity';
 import { chainLinks } from '../../functions/use-cases/audit-chain';
-import { sealAuditTrail, verifyAuditTrail } from '../../functions/use-cases/audit-trail';
+import { anchorAuditTrail, sealAuditTrail, verifyAuditTrail } from '../../functions/use-cases/audit-trail';
 import { emulatorTable } from '../support/emulator-table';
 import { type ClinicFixture, createClinic, createTestPortal } from '../support/test-portal';
 
@@ -162,6 +162,160 @@ describe('audit log (DynamoDB Local)', () => {
 
       expect(altered).toMatchObject({ verified: 3, broken: { index: 4, eventId: target.id, reason: 'altered' } });
       expect(afterRemoval).toMatchObject({ verified: 1, broken: { index: 2, reason: 'missing' } });
+    });
+  });
+
+  describe('anchors', () => {
+    /**
+     * What someone able to write the table (not the anchor bucket) can do to hide an event: change it and write the
+     * chain anew from the first link, every hash recomputed, with the head to match. The chain then fits itself.
+     */
+    async function rewriteChain(events: readonly AuditEvent[]): Promise<void> {
+      const table = emulatorTable();
+      const links: SealedAuditEvent[] = chainLinks(EMPTY_CHAIN, events);
+      for (const { event: each, link } of links) {
+        await table.put({
+          ...keys.auditEvent(clinic.tenantId, each.at, each.id),
+          ...storedEvent(each),
+          chainIndex: link.index,
+        });
+        await table.put({
+          ...keys.auditChainLink(clinic.tenantId, link.index),
+          eventAt: each.at,
+          eventId: each.id,
+          previousHash: link.previousHash,
+          hash: link.hash,
+        });
+      }
+      const last = links.at(-1)?.link ?? EMPTY_CHAIN;
+      await table.put({ ...keys.auditChainHead(clinic.tenantId), index: last.index, hash: last.hash });
+    }
+    /** An event as the adapter stores it (what append wrote), read back from the table. */
+    const storedItems = new Map<string, Record<string, unknown>>();
+    const storedEvent = (each: AuditEvent) => {
+      const { PK: _pk, SK: _sk, ...rest } = storedItems.get(each.id) ?? {};
+      return { ...rest, outcome: each.outcome };
+    };
+    const remember = async (events: readonly AuditEvent[]) => {
+      for (const each of events) {
+        const item = await emulatorTable().get(keys.auditEvent(clinic.tenantId, each.at, each.id), {
+          consistent: true,
+        });
+        if (item) storedItems.set(each.id, item);
+      }
+    };
+    const clock = { now: () => new Date('2024-08-01T12:00:00.000Z') };
+    const days = (count: number) =>
+      Array.from({ length: count }, (_, index) => event(`2024-07-${String(index + 10)}T10:00:00.000Z`));
+
+    it('anchors the head once per new head, and verification passes through the anchors', async () => {
+      // Arrange
+      const events = days(5);
+      await appendAll(events.slice(0, 3));
+
+      // Act
+      const first = await anchorAuditTrail(clinic.scope, clock);
+      const idle = await anchorAuditTrail(clinic.scope, clock);
+      await appendAll(events.slice(3));
+      const second = await anchorAuditTrail(clinic.scope, clock);
+      const verification = await verifyAuditTrail(clinic.scope);
+
+      // Assert
+      const head = await clinic.scope.audit.chainHead();
+      expect(first).toEqual({ chained: 3, anchored: { index: 3, hash: expect.stringMatching(/^[0-9a-f]{64}$/u) } });
+      expect(idle).toEqual({ chained: 0 });
+      expect(second).toEqual({ chained: 2, anchored: head });
+      expect((await clinic.scope.auditAnchors.all()).map((anchor) => anchor.index)).toEqual([3, 5]);
+      expect(verification).toEqual({ verified: 5, head, anchored: head });
+    });
+
+    it("keeps each clinic's anchors apart, and storing an anchor again changes nothing", async () => {
+      // Arrange
+      const other = await createClinic(portal);
+      const anchor = { index: 7, hash: 'b'.repeat(64), anchoredAt: '2024-08-01T12:00:00.000Z' };
+
+      // Act
+      await clinic.scope.auditAnchors.put(anchor);
+      await clinic.scope.auditAnchors.put(anchor);
+
+      // Assert
+      expect(await clinic.scope.auditAnchors.all()).toEqual([{ index: 7, hash: anchor.hash }]);
+      expect(await clinic.scope.auditAnchors.has(anchor)).toBe(true);
+      expect(await clinic.scope.auditAnchors.has({ index: 7, hash: 'c'.repeat(64) })).toBe(false);
+      expect(await other.scope.auditAnchors.all()).toEqual([]);
+      expect(await other.scope.auditAnchors.has(anchor)).toBe(false);
+    });
+
+    it('anchors nothing for a clinic without events', async () => {
+      expect(await anchorAuditTrail(clinic.scope, clock)).toEqual({ chained: 0 });
+      expect(await clinic.scope.auditAnchors.all()).toEqual([]);
+    });
+
+    it('finds a chain rewritten with every hash recomputed at the first anchor it no longer passes through', async () => {
+      // Arrange: anchored after event 3 and after event 6
+      const events = days(6);
+      await appendAll(events.slice(0, 3));
+      await anchorAuditTrail(clinic.scope, clock);
+      await appendAll(events.slice(3));
+      await anchorAuditTrail(clinic.scope, clock);
+      await remember(events);
+
+      // Act: event 2 is made to say it failed, and the whole chain is written anew
+      const rewritten = events.map((each, index) => (index === 1 ? { ...each, outcome: 'failure' as const } : each));
+      await rewriteChain(rewritten);
+      const withoutAnchors = await verifyAuditTrail({
+        ...clinic.scope,
+        auditAnchors: { ...clinic.scope.auditAnchors, all: async () => [] },
+      });
+      const verification = await verifyAuditTrail(clinic.scope);
+
+      // Assert: the chain alone fits; the first anchor does not
+      expect(withoutAnchors.broken).toBeUndefined();
+      expect(verification).toMatchObject({ verified: 2, broken: { index: 3, reason: 'rewritten' } });
+      expect(verification.anchored).toBeUndefined();
+    });
+
+    it('says which anchor the trail still passed, when the rewrite is after it', async () => {
+      // Arrange
+      const events = days(6);
+      await appendAll(events.slice(0, 3));
+      await anchorAuditTrail(clinic.scope, clock);
+      await appendAll(events.slice(3));
+      await anchorAuditTrail(clinic.scope, clock);
+      await remember(events);
+      const anchoredAtThree = (await clinic.scope.auditAnchors.all())[0];
+
+      // Act: event 5 is changed, the chain rewritten
+      await rewriteChain(events.map((each, index) => (index === 4 ? { ...each, outcome: 'failure' as const } : each)));
+      const verification = await verifyAuditTrail(clinic.scope);
+
+      // Assert
+      expect(verification).toMatchObject({
+        verified: 5,
+        broken: { index: 6, reason: 'rewritten' },
+        anchored: anchoredAtThree,
+      });
+    });
+
+    it('finds events removed from the end, head and all, when an anchor lies beyond the new end', async () => {
+      // Arrange
+      const events = days(5);
+      await appendAll(events);
+      await anchorAuditTrail(clinic.scope, clock);
+      await remember(events);
+
+      // Act: the last two events, their links and the head are put back to event 3
+      const table = emulatorTable();
+      for (const [offset, removed] of events.slice(3).entries()) {
+        await table.delete(keys.auditEvent(clinic.tenantId, removed.at, removed.id));
+        await table.delete(keys.auditChainLink(clinic.tenantId, 4 + offset));
+      }
+      const third = (await clinic.scope.audit.chain(3, 1))[0]?.link;
+      await table.put({ ...keys.auditChainHead(clinic.tenantId), index: 3, hash: third?.hash });
+      const verification = await verifyAuditTrail(clinic.scope);
+
+      // Assert
+      expect(verification).toMatchObject({ verified: 3, broken: { index: 4, reason: 'truncated' } });
     });
   });
 });

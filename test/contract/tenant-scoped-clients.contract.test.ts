@@ -25,8 +25,9 @@ const Bucket = emulators.bucket;
 
 const ours = randomUUID();
 const theirs = randomUUID();
-const scoped = createTenantClients(ours, { dynamoDb, s3, documentsBucket: Bucket });
-const theirClients = createTenantClients(theirs, { dynamoDb, s3, documentsBucket: Bucket });
+const buckets = { documents: Bucket, auditAnchors: emulators.auditAnchorBucket };
+const scoped = createTenantClients(ours, { dynamoDb, s3, buckets });
+const theirClients = createTenantClients(theirs, { dynamoDb, s3, buckets });
 /** The platform (unscoped) client, to prove the refused items exist. */
 const platform = createDynamoDbClient(dynamoDb);
 

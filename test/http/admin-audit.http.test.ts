@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import type { InvoiceDocument } from '../../functions/domain/document';
 import type { AdminAuditPageResponse, AdminAuditVerificationResponse } from '../../functions/http/admin-api-contract';
+import { anchorAuditTrail } from '../../functions/use-cases/audit-trail';
 import { type AdminFixture, addAdmin, adminClientFor } from '../support/admin-fixture';
 import { emulatorTable } from '../support/emulator-table';
 import { type ClinicFixture, clientFor, createClinic, createTestPortal } from '../support/test-portal';
@@ -162,6 +163,24 @@ describe("the clinic's audit trail", () => {
       actor: { type: 'admin', id: who.admin.id },
       details: { from: today(), to: today() },
     });
+  });
+
+  it('says how far the chain is anchored in write-once storage once the audit sealer has run', async () => {
+    // Arrange
+    const before = (await (
+      await admin.request('/api/admin/audit/verification', { method: 'POST' })
+    ).json()) as AdminAuditVerificationResponse;
+
+    // Act: the sealer's round for this clinic (functions/lambda/audit-sealer.ts)
+    const { anchored } = await anchorAuditTrail(clinic.scope, portal.clock);
+    const after = (await (
+      await admin.request('/api/admin/audit/verification', { method: 'POST' })
+    ).json()) as AdminAuditVerificationResponse;
+
+    // Assert
+    expect(before.anchoredUpTo).toBeUndefined();
+    expect(anchored?.index).toBeGreaterThan(0);
+    expect(after).toMatchObject({ intact: true, anchoredUpTo: anchored?.index });
   });
 
   it('verifies the chain; after one stored event is altered, verification names exactly that event', async () => {

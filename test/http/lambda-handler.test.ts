@@ -78,6 +78,7 @@ beforeAll(async () => {
     TENANT_DATA_ROLE_ARN: TEST_TENANT_ROLE_ARN,
     TABLE_NAME: emulators.tableName,
     DOCUMENTS_BUCKET: emulators.bucket,
+    AUDIT_ANCHOR_BUCKET: emulators.auditAnchorBucket,
     SESSION_SECRET_ARN: SECRET_ARN,
     ADMIN_SECRETS_KEY_ARN,
     ORIGIN_SECRET_ARN,

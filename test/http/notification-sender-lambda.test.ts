@@ -68,6 +68,7 @@ beforeAll(async () => {
     TENANT_DATA_ROLE_ARN: TEST_TENANT_ROLE_ARN,
     TABLE_NAME: tableName,
     DOCUMENTS_BUCKET: emulators.bucket,
+    AUDIT_ANCHOR_BUCKET: emulators.auditAnchorBucket,
     MAIL_FROM_ADDRESS: 'no-reply@portal.example.se',
   });
   portal = createTestPortal({ tableName });

@@ -8,9 +8,11 @@ import { actionsOf, propertiesOf, statementsOf, statementsOfPolicy } from './sup
  * Which function is given which variable that functions/runtime/aws.ts reads (the runtime sets AWS_REGION itself).
  * Typed by AwsEnvironment: a variable the runtime starts to read fails typecheck here until a function gets it.
  */
+const ALL_FUNCTIONS = ['ApiFunction', 'IngestFunction', 'RenderWorker', 'NotificationSender', 'AuditSealer'];
 const CONTRACT: Record<Exclude<keyof AwsEnvironment, 'AWS_REGION'>, readonly string[]> = {
-  TABLE_NAME: ['ApiFunction', 'IngestFunction', 'RenderWorker'],
-  DOCUMENTS_BUCKET: ['ApiFunction', 'IngestFunction', 'RenderWorker'],
+  TABLE_NAME: ALL_FUNCTIONS,
+  DOCUMENTS_BUCKET: ALL_FUNCTIONS,
+  AUDIT_ANCHOR_BUCKET: ALL_FUNCTIONS,
   SESSION_SECRET_ARN: ['ApiFunction'],
   RENDER_QUEUE_URL: ['IngestFunction', 'RenderWorker'],
   RENDER_MAX_RECEIVES: ['RenderWorker'],
@@ -20,10 +22,10 @@ const CONTRACT: Record<Exclude<keyof AwsEnvironment, 'AWS_REGION'>, readonly str
   BANKID_ENVIRONMENT: ['ApiFunction'],
   // For tests and staging only: no stack points a function at another BankID than its environment's.
   BANKID_BASE_URL: [],
-  MAIL_FROM_ADDRESS: ['ApiFunction'],
-  MAIL_CONFIGURATION_SET: ['ApiFunction'],
+  MAIL_FROM_ADDRESS: ['ApiFunction', 'NotificationSender'],
+  MAIL_CONFIGURATION_SET: ['ApiFunction', 'NotificationSender'],
   ORIGIN_SECRET_ARN: ['ApiFunction', 'IngestFunction'],
-  TENANT_DATA_ROLE_ARN: ['ApiFunction', 'IngestFunction', 'RenderWorker'],
+  TENANT_DATA_ROLE_ARN: ALL_FUNCTIONS,
 };
 
 describe('the API stack', () => {
@@ -45,24 +47,21 @@ describe('the API stack', () => {
     expect(props.Timeout).toBe(29);
   });
 
-  it.each(['ApiFunction', 'IngestFunction', 'RenderWorker'])(
-    'tells %s exactly the variables of functions/runtime/aws.ts it needs',
-    (prefix) => {
-      // Arrange
-      const needed = Object.entries(CONTRACT).flatMap(([name, users]) => (users.includes(prefix) ? [name] : []));
+  it.each(ALL_FUNCTIONS)('tells %s exactly the variables of functions/runtime/aws.ts it needs', (prefix) => {
+    // Arrange
+    const needed = Object.entries(CONTRACT).flatMap(([name, users]) => (users.includes(prefix) ? [name] : []));
 
-      // Act
-      const variables = propertiesOf(api, 'AWS::Lambda::Function', prefix).Environment.Variables;
+    // Act
+    const variables = propertiesOf(api, 'AWS::Lambda::Function', prefix).Environment.Variables;
 
-      // Assert
-      expect(
-        Object.keys(variables)
-          .filter((name) => name in CONTRACT)
-          .sort(),
-      ).toEqual(needed.sort());
-      expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
-    },
-  );
+    // Assert
+    expect(
+      Object.keys(variables)
+        .filter((name) => name in CONTRACT)
+        .sort(),
+    ).toEqual(needed.sort());
+    expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+  });
 
   it('traces with X-Ray and logs to its own log group with a retention period', () => {
     api.hasResourceProperties('AWS::Lambda::Function', {
@@ -75,11 +74,11 @@ describe('the API stack', () => {
   it("has every portal function log JSON at the stage log level, so the JSON logger's lines are kept as they are", () => {
     // Act
     const functions = Object.entries(api.findResources('AWS::Lambda::Function')).filter(([id]) =>
-      ['ApiFunction', 'IngestFunction', 'RenderWorker', 'NotificationSender'].some((prefix) => id.startsWith(prefix)),
+      ALL_FUNCTIONS.some((prefix) => id.startsWith(prefix)),
     );
 
     // Assert
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     for (const [, resource] of functions) {
       expect(resource.Properties.LoggingConfig).toMatchObject({
         LogFormat: 'JSON',

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_SCHEMA } from '../../functions/adapters/dynamodb/table-schema';
 import { TEMPORARY_OBJECT_TAG } from '../../functions/adapters/s3/keys';
 import { buildPortalApp, SYNTH_TIMEOUT_MS, templatesOf } from './support/portal-app';
+import { propertiesOf } from './support/template-queries';
 
 describe('the data stack', () => {
   let data: Template;
@@ -143,10 +144,67 @@ describe('the data stack', () => {
     // Act
     const resources = statefulTypes.flatMap((type) => Object.values(data.findResources(type)));
 
-    // Assert: the table, two buckets (documents, access logs), four secrets (session seed, BankID, pepper, admin key)
-    expect(resources).toHaveLength(7);
+    // Assert: the table, three buckets (documents, audit anchors, access logs), four secrets (session seed, BankID,
+    // pepper, admin key)
+    expect(resources).toHaveLength(8);
     for (const resource of resources) {
       expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     }
+  });
+
+  describe('the audit anchor bucket', () => {
+    it.each([
+      ['dev', 'GOVERNANCE', 30],
+      ['prod', 'COMPLIANCE', 2557],
+    ] as const)(
+      'locks every anchor in %s (%s mode, %d days), versioned, encrypted and private',
+      (stage, mode, days) => {
+        // Act
+        const template = stage === 'dev' ? data : templatesOf(buildPortalApp(stage)).data;
+        const bucket = propertiesOf(template, 'AWS::S3::Bucket', 'AuditAnchorBucket');
+
+        // Assert
+        expect(bucket.ObjectLockEnabled).toBe(true);
+        expect(bucket.ObjectLockConfiguration).toEqual({
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: mode, Days: days } },
+        });
+        expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+        expect(bucket.BucketEncryption).toBeDefined();
+        expect(bucket.PublicAccessBlockConfiguration).toEqual({
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        });
+        expect(bucket.LoggingConfiguration).toMatchObject({ LogFilePrefix: 'audit-anchors/' });
+      },
+      SYNTH_TIMEOUT_MS,
+    );
+
+    it('refuses to everyone a PutObject that could overwrite, and every delete, besides plain HTTP', () => {
+      // Act
+      const statements = propertiesOf(data, 'AWS::S3::BucketPolicy', 'AuditAnchorBucketPolicy').PolicyDocument
+        .Statement;
+
+      // Assert
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:PutObject',
+            Condition: { Null: { 's3:if-none-match': 'true' } },
+          }),
+          expect.objectContaining({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+          }),
+          expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      );
+      expect(JSON.stringify(statements)).not.toContain('"Allow"');
+    });
   });
 });

@@ -30,6 +30,11 @@ const TENANT_FACING = {
     role: 'NotificationSenderTenantDataRole',
     tenant: 'TenantNotificationSenderDataAccess',
   },
+  AuditSealer: {
+    own: 'AuditSealerDataAccess',
+    role: 'AuditSealerTenantDataRole',
+    tenant: 'TenantAuditSealerDataAccess',
+  },
 } as const;
 type Prefix = keyof typeof TENANT_FACING;
 const PREFIXES = Object.keys(TENANT_FACING) as Prefix[];
@@ -122,12 +127,40 @@ describe('tenant isolation in IAM', () => {
     const s3 = tenantStatements(prefix).filter((statement) =>
       actionsOf(statement).some((action) => action.startsWith('s3:')),
     );
+    const listings = s3.filter((statement) => actionsOf(statement).includes('s3:ListBucket'));
+    const objects = s3.filter((statement) => !listings.includes(statement));
 
-    // Assert
-    for (const statement of s3) {
-      expect(JSON.stringify(statement.Resource)).toMatch(/"\/tenants\/\$\{aws:PrincipalTag\/tenant\}\/[a-z/]*\*"\]/u);
+    // Assert: objects by key under the tenant's prefix; a listing only of the tenant's audit anchors
+    for (const statement of objects) {
+      expect(JSON.stringify(statement.Resource)).toMatch(/"\/tenants\/\$\{aws:PrincipalTag\/tenant\}\/[a-z/-]*\*"\]/u);
       expect(actionsOf(statement).some((action) => action.includes('*') || action.includes('Bucket'))).toBe(false);
     }
+    for (const statement of listings) {
+      expect(actionsOf(statement)).toEqual(['s3:ListBucket']);
+      expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^AuditAnchorBucket/u), 'Arn'] });
+      expect(statement.Condition).toEqual({
+        StringLike: { 's3:prefix': [`tenants/${POLICY_TENANT}/audit-anchors/*`] },
+      });
+    }
+  });
+
+  it('lets only the audit sealer write audit anchors and only the API and the sealer list them; nobody deletes one', () => {
+    // Act
+    const anchorActions = (prefix: Prefix) =>
+      tenantStatements(prefix)
+        .filter((statement) => JSON.stringify(statement.Resource).includes('AuditAnchorBucket'))
+        .flatMap(actionsOf)
+        .sort();
+
+    // Assert
+    expect(anchorActions('AuditSealer')).toEqual(['s3:ListBucket', 's3:PutObject']);
+    expect(anchorActions('ApiFunction')).toEqual(['s3:ListBucket']);
+    for (const prefix of ['IngestFunction', 'RenderWorker', 'NotificationSender'] as const) {
+      expect(anchorActions(prefix)).toEqual([]);
+    }
+    expect(objectPatternsFor('AuditSealer', 's3:PutObject')).toEqual([
+      expect.stringMatching(/AuditAnchorBucket.*tenant\}\/audit-anchors\/\*"/u),
+    ]);
   });
 
   it("gives each function's tenant sessions what it did before tenant roles, and no more", () => {

@@ -31,8 +31,9 @@ describe('the audit:verify command', () => {
     expect(intact).toBe(0);
     expect(printed[0]).toMatch(/^Chained \d+ new event\(s\)\.$/u);
     expect(printed[1]).toMatch(/^The audit trail is intact: \d+ event\(s\) verified, ending in [0-9a-f]{64}\.$/u);
+    expect(printed[2]).toMatch(/^Events 1 to \d+ pass through their anchors in the audit anchor bucket\.$/u);
     expect(broken).toBe(1);
-    expect(printed[2]).toBe(
+    expect(printed[3]).toBe(
       `BROKEN at event 2 (id ${second.event.id}): altered. 1 event(s) before it fit; the head says ${(await clinic.scope.audit.chainHead()).index}.`,
     );
   });

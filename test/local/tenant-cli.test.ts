@@ -49,6 +49,7 @@ beforeAll(async () => {
     s3Endpoint: emulators.s3Endpoint,
     s3Credentials: S3_EMULATOR_CREDENTIALS,
     documentsBucket: emulators.bucket,
+    auditAnchorBucket: emulators.auditAnchorBucket,
     portalUrl: LOCAL_PORTAL_URL,
   };
   writeFileSync(join(dataDirectory, LOCAL_SERVICES_FILE), JSON.stringify(services));

@@ -16,6 +16,8 @@ export interface Emulators {
   readonly s3Endpoint: string;
   readonly tableName: string;
   readonly bucket: string;
+  /** The audit anchors' bucket (in AWS a bucket with Object Lock). */
+  readonly auditAnchorBucket: string;
   /**
    * Where the S3 emulator keeps objects (`<dir>/<bucket>/<key>._S3rver_object`): tests that must prove nothing was
    * written look here, beneath any API.
@@ -33,10 +35,11 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const s3Directory = mkdtempSync(join(tmpdir(), 'portal-s3-'));
   const bucket = 'test-documents';
+  const auditAnchorBucket = 'test-audit-anchors';
   const tableName = 'portal-test';
   const [dynamo, s3] = await Promise.all([
     startDynamoDbLocal(),
-    startS3Emulator({ directory: s3Directory, buckets: [bucket] }),
+    startS3Emulator({ directory: s3Directory, buckets: [bucket, auditAnchorBucket] }),
   ]);
   const client = createDynamoDbClient({
     region: 'eu-north-1',
@@ -50,6 +53,7 @@ export default async function setup(project: TestProject) {
     s3Endpoint: s3.endpoint,
     tableName,
     bucket,
+    auditAnchorBucket,
     s3Directory,
   });
   return async () => {

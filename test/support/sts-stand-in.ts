@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { S3_EMULATOR_CREDENTIALS } from '../../functions/local/services/s3-emulator';
 
 /** The role ARN the Lambda tests set as TENANT_DATA_ROLE_ARN. */
 export const TEST_TENANT_ROLE_ARN = 'arn:aws:iam::000000000000:role/tenant-data';
@@ -16,8 +17,9 @@ export interface StsStandIn {
 
 /**
  * There is no STS emulator here: this answers AssumeRole over HTTP the way STS does (Query API, XML), handing out
- * the emulators' credentials (`local`, which DynamoDB Local accepts), and records every request so a test can
- * check the role and the tenant session tag the wiring asked for. Anything but AssumeRole gets STS's error.
+ * the S3 emulator's fixed account (S3RVER, which signs what the S3 emulator checks; DynamoDB Local, a shared
+ * database, takes any), and records every request so a test can check the role and the tenant session tag the
+ * wiring asked for. Anything but AssumeRole gets STS's error.
  */
 export async function startStsStandIn(): Promise<StsStandIn> {
   const requests: AssumeRoleRequest[] = [];
@@ -40,7 +42,7 @@ export async function startStsStandIn(): Promise<StsStandIn> {
       const expiration = new Date(Date.now() + 3600_000).toISOString();
       response.end(
         `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
-<Credentials><AccessKeyId>local</AccessKeyId><SecretAccessKey>local</SecretAccessKey>
+<Credentials><AccessKeyId>${S3_EMULATOR_CREDENTIALS.accessKeyId}</AccessKeyId><SecretAccessKey>${S3_EMULATOR_CREDENTIALS.secretAccessKey}</SecretAccessKey>
 <SessionToken>session-${requests.length}</SessionToken><Expiration>${expiration}</Expiration></Credentials>
 <AssumedRoleUser><Arn>${parameters.RoleArn}/${parameters.RoleSessionName}</Arn><AssumedRoleId>AROA:${parameters.RoleSessionName}</AssumedRoleId></AssumedRoleUser>
 </AssumeRoleResult><ResponseMetadata><RequestId>stand-in</RequestId></ResponseMetadata></AssumeRoleResponse>`,

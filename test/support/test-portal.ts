@@ -88,6 +88,7 @@ export function createTestPortal(
     s3Endpoint: emulators.s3Endpoint,
     s3Credentials: S3_EMULATOR_CREDENTIALS,
     documentsBucket: emulators.bucket,
+    auditAnchorBucket: emulators.auditAnchorBucket,
     sessionSeed: randomBytes(32),
     adminSecretsKey: randomBytes(32),
     mailDirectory: mkdtempSync(join(tmpdir(), 'portal-test-mail-')),

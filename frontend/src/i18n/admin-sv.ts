@@ -380,10 +380,21 @@ export const adminSv = {
     onlyActorLabel: (name: string): string => `${name}: visa bara händelser av personen`,
     showAll: 'Visa alla',
     checking: 'Kontrollerar att loggen är obruten …',
-    intact: (count: number): string =>
-      `Loggen är obruten: alla ${count.toLocaleString('sv-SE')} händelser stämmer med sin kontrollsumma.`,
-    broken: (index: number): string =>
-      `Varning: loggen har ändrats i efterhand. Händelse nummer ${index.toLocaleString('sv-SE')} stämmer inte med sin kontrollsumma. Kontakta plattformens operatör.`,
+    intact: (count: number, anchoredUpTo: number | undefined): string =>
+      `Loggen är obruten: alla ${count.toLocaleString('sv-SE')} händelser stämmer med sin kontrollsumma.` +
+      (anchoredUpTo
+        ? ` Händelse 1–${anchoredUpTo.toLocaleString('sv-SE')} är dessutom låsta i lagring som ingen kan ändra.`
+        : ''),
+    broken: (index: number, reason: string | undefined): string => {
+      const number = index.toLocaleString('sv-SE');
+      const what =
+        reason === 'rewritten'
+          ? `Händelserna fram till nummer ${number} stämmer inte med de kontrollsummor som låstes när de loggades.`
+          : reason === 'truncated'
+            ? `Händelser från nummer ${number} har tagits bort.`
+            : `Händelse nummer ${number} stämmer inte med sin kontrollsumma.`;
+      return `Varning: loggen har ändrats i efterhand. ${what} Kontakta plattformens operatör.`;
+    },
     actors: {
       contact: 'Kontaktperson',
       admin: 'Administratör',

@@ -33,7 +33,32 @@ export const objectKeys = {
    */
   brandingLogo: (tenantId: string, sha256: string) =>
     `tenants/${id('tenant id', tenantId)}/branding/logo-${sha256Hex(sha256)}`,
+  /** Where the clinic's audit anchors are listed, in the audit anchor bucket. */
+  auditAnchorPrefix: (tenantId: string) => `tenants/${id('tenant id', tenantId)}/audit-anchors/`,
+  /**
+   * An audit anchor, named by its chain index (zero-padded, so a listing is in index order) and hash: a listing alone
+   * gives every anchor, without reading one object.
+   */
+  auditAnchor: (tenantId: string, index: number, hash: string) =>
+    `${objectKeys.auditAnchorPrefix(tenantId)}${chainIndex(index)}-${sha256Hex(hash)}.json`,
 } as const;
+
+/** Twelve digits: a trillion events, far beyond any clinic. */
+const CHAIN_INDEX_DIGITS = 12;
+
+function chainIndex(index: number): string {
+  if (!Number.isSafeInteger(index) || index < 1 || String(index).length > CHAIN_INDEX_DIGITS) {
+    throw new Error('Invalid chain index for an object key: expected a positive integer.');
+  }
+  return String(index).padStart(CHAIN_INDEX_DIGITS, '0');
+}
+
+/** The index and hash an audit anchor's key names, or undefined if the key is not one. */
+export function parseAuditAnchorKey(key: string): { readonly index: number; readonly hash: string } | undefined {
+  const match = /\/audit-anchors\/(\d{12})-([0-9a-f]{64})\.json$/u.exec(key);
+  if (!match?.[1] || !match[2]) return undefined;
+  return { index: Number(match[1]), hash: match[2] };
+}
 
 function sha256Hex(value: string): string {
   if (!/^[0-9a-f]{64}$/u.test(value)) throw new Error('Invalid SHA-256 for an object key: expected 64 hex digits.');

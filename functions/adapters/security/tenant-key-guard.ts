@@ -168,15 +168,24 @@ function assignments(expression: string | undefined, input: DynamoDbInput): Arra
   );
 }
 
-/** Throws {@link TenantScopeViolation} unless the S3 request names the bucket and an object key of the tenant. */
+/**
+ * Throws {@link TenantScopeViolation} unless the S3 request names one of `buckets` and an object key of the tenant;
+ * a listing, a prefix of the tenant (IAM's `s3:prefix` condition on the tenant roles' ListBucket).
+ */
 export function checkS3Request(
   tenantId: string,
-  bucket: string,
+  buckets: readonly string[],
   commandName: string,
-  input: { Bucket?: string; Key?: string },
+  input: { Bucket?: string; Key?: string; Prefix?: string },
 ): void {
-  if (input.Bucket !== bucket) {
+  if (input.Bucket === undefined || !buckets.includes(input.Bucket)) {
     throw new TenantScopeViolation(tenantId, `send ${commandName} to bucket ${JSON.stringify(input.Bucket ?? null)}`);
+  }
+  if (commandName === 'ListObjectsV2Command') {
+    if (!isTenantObjectKey(tenantId, input.Prefix)) {
+      throw new TenantScopeViolation(tenantId, `list objects under ${JSON.stringify(input.Prefix ?? null)}`);
+    }
+    return;
   }
   if (!isTenantObjectKey(tenantId, input.Key)) {
     throw new TenantScopeViolation(tenantId, `send ${commandName} for object ${JSON.stringify(input.Key ?? null)}`);
@@ -211,18 +220,18 @@ export function guardDynamoDbClient(
 }
 
 /**
- * Makes `client` refuse every request outside `tenants/<tenant>/` of `bucket` (see {@link checkS3Request}). The
+ * Makes `client` refuse every request outside `tenants/<tenant>/` of `buckets` (see {@link checkS3Request}). The
  * presigner runs the client's initialize middleware too, so no URL for another tenant's object is ever signed.
  */
-export function guardS3Client(client: S3Client, tenantId: string, bucket: string): S3Client {
+export function guardS3Client(client: S3Client, tenantId: string, buckets: readonly string[]): S3Client {
   assertTenantId(tenantId);
   client.middlewareStack.add(
     (next, context) => async (args) => {
       checkS3Request(
         tenantId,
-        bucket,
+        buckets,
         context.commandName ?? 'unknown',
-        args.input as { Bucket?: string; Key?: string },
+        args.input as { Bucket?: string; Key?: string; Prefix?: string },
       );
       return next(args);
     },

@@ -172,6 +172,7 @@ export function adminAuditRoutes(deps: AppDeps) {
         intact: result.broken === undefined,
         verified: result.verified,
         chainedNow,
+        ...(result.anchored ? { anchoredUpTo: result.anchored.index } : {}),
         ...(result.broken ? { broken: result.broken } : {}),
       };
       return c.json(body);

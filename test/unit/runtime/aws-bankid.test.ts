@@ -118,6 +118,7 @@ function lambdaEnv(overrides: Partial<AwsEnvironment> = {}): AwsEnvironment {
     AWS_REGION: 'eu-north-1',
     TABLE_NAME: 'table',
     DOCUMENTS_BUCKET: 'bucket',
+    AUDIT_ANCHOR_BUCKET: 'anchors',
     SESSION_SECRET_ARN: SESSION_ARN,
     ADMIN_SECRETS_KEY_ARN: 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:admin-secrets-key',
     BANKID_SECRET_ARN: BANKID_ARN,

@@ -7,6 +7,7 @@ const WITHOUT_TENANT_ROLE: AwsEnvironment = {
   AWS_REGION: 'eu-north-1',
   TABLE_NAME: 'table',
   DOCUMENTS_BUCKET: 'bucket',
+  AUDIT_ANCHOR_BUCKET: 'anchors',
   SESSION_SECRET_ARN: 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:seed',
   ADMIN_SECRETS_KEY_ARN: 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:admin',
   RENDER_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/000000000000/render',

@@ -279,8 +279,12 @@ export function auditTrailView(options: AuditTrailViewOptions): View {
       replaceChildren(
         integrity,
         result.intact
-          ? h('p', { class: 'message message-info' }, t.intact(result.verified))
-          : h('p', { class: 'message message-error' }, t.broken(result.broken?.index ?? result.verified + 1)),
+          ? h('p', { class: 'message message-info' }, t.intact(result.verified, result.anchoredUpTo))
+          : h(
+              'p',
+              { class: 'message message-error' },
+              t.broken(result.broken?.index ?? result.verified + 1, result.broken?.reason),
+            ),
       );
     } catch (error) {
       if (failed(error)) return;

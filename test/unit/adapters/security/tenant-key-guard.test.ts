@@ -162,21 +162,40 @@ describe('the DynamoDB guard', () => {
 });
 
 describe('the S3 guard', () => {
-  it("passes the tenant's objects in the bucket and refuses everything else", () => {
+  const BUCKETS = ['docs', 'anchors'];
+
+  it("passes the tenant's objects in its buckets and refuses everything else", () => {
     const own = objectKeys.documentPdf(OURS, CUSTOMER, DOC);
-    expect(() => checkS3Request(OURS, 'docs', 'GetObjectCommand', { Bucket: 'docs', Key: own })).not.toThrow();
+    expect(() => checkS3Request(OURS, BUCKETS, 'GetObjectCommand', { Bucket: 'docs', Key: own })).not.toThrow();
     expect(() =>
-      checkS3Request(OURS, 'docs', 'GetObjectCommand', {
+      checkS3Request(OURS, BUCKETS, 'HeadObjectCommand', {
+        Bucket: 'anchors',
+        Key: objectKeys.auditAnchor(OURS, 1, 'a'.repeat(64)),
+      }),
+    ).not.toThrow();
+    expect(() =>
+      checkS3Request(OURS, BUCKETS, 'GetObjectCommand', {
         Bucket: 'docs',
         Key: objectKeys.documentPdf(OTHER, CUSTOMER, DOC),
       }),
     ).toThrow(TenantScopeViolation);
-    expect(() => checkS3Request(OURS, 'docs', 'GetObjectCommand', { Bucket: 'other', Key: own })).toThrow(/bucket/u);
-    expect(() => checkS3Request(OURS, 'docs', 'ListObjectsV2Command', { Bucket: 'docs' })).toThrow(
-      TenantScopeViolation,
-    );
+    expect(() => checkS3Request(OURS, BUCKETS, 'GetObjectCommand', { Bucket: 'other', Key: own })).toThrow(/bucket/u);
+    expect(() => checkS3Request(OURS, BUCKETS, 'GetObjectCommand', { Key: own })).toThrow(/bucket/u);
     expect(() =>
-      checkS3Request(OURS, 'docs', 'GetObjectCommand', { Bucket: 'docs', Key: `tenants/${OURS}/../${OTHER}/x.pdf` }),
+      checkS3Request(OURS, BUCKETS, 'GetObjectCommand', { Bucket: 'docs', Key: `tenants/${OURS}/../${OTHER}/x.pdf` }),
     ).toThrow(TenantScopeViolation);
+  });
+
+  it("lists only under the tenant's prefix", () => {
+    expect(() =>
+      checkS3Request(OURS, BUCKETS, 'ListObjectsV2Command', {
+        Bucket: 'anchors',
+        Prefix: objectKeys.auditAnchorPrefix(OURS),
+      }),
+    ).not.toThrow();
+    const prefixes = ['', 'tenants/', `tenants/${OURS}`, objectKeys.auditAnchorPrefix(OTHER)];
+    for (const input of [{ Bucket: 'anchors' }, ...prefixes.map((Prefix) => ({ Bucket: 'anchors', Prefix }))]) {
+      expect(() => checkS3Request(OURS, BUCKETS, 'ListObjectsV2Command', input)).toThrow(TenantScopeViolation);
+    }
   });
 });

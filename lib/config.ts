@@ -82,6 +82,106 @@ export interface PortalConfig {
    * s3:BypassGovernanceRetention can (for a stage one tears down).
    */
   readonly auditAnchorLock: { readonly mode: 'COMPLIANCE' | 'GOVERNANCE'; readonly retention: Duration };
+  /**
+   * Clinics the deployment itself must know about: those on dedicated resources (`silo: true`) and those with host
+   * names of their own. Every other clinic is pooled and needs no entry: `npm run tenant -- create` provisions it.
+   * Checked by {@link clinicDeploymentProblems} before any stack is built.
+   */
+  readonly clinics: readonly ClinicDeploymentConfig[];
+}
+
+/**
+ * One clinic's deployment. Pooled by default: its data shares the stage's table and documents bucket with every
+ * other pooled clinic, fenced by its tenant id (keys, tenant-scoped credentials). `silo: true` deploys a stack of its
+ * own (lib/stacks/silo-clinic-stack.ts: table, documents bucket and KMS key, AWS SaaS Factory's silo tier) for a
+ * clinic whose customers require dedicated resources, and every function routes the clinic's data there.
+ */
+export interface ClinicDeploymentConfig {
+  /** The clinic's slug, as given to `npm run tenant -- create --slug` (2-40 lowercase letters, digits, hyphens). */
+  readonly slug: string;
+  /**
+   * The clinic's id, a lowercase UUID generated once by the operator (`node -p "crypto.randomUUID()"`) before the
+   * first deploy: the silo's IAM policies name it, and `npm run tenant -- create` gives the clinic this id. Required
+   * with `silo`; never changed afterwards.
+   */
+  readonly tenantId?: string;
+  readonly silo?: boolean;
+  /**
+   * The clinic's own host names (`portal.kliniken.se`), served by the stage's distribution beside
+   * `customDomain.domainNames`: the stage's certificate must cover them too. Register each with
+   * `npm run tenant -- create --host` (or `host add`) so requests on it resolve to the clinic.
+   */
+  readonly domainNames?: readonly string[];
+}
+
+/** A clinic on its own resources, as the silo stack needs it. */
+export interface SiloClinicConfig {
+  readonly slug: string;
+  readonly tenantId: string;
+}
+
+/** The clinics of a config that are deployed on dedicated resources. */
+export function siloClinicsOf(config: Pick<PortalConfig, 'clinics'>): SiloClinicConfig[] {
+  return config.clinics.flatMap(({ slug, tenantId, silo }) => (silo && tenantId ? [{ slug, tenantId }] : []));
+}
+
+/** Each silo's entry in SILO_CLINICS is about 150 bytes of Lambda's 4 KB environment, shared with other variables. */
+export const MAX_SILO_CLINICS = 20;
+
+const SLUG_FORMAT = /^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$/;
+const TENANT_ID_FORMAT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const HOST_NAME_FORMAT = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/**
+ * What is wrong with `config.clinics`, one sentence per problem naming the clinic and the field; empty when nothing
+ * is. The same rules as the runtime's (functions/domain/clinic-provisioning.ts, functions/domain/ids.ts), repeated
+ * because lib/ must not import functions/; test/infra/silo-clinics.test.ts proves they agree.
+ */
+export function clinicDeploymentProblems(config: Pick<PortalConfig, 'clinics' | 'customDomain'>): string[] {
+  const problems: string[] = [];
+  const seen = { slug: new Set<string>(), tenantId: new Set<string>(), domainName: new Set<string>() };
+  config.clinics.forEach((clinic, index) => {
+    const name = `clinics[${index}] (${clinic.slug})`;
+    if (!SLUG_FORMAT.test(clinic.slug)) {
+      problems.push(
+        `${name}: slug must be 2-40 lowercase letters, digits and hyphens, not starting or ending with one.`,
+      );
+    }
+    if (seen.slug.has(clinic.slug)) problems.push(`${name}: slug ${clinic.slug} is listed twice.`);
+    seen.slug.add(clinic.slug);
+    if (clinic.tenantId !== undefined) {
+      if (!TENANT_ID_FORMAT.test(clinic.tenantId)) {
+        problems.push(`${name}: tenantId must be a lowercase UUID, not "${clinic.tenantId}".`);
+      }
+      if (seen.tenantId.has(clinic.tenantId)) problems.push(`${name}: tenantId ${clinic.tenantId} is listed twice.`);
+      seen.tenantId.add(clinic.tenantId);
+    }
+    if (clinic.silo && clinic.tenantId === undefined) {
+      problems.push(`${name}: silo needs tenantId, the id the clinic will be provisioned with.`);
+    }
+    if (!clinic.silo && !clinic.domainNames?.length) {
+      problems.push(`${name}: a pooled clinic needs no entry unless it has domainNames of its own.`);
+    }
+    for (const domainName of clinic.domainNames ?? []) {
+      if (!HOST_NAME_FORMAT.test(domainName)) {
+        problems.push(`${name}: "${domainName}" is not a lowercase host name.`);
+      }
+      if (seen.domainName.has(domainName) || config.customDomain?.domainNames.includes(domainName)) {
+        problems.push(`${name}: the host name ${domainName} is listed twice.`);
+      }
+      seen.domainName.add(domainName);
+    }
+    if (clinic.domainNames?.length && !config.customDomain) {
+      problems.push(`${name}: domainNames need customDomain (the certificate that covers them).`);
+    }
+  });
+  const silos = siloClinicsOf(config).length;
+  if (silos > MAX_SILO_CLINICS) {
+    problems.push(
+      `${silos} silo clinics: at most ${MAX_SILO_CLINICS} fit the functions' environment (SILO_CLINICS, 4 KB with the rest).`,
+    );
+  }
+  return problems;
 }
 
 /** The portal's outgoing mail. Recipients see the clinic's name as the sender's name, and this address. */
@@ -144,6 +244,7 @@ const BASE = {
   frontendDistPath: join(PROJECT_ROOT, 'frontend', 'dist'),
   renderWorker: { memorySize: 2048, timeout: Duration.minutes(5), reservedConcurrency: 10 },
   logLevel: ApplicationLogLevel.INFO,
+  clinics: [],
   // Dev gets the same web ACL as prod: it is internet-facing too (a *.cloudfront.net name anyone can find), and a
   // rule that blocks a legitimate request should show up in dev before it does in prod. It costs about $13 a month.
   webAcl: {

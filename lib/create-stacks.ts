@@ -1,10 +1,11 @@
 import { type App, type StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { PortalConfig } from './config';
+import { clinicDeploymentProblems, type PortalConfig, siloClinicsOf } from './config';
 import { ApiStack } from './stacks/api-stack';
 import { DataStack } from './stacks/data-stack';
 import { EDGE_SECURITY_REGION, EdgeSecurityStack, webAclName } from './stacks/edge-security-stack';
 import { ObservabilityStack } from './stacks/observability-stack';
+import { SiloClinicStack } from './stacks/silo-clinic-stack';
 import { WebStack } from './stacks/web-stack';
 
 export interface PortalStacks {
@@ -14,10 +15,16 @@ export interface PortalStacks {
   readonly observability: ObservabilityStack;
   /** The us-east-1 stack with the distribution's web ACL; undefined when `config.webAclArn` names an existing one. */
   readonly edgeSecurity: EdgeSecurityStack | undefined;
+  /** One stack per clinic on dedicated resources (`silo: true` in `config.clinics`). */
+  readonly silos: readonly SiloClinicStack[];
 }
 
 /** Builds every stack of one stage. Used by bin/portal.ts and by the infra tests, so both see the same app. */
 export function createStacks(app: App, config: PortalConfig): PortalStacks {
+  const problems = clinicDeploymentProblems(config);
+  if (problems.length > 0) {
+    throw new Error(`The ${config.stage} config's clinics are wrong:\n- ${problems.join('\n- ')}`);
+  }
   const env = { region: config.region, ...(config.account ? { account: config.account } : {}) };
   const tags = { project: 'foretagsportal', stage: config.stage };
 
@@ -28,6 +35,17 @@ export function createStacks(app: App, config: PortalConfig): PortalStacks {
     description: 'Företagsportal stateful resources (table, documents, render queue, secrets)',
     terminationProtection: config.deletionProtection,
   });
+  const silos = siloClinicsOf(config).map(
+    (clinic) =>
+      new SiloClinicStack(app, `${config.stackPrefix}-Silo-${clinic.slug}`, {
+        env,
+        tags: { ...tags, clinic: clinic.slug },
+        config,
+        clinic,
+        description: `Företagsportal data of clinic ${clinic.slug} on dedicated resources (table, documents, KMS key)`,
+        terminationProtection: config.deletionProtection,
+      }),
+  );
   const api = new ApiStack(app, `${config.stackPrefix}-Api`, {
     env,
     tags,
@@ -47,6 +65,7 @@ export function createStacks(app: App, config: PortalConfig): PortalStacks {
     auditSealerDataAccess: data.auditSealerDataAccess,
     auditAnchorBucket: data.auditAnchorBucket,
     tenantDataAccess: data.tenantDataAccess,
+    silos,
     mail: data.mail,
   });
   const { edgeSecurity, webAclArn } = webAclFor(app, config, { env, tags });
@@ -81,7 +100,7 @@ export function createStacks(app: App, config: PortalConfig): PortalStacks {
     ...(edgeSecurity ? { webAclName: webAclName(config) } : {}),
   });
 
-  return { data, api, web, observability, edgeSecurity };
+  return { data, api, web, observability, edgeSecurity, silos };
 }
 
 /**

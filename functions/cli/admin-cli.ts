@@ -33,7 +33,7 @@ Options: --tenant <clinic id> instead of --host (then --origin https://<host> in
 (where the link points; default: https://<host>, or the local portal's address locally), --by <your name> (recorded
 in the audit trail; default: your login), --json (machine-readable output).
 Acts on the running local portal (the mail shows up on its dev mail page), or on AWS when TABLE_NAME, AWS_REGION,
-DOCUMENTS_BUCKET and AUDIT_ANCHOR_BUCKET are set (and MAIL_FROM_ADDRESS for the sender).`;
+DOCUMENTS_BUCKET, AUDIT_ANCHOR_BUCKET and SILO_CLINICS are set (and MAIL_FROM_ADDRESS for the sender).`;
 
 /** The `npm run admin` command; returns the process exit code. */
 export async function runAdminCli(argv: readonly string[], options: OperatorCommandOptions = {}): Promise<number> {

@@ -19,7 +19,7 @@ const USAGE = `Ingest API keys of a clinic (shown once, stored hashed).
   npm run apikey -- revoke --tenant <clinic id or host> --key <key id>
 
 Options: --by <your name> (recorded in the audit trail; default: your login), --json (machine-readable output).
-Acts on the running local portal, or on AWS when TABLE_NAME, AWS_REGION, DOCUMENTS_BUCKET and AUDIT_ANCHOR_BUCKET are set.`;
+Acts on the running local portal, or on AWS when TABLE_NAME, AWS_REGION, DOCUMENTS_BUCKET, AUDIT_ANCHOR_BUCKET and SILO_CLINICS are set.`;
 
 /** The `npm run apikey` command; returns the process exit code. */
 export async function runApiKeyCli(argv: readonly string[], print = console.log): Promise<number> {

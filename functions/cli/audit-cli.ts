@@ -12,7 +12,7 @@ Chains the events not yet in the clinic's hash chain and anchors its head (unles
 does every 5 minutes; then recomputes every link from the events as stored and checks that the chain passes through
 every anchor and ends where its head says. Exits 0 when the whole trail fits, 1 when it was tampered with, naming
 the first event that does not fit.
-Acts on the running local portal, or on AWS when TABLE_NAME, AWS_REGION, DOCUMENTS_BUCKET and AUDIT_ANCHOR_BUCKET
+Acts on the running local portal, or on AWS when TABLE_NAME, AWS_REGION, DOCUMENTS_BUCKET, AUDIT_ANCHOR_BUCKET and SILO_CLINICS
 are set.`;
 
 /** The `npm run audit:verify` command; returns the process exit code. */

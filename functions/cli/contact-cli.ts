@@ -18,7 +18,7 @@ logs in with a password under that address; a contact without one is named by --
 Options: --by <your name> (recorded in the audit trail; default: your login), --origin <https://host> (where the
 link points; default: https://<host> for a host name, the local portal's address locally).
 Acts on the running local portal (the mail shows up on its dev mail page), or on AWS when TABLE_NAME, AWS_REGION,
-DOCUMENTS_BUCKET and AUDIT_ANCHOR_BUCKET are set (and MAIL_FROM_ADDRESS for the sender).`;
+DOCUMENTS_BUCKET, AUDIT_ANCHOR_BUCKET and SILO_CLINICS are set (and MAIL_FROM_ADDRESS for the sender).`;
 
 /** The `npm run contact` command; returns the process exit code. */
 export async function runContactCli(argv: readonly string[], options: OperatorCommandOptions = {}): Promise<number> {

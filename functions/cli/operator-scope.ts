@@ -6,6 +6,7 @@ import { isUuid } from '../domain/ids';
 import type { Mailer, TenantDirectory, TenantScope, TenantScopeFactory } from '../domain/ports';
 import { awsDataAdapters, awsMailer } from '../runtime/aws';
 import { LOCAL_SERVICES_FILE, type LocalServicesFile, localDataAdapters } from '../runtime/local';
+import { parseSiloClinics, type SiloClinic } from '../runtime/storage-routing';
 
 export interface OperatorData {
   readonly scopeFor: TenantScopeFactory;
@@ -18,11 +19,13 @@ export interface OperatorData {
    * portal's mail folder, where its dev mail page shows it. Made on first use: most commands send none.
    */
   readonly mailer: () => Mailer;
+  /** The stage's clinics on dedicated resources: `create` gives such a clinic its configured id. */
+  readonly silos: readonly SiloClinic[];
 }
 
 /**
- * Where operator commands act. With TABLE_NAME set (plus AWS_REGION, DOCUMENTS_BUCKET and AUDIT_ANCHOR_BUCKET, the
- * Lambda variable names) they act on that AWS deployment with the caller's AWS credentials; otherwise on the running
+ * Where operator commands act. With TABLE_NAME set (plus AWS_REGION, DOCUMENTS_BUCKET, AUDIT_ANCHOR_BUCKET and
+ * SILO_CLINICS, the Lambda variable names: the stacks' outputs) they act on that AWS deployment with the caller's AWS credentials; otherwise on the running
  * `npm start` portal, found through the file it writes into its data folder (PORTAL_DATA_DIR, default .data).
  */
 export function operatorData(env: NodeJS.ProcessEnv = process.env): OperatorData {
@@ -32,13 +35,14 @@ export function operatorData(env: NodeJS.ProcessEnv = process.env): OperatorData
       ...awsDataAdapters(env, 'caller-credentials'),
       where: `table ${env.TABLE_NAME} in ${env.AWS_REGION}`,
       mailer: () => awsMailer(env),
+      silos: parseSiloClinics(env.SILO_CLINICS),
     };
   }
   const dataDirectory = resolve(env.PORTAL_DATA_DIR ?? '.data');
   const file = join(dataDirectory, LOCAL_SERVICES_FILE);
   if (!existsSync(file)) {
     throw new Error(
-      `No running local portal found (${file} is missing). Start it with \`npm start\`, or set TABLE_NAME, AWS_REGION, DOCUMENTS_BUCKET and AUDIT_ANCHOR_BUCKET to act on AWS.`,
+      `No running local portal found (${file} is missing). Start it with \`npm start\`, or set TABLE_NAME, AWS_REGION, DOCUMENTS_BUCKET, AUDIT_ANCHOR_BUCKET and SILO_CLINICS to act on AWS.`,
     );
   }
   const services = JSON.parse(readFileSync(file, 'utf8')) as LocalServicesFile;
@@ -46,6 +50,7 @@ export function operatorData(env: NodeJS.ProcessEnv = process.env): OperatorData
     ...localDataAdapters(services),
     where: 'the local portal (npm start)',
     portalUrl: services.portalUrl,
+    silos: services.silos ?? [],
     // The folder the dev server's mail sink writes (functions/local/start-local-portal.ts).
     mailer: () => fileMailSink({ directory: join(dataDirectory, 'mail'), clock: systemClock, ids: randomIds }),
   };

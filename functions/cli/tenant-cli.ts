@@ -20,14 +20,16 @@ its first administrator and mails them an invitation, and issues an ingest API k
 organisation number are printed on the clinic's invoice bases). Locally the clinic answers on http://<slug>.localhost:<port> (browsers
 send *.localhost to this machine); in AWS --host is required (a custom domain of the clinic's own, or a name under
 the stage's domain; CloudFront's certificate must cover it) and --origin defaults to https://<host>. If create
-stops halfway, run the same command again: it completes what is missing and duplicates nothing.
+stops halfway, run the same command again: it completes what is missing and duplicates nothing. A slug the stage
+deploys on dedicated resources (silo: true in lib/config.ts, listed in SILO_CLINICS) gets the id configured for it,
+and its data goes to its own table and bucket; list shows each clinic's tier (silo or pool).
 
 disable makes the clinic's portal, admin pages and ingest API refuse every request (403 "Portalen är inte
 tillgänglig"), its sessions and API keys stop working at their next request and no notices are mailed; its data
 stays. enable brings it all back.
 
 Options: --by <your name> (recorded in the audit trail; default: your login), --json (machine-readable output).
-Acts on the running local portal, or on AWS when TABLE_NAME, AWS_REGION, DOCUMENTS_BUCKET and AUDIT_ANCHOR_BUCKET are set (and
+Acts on the running local portal, or on AWS when TABLE_NAME, AWS_REGION, DOCUMENTS_BUCKET, AUDIT_ANCHOR_BUCKET and SILO_CLINICS are set (and
 MAIL_FROM_ADDRESS for the sender). Exit codes: 0 done, 2 a mistake in the command, 3 a clash with an existing clinic
 (host or slug taken), 1 anything else.`;
 
@@ -67,6 +69,8 @@ export async function runTenantCli(argv: readonly string[], options: OperatorCom
       if (values.host === undefined && data.portalUrl === undefined) {
         throw new UsageError('create needs --host in AWS: the host name the clinic answers on.');
       }
+      // A clinic the stage deploys on dedicated resources gets the id its silo's policies name.
+      const silo = data.silos.find((candidate) => candidate.slug === slug);
       const provisioned = await withOptionNames(
         provisionClinic(
           { ...data, clock: operatorClock, ids: operatorIds, mailer: data.mailer() },
@@ -81,6 +85,7 @@ export async function runTenantCli(argv: readonly string[], options: OperatorCom
             admin: { email: adminEmail, name: values['admin-name'] ?? adminEmail },
             apiKeyName: FIRST_API_KEY_NAME,
             by,
+            ...(silo ? { tenantId: silo.tenantId } : {}),
           },
         ),
       );
@@ -98,6 +103,9 @@ export async function runTenantCli(argv: readonly string[], options: OperatorCom
       output(
         [
           `${provisioned.created ? 'Provisioned' : 'Completed'} clinic ${tenant.id} "${tenant.name}" (${tenant.slug ?? slug}) on ${origin} (in ${data.where}).`,
+          silo
+            ? `Its data lives on dedicated resources: table ${silo.tableName}, bucket ${silo.documentsBucket} (its own KMS key).`
+            : 'Its data lives in the shared pool (table and bucket above).',
           mailText,
           '',
           keyText,
@@ -118,6 +126,7 @@ export async function runTenantCli(argv: readonly string[], options: OperatorCom
           slug: tenant.slug,
           host: provisioned.host,
           origin,
+          tier: silo ? 'silo' : 'pool',
           created: provisioned.created,
           admin: { id: admin.id, email: admin.email, invitationExpiresAt: invitation?.expiresAt },
           apiKey:
@@ -130,6 +139,7 @@ export async function runTenantCli(argv: readonly string[], options: OperatorCom
     }
     case 'list': {
       const data = options.data ?? operatorData();
+      const tierOf = (tenantId: string) => (data.silos.some((silo) => silo.tenantId === tenantId) ? 'silo' : 'pool');
       const clinics = await listClinics(data);
       output(
         clinics.length === 0
@@ -138,6 +148,7 @@ export async function runTenantCli(argv: readonly string[], options: OperatorCom
               .map((clinic) =>
                 [
                   clinic.tenantId,
+                  tierOf(clinic.tenantId).padEnd(4),
                   clinic.status.padEnd(10),
                   (clinic.host ?? '-').padEnd(32),
                   (clinic.createdAt ?? '-').slice(0, 10).padEnd(10),
@@ -145,7 +156,7 @@ export async function runTenantCli(argv: readonly string[], options: OperatorCom
                 ].join('  '),
               )
               .join('\n'),
-        clinics,
+        clinics.map((clinic) => ({ ...clinic, tier: tierOf(clinic.tenantId) })),
       );
       return 0;
     }

@@ -6,7 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { guardDynamoDbClient, guardS3Client } from '../adapters/security/tenant-key-guard';
-import type { TenantBuckets } from './tenant-scope';
+import type { TenantStorage } from './storage-routing';
 import { PARTITION_KEY_NAMES, type TenantClients } from './tenant-scope';
 
 export interface ClientOptions {
@@ -79,8 +79,8 @@ export interface TenantClientOptions {
   /** Where and as whom the tenant's DynamoDB requests go (credentials: the tenant's, in AWS). */
   readonly dynamoDb: ClientOptions;
   readonly s3: ClientOptions;
-  /** The buckets the tenant's S3 client may address (its objects under `tenants/<tenant>/` in each). */
-  readonly buckets: TenantBuckets;
+  /** The one table and the buckets the tenant's clients may address (its partitions; its objects under `tenants/<tenant>/`). */
+  readonly storage: TenantStorage;
 }
 
 /**
@@ -90,7 +90,12 @@ export interface TenantClientOptions {
  */
 export function createTenantClients(tenantId: string, options: TenantClientOptions): TenantClients {
   return {
-    dynamoDb: guardDynamoDbClient(createDynamoDbClient(options.dynamoDb), tenantId, PARTITION_KEY_NAMES),
-    s3: guardS3Client(createS3Client(options.s3), tenantId, [options.buckets.documents, options.buckets.auditAnchors]),
+    dynamoDb: guardDynamoDbClient(
+      createDynamoDbClient(options.dynamoDb),
+      tenantId,
+      PARTITION_KEY_NAMES,
+      options.storage.tableName,
+    ),
+    s3: guardS3Client(createS3Client(options.s3), tenantId, Object.values(options.storage.buckets)),
   };
 }

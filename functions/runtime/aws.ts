@@ -30,6 +30,7 @@ import {
   createTenantClients,
 } from './aws-clients';
 import { lambdaLogger } from './lambda-logging';
+import { parseSiloClinics } from './storage-routing';
 import { type TenantCredentialsOptions, tenantCredentials } from './tenant-credentials';
 import { dataAdapters } from './tenant-scope';
 
@@ -39,6 +40,8 @@ export interface AwsEnvironment {
   readonly TABLE_NAME?: string | undefined;
   readonly DOCUMENTS_BUCKET?: string | undefined;
   readonly AUDIT_ANCHOR_BUCKET?: string | undefined;
+  /** Clinics on dedicated resources and where their data lives (functions/runtime/storage-routing.ts); `[]`: none. */
+  readonly SILO_CLINICS?: string | undefined;
   readonly SESSION_SECRET_ARN?: string | undefined;
   readonly RENDER_QUEUE_URL?: string | undefined;
   /** The render queue's maxReceiveCount: the worker treats that delivery as the last. */
@@ -234,9 +237,9 @@ export type TenantDataAccess = 'assume-tenant-role' | 'caller-credentials';
  */
 export function awsDataAdapters(env: AwsEnvironment = process.env, access: TenantDataAccess = 'assume-tenant-role') {
   const region = required(env, 'AWS_REGION');
-  const buckets = {
-    documents: required(env, 'DOCUMENTS_BUCKET'),
-    auditAnchors: required(env, 'AUDIT_ANCHOR_BUCKET'),
+  const pool = {
+    tableName: required(env, 'TABLE_NAME'),
+    buckets: { documents: required(env, 'DOCUMENTS_BUCKET'), auditAnchors: required(env, 'AUDIT_ANCHOR_BUCKET') },
   };
   const clock = systemClock;
   const credentialsFor =
@@ -249,13 +252,13 @@ export function awsDataAdapters(env: AwsEnvironment = process.env, access: Tenan
       : () => undefined;
   return dataAdapters({
     platformDynamoDb: createDynamoDbClient({ region }),
-    tenantClients: (tenantId) => {
+    tenantClients: (tenantId, storage) => {
       const credentials = credentialsFor(tenantId);
       const options = { region, ...(credentials ? { credentials } : {}) };
-      return createTenantClients(tenantId, { dynamoDb: options, s3: options, buckets });
+      return createTenantClients(tenantId, { dynamoDb: options, s3: options, storage });
     },
-    tableName: required(env, 'TABLE_NAME'),
-    buckets,
+    pool,
+    silos: parseSiloClinics(env.SILO_CLINICS),
     clock,
   });
 }

@@ -18,6 +18,7 @@ import type { AppDeps, TrustedRequestInfo } from '../http/app-types';
 import type { IngestAppDeps } from '../http/ingest/ingest-env';
 import { renderDocument } from '../use-cases/ingest/render-document';
 import { createDynamoDbClient, createTenantClients } from './aws-clients';
+import type { SiloClinic } from './storage-routing';
 import { dataAdapters } from './tenant-scope';
 
 /** Region and credentials the local emulators accept; nothing here ever reaches AWS. */
@@ -38,6 +39,8 @@ export interface LocalServiceEndpoints {
   readonly s3Credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly documentsBucket: string;
   readonly auditAnchorBucket: string;
+  /** Clinics on their own table and bucket, as SILO_CLINICS names them in AWS (tests of the routing; none by default). */
+  readonly silos?: readonly SiloClinic[];
 }
 
 export interface LocalDepsOptions extends LocalServiceEndpoints {
@@ -107,12 +110,14 @@ export function localDataAdapters(endpoints: LocalServiceEndpoints, clock: Clock
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   };
   const s3 = { region: LOCAL_REGION, endpoint: endpoints.s3Endpoint, credentials: endpoints.s3Credentials };
-  const buckets = { documents: endpoints.documentsBucket, auditAnchors: endpoints.auditAnchorBucket };
   return dataAdapters({
     platformDynamoDb: createDynamoDbClient(dynamoDb),
-    tenantClients: (tenantId) => createTenantClients(tenantId, { dynamoDb, s3, buckets }),
-    tableName: endpoints.tableName,
-    buckets,
+    tenantClients: (tenantId, storage) => createTenantClients(tenantId, { dynamoDb, s3, storage }),
+    pool: {
+      tableName: endpoints.tableName,
+      buckets: { documents: endpoints.documentsBucket, auditAnchors: endpoints.auditAnchorBucket },
+    },
+    ...(endpoints.silos ? { silos: endpoints.silos } : {}),
     clock,
   });
 }

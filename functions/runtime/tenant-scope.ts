@@ -29,6 +29,7 @@ import { s3IngestStore } from '../adapters/s3/s3-ingest-store';
 import type { PartitionKeyNames } from '../adapters/security/tenant-key-guard';
 import type { Clock, TenantDirectory, TenantScope, TenantScopeFactory } from '../domain/ports';
 import { cachedTenantDirectory } from './cached-tenant-directory';
+import { type SiloClinic, storageRouting, type TenantStorage } from './storage-routing';
 
 /** The clients one tenant's data goes through: tenant-scoped credentials and the tenant key guard. */
 export interface TenantClients {
@@ -42,19 +43,15 @@ export interface DataServices {
    * any tenant is known.
    */
   readonly platformDynamoDb: DynamoDBClient;
-  /** Makes one tenant's clients; called once per tenant while its scope stays cached. */
-  readonly tenantClients: (tenantId: string) => TenantClients;
-  readonly tableName: string;
-  readonly buckets: TenantBuckets;
+  /**
+   * Makes one tenant's clients, fenced to its storage; called once per tenant while its scope stays cached.
+   */
+  readonly tenantClients: (tenantId: string, storage: TenantStorage) => TenantClients;
+  /** The pool's table and buckets: every pooled clinic's data, and the platform directory. */
+  readonly pool: TenantStorage;
+  /** Clinics on dedicated resources (SILO_CLINICS): their data goes to their own table and bucket. */
+  readonly silos?: readonly SiloClinic[];
   readonly clock: Clock;
-}
-
-/** The buckets tenant data lives in, each under `tenants/<tenantId>/`. */
-export interface TenantBuckets {
-  /** Documents, ingest payloads, archives and logos. */
-  readonly documents: string;
-  /** Write-once audit anchors (Object Lock in AWS). */
-  readonly auditAnchors: string;
 }
 
 /**
@@ -79,10 +76,12 @@ export const PARTITION_KEY_NAMES: PartitionKeyNames = {
  */
 export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFactory; directory: TenantDirectory } {
   const scopes = new Map<string, TenantScope>();
+  const storageFor = storageRouting(services.pool, services.silos ?? []);
   const build = (tenantId: string): TenantScope => {
-    const clients = services.tenantClients(tenantId);
-    const table = new DynamoDbTable(clients.dynamoDb, services.tableName);
-    const bucket = { client: clients.s3, bucket: services.buckets.documents, clock: services.clock };
+    const storage = storageFor(tenantId);
+    const clients = services.tenantClients(tenantId, storage);
+    const table = new DynamoDbTable(clients.dynamoDb, storage.tableName);
+    const bucket = { client: clients.s3, bucket: storage.buckets.documents, clock: services.clock };
     return {
       tenantId,
       tenant: dynamoDbTenantRepository(table)(tenantId),
@@ -94,7 +93,7 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
       branding: s3BrandingStore(bucket)(tenantId),
       sessions: dynamoDbSessionRepository(table)(tenantId),
       audit: dynamoDbAuditLog(table)(tenantId),
-      auditAnchors: s3AuditAnchorStore({ client: clients.s3, bucket: services.buckets.auditAnchors })(tenantId),
+      auditAnchors: s3AuditAnchorStore({ client: clients.s3, bucket: storage.buckets.auditAnchors })(tenantId),
       bankIdOrders: dynamoDbBankIdLoginOrderRepository(table)(tenantId),
       ingestStore: s3IngestStore(bucket)(tenantId),
       apiKeys: dynamoDbApiKeyRepository(table)(tenantId),
@@ -125,7 +124,7 @@ export function dataAdapters(services: DataServices): { scopeFor: TenantScopeFac
       return scope;
     },
     directory: cachedTenantDirectory(
-      dynamoDbTenantDirectory(new DynamoDbTable(services.platformDynamoDb, services.tableName)),
+      dynamoDbTenantDirectory(new DynamoDbTable(services.platformDynamoDb, services.pool.tableName)),
       services.clock,
     ),
   };

@@ -39,6 +39,11 @@ export interface ProvisionClinicInput {
   readonly admin: { readonly email: string; readonly name: string };
   /** The name of the first ingest API key. */
   readonly apiKeyName: string;
+  /**
+   * The id the deployment has given the clinic: a silo clinic's (SILO_CLINICS, from the stage config), whose
+   * resources and IAM policies name it. Undefined: a new id, or the one an earlier run claimed.
+   */
+  readonly tenantId?: string;
   /** The operator. */
   readonly by: Extract<Actor, { type: 'operator' }>;
 }
@@ -80,7 +85,7 @@ export async function provisionClinic(
   input: ProvisionClinicInput,
 ): Promise<ProvisionedClinic> {
   const checked = checkedClinic(input);
-  const tenantId = await claimableTenantId(deps, checked.slug, checked.host);
+  const tenantId = await claimableTenantId(deps, checked.slug, checked.host, input.tenantId);
   const scope = deps.scopeFor(tenantId);
   const stepDeps = { scope, clock: deps.clock, ids: deps.ids };
 
@@ -181,15 +186,21 @@ function defaultOrigin(input: Pick<ProvisionClinicInput, 'localPortalUrl'>, host
 }
 
 /**
- * The id the clinic gets: the one its host already points to when an earlier run of the same provisioning claimed
- * it (its record names the same slug, or it has no record yet because that run stopped right after the claim), or
- * a new one. Another clinic's host or slug is a ConflictError, before anything is written.
+ * The id the clinic gets: the deployment's (`fixedId`, a silo clinic), else the one its host already points to when
+ * an earlier run of the same provisioning claimed it (its record names the same slug, or it has no record yet because
+ * that run stopped right after the claim), else a new one. Another clinic's host or slug is a ConflictError, before
+ * anything is written.
  */
-async function claimableTenantId(deps: ProvisionClinicDeps, slug: string, host: string): Promise<string> {
+async function claimableTenantId(
+  deps: ProvisionClinicDeps,
+  slug: string,
+  host: string,
+  fixedId: string | undefined,
+): Promise<string> {
   const hostOwner = await deps.directory.resolveHost(host);
   if (hostOwner) {
     const record = await deps.scopeFor(hostOwner).tenant.get();
-    if (record && record.slug !== slug) {
+    if ((record && record.slug !== slug) || (fixedId !== undefined && hostOwner !== fixedId)) {
       throw new ConflictError(`The host ${host} already belongs to another clinic (${hostOwner}).`, {
         code: 'host_taken',
         details: { fields: { host: 'already taken' } },
@@ -197,13 +208,13 @@ async function claimableTenantId(deps: ProvisionClinicDeps, slug: string, host: 
     }
   }
   const slugOwner = await clinicWithSlug(deps, slug);
-  if (slugOwner && slugOwner !== hostOwner) {
+  if (slugOwner && slugOwner !== (fixedId ?? hostOwner)) {
     throw new ConflictError(`The slug ${slug} already belongs to another clinic (${slugOwner}).`, {
       code: 'slug_taken',
       details: { fields: { slug: 'already taken' } },
     });
   }
-  return hostOwner ?? deps.ids.newId();
+  return fixedId ?? hostOwner ?? deps.ids.newId();
 }
 
 /**

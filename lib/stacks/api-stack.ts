@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -15,7 +15,8 @@ import type { PortalConfig } from '../config';
 import type { MailSending } from '../constructs/mail-sending';
 import { PortalFunction } from '../constructs/portal-function';
 import { RenderWorker } from '../constructs/render-worker';
-import { TENANT_SESSION_TAG } from './data-stack';
+import { TENANT_SESSION_TAG } from '../constructs/tenant-data-store';
+import type { SiloClinicStack } from './silo-clinic-stack';
 
 /** Path of the portal API route; CloudFront forwards `/api/*` here. */
 export const API_ROUTE_PATH = '/api/{proxy+}';
@@ -71,6 +72,8 @@ export interface ApiStackProps extends StackProps {
     readonly notificationSender: IManagedPolicy;
     readonly auditSealer: IManagedPolicy;
   };
+  /** Clinics on dedicated resources: their data is routed to their stacks, and their policies join the tenant roles. */
+  readonly silos: readonly SiloClinicStack[];
 }
 
 /**
@@ -134,11 +137,15 @@ export class ApiStack extends Stack {
     super(scope, id, props);
     const { config, table, documentsBucket, sessionSigningSeed, bankIdCredentials, personalNumberPepper } = props;
 
+    const siloClinics = siloClinicsJson(this, props.silos);
+    // Operator commands act on the stage with the same variables (docs/operations.md, "Provisioning a clinic").
+    new CfnOutput(this, 'SiloClinics', { value: siloClinics });
     // What functions/runtime/aws.ts (awsDataAdapters) needs in every function; what each may do there is its roles'.
     const dataEnvironment = {
       TABLE_NAME: table.tableName,
       DOCUMENTS_BUCKET: documentsBucket.bucketName,
       AUDIT_ANCHOR_BUCKET: props.auditAnchorBucket.bucketName,
+      SILO_CLINICS: siloClinics,
     };
 
     this.originSecret = new Secret(this, 'OriginSecret', {
@@ -241,16 +248,21 @@ export class ApiStack extends Stack {
       targets: [new LambdaFunction(this.auditSealer.function, { retryAttempts: 0 })],
     });
 
+    // Each role: the pool's policy of its kind, plus the same kind of every silo (each open to its clinic alone).
+    const tenantAccess = (kind: keyof ApiStackProps['tenantDataAccess']) => [
+      props.tenantDataAccess[kind],
+      ...props.silos.map((silo) => silo.tenantDataAccess[kind]),
+    ];
     this.tenantDataRoles = [
-      this.tenantRoleFor('ApiTenantDataRole', this.apiFunction, props.tenantDataAccess.api),
-      this.tenantRoleFor('IngestTenantDataRole', this.ingestFunction, props.tenantDataAccess.ingest),
-      this.tenantRoleFor('RenderWorkerTenantDataRole', this.renderWorker.worker, props.tenantDataAccess.renderWorker),
+      this.tenantRoleFor('ApiTenantDataRole', this.apiFunction, tenantAccess('api')),
+      this.tenantRoleFor('IngestTenantDataRole', this.ingestFunction, tenantAccess('ingest')),
+      this.tenantRoleFor('RenderWorkerTenantDataRole', this.renderWorker.worker, tenantAccess('renderWorker')),
       this.tenantRoleFor(
         'NotificationSenderTenantDataRole',
         this.notificationSender,
-        props.tenantDataAccess.notificationSender,
+        tenantAccess('notificationSender'),
       ),
-      this.tenantRoleFor('AuditSealerTenantDataRole', this.auditSealer, props.tenantDataAccess.auditSealer),
+      this.tenantRoleFor('AuditSealerTenantDataRole', this.auditSealer, tenantAccess('auditSealer')),
     ];
 
     this.accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
@@ -313,7 +325,7 @@ export class ApiStack extends Stack {
    * tag): an untagged session would leave `${aws:PrincipalTag/tenant}` empty in the role's policy. Tags are not
    * transitive: a tenant session assumes nothing further. The caller learns the ARN from TENANT_DATA_ROLE_ARN.
    */
-  private tenantRoleFor(id: string, caller: PortalFunction, access: IManagedPolicy): Role {
+  private tenantRoleFor(id: string, caller: PortalFunction, access: readonly IManagedPolicy[]): Role {
     const tagged = {
       Null: { [`aws:RequestTag/${TENANT_SESSION_TAG}`]: 'false' },
       StringLike: { [`aws:RequestTag/${TENANT_SESSION_TAG}`]: TENANT_TAG_FORMAT },
@@ -322,7 +334,7 @@ export class ApiStack extends Stack {
     const role = new Role(this, id, {
       description: "Tenant data access of one function: one clinic's data, named by the session's tenant tag",
       assumedBy: new SessionTagsPrincipal(new ArnPrincipal(caller.role.roleArn)).withConditions(tagged),
-      managedPolicies: [access],
+      managedPolicies: [...access],
       maxSessionDuration: TENANT_SESSION_DURATION,
     });
     caller.role.addToPrincipalPolicy(
@@ -342,4 +354,21 @@ export class ApiStack extends Stack {
       Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: authorizationReason });
     }
   }
+}
+
+/**
+ * Where each silo clinic's data lives, for functions/runtime/storage-routing.ts: SILO_CLINICS is a JSON list of
+ * `{ tenantId, slug, tableName, documentsBucket }`, `[]` without silos. Always set: a function that did not know the
+ * silos would put their data into the pool, so the runtime refuses to start without it. Lambda's 4 KB environment
+ * holds about 20 entries (lib/config.ts refuses more).
+ */
+function siloClinicsJson(scope: Stack, silos: readonly SiloClinicStack[]): string {
+  return scope.toJsonString(
+    silos.map((silo) => ({
+      tenantId: silo.clinic.tenantId,
+      slug: silo.clinic.slug,
+      tableName: silo.table.tableName,
+      documentsBucket: silo.documentsBucket.bucketName,
+    })),
+  );
 }

@@ -1,30 +1,22 @@
-import { Duration, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { AnyPrincipal, Effect, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { bucketRef, logicalIdOf } from '../cdk-helpers';
-import type { PortalConfig } from '../config';
+import { bucketRef } from '../cdk-helpers';
+import { type PortalConfig, siloClinicsOf } from '../config';
 import { AlarmTopic } from '../constructs/alarm-topic';
 import { logBucket } from '../constructs/log-bucket';
 import { MailSending } from '../constructs/mail-sending';
 import { RenderQueue } from '../constructs/render-queue';
-
-/**
- * The single table's key attributes. Re-declared here because lib/ must not import functions/; the infra test
- * test/infra/data-stack.test.ts proves they agree with functions/adapters/dynamodb/table-schema.ts.
- */
-export const TABLE_KEYS = {
-  partitionKey: 'PK',
-  sortKey: 'SK',
-  timeToLiveAttribute: 'expiresAtEpoch',
-  indexes: [
-    { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
-    { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
-  ],
-} as const;
+import {
+  documentsBucket,
+  portalTable,
+  type TenantDataAccessPolicies,
+  tenantDataAccessPolicies,
+} from '../constructs/tenant-data-store';
 
 /**
  * What CloudFormation puts into the BankID secret when it creates it: the shape the operator fills in with
@@ -36,69 +28,8 @@ export const TABLE_KEYS = {
  */
 export const BANKID_SECRET_PLACEHOLDER = JSON.stringify({ pkcs12Base64: '', passphrase: '', caCertificatePem: '' });
 
-/** Object key prefix under which all tenant documents live (see functions/adapters/s3/keys.ts). */
-export const DOCUMENTS_PREFIX = 'tenants/';
-
-/**
- * The tag that marks temporary objects ("download many" ZIPs under tenants/<t>/archives/), which the documents bucket
- * deletes a day after they were written. A lifecycle filter matches only a literal key prefix, and the archives sit
- * below each tenant's prefix, so the rule filters on this tag instead. Repeated from functions/adapters/s3/keys.ts
- * (lib/ must not import functions/); test/infra/data-stack.test.ts proves the two agree.
- */
-export const TEMPORARY_OBJECT_TAG = { key: 'portal-retention', value: 'temporary' } as const;
-
-/**
- * The session tag that names the tenant a tenant role session may reach (functions/runtime/tenant-credentials.ts sets
- * it on AssumeRole; test/infra checks the two agree).
- */
-export const TENANT_SESSION_TAG = 'tenant';
-const TENANT = `\${aws:PrincipalTag/${TENANT_SESSION_TAG}}`;
-
-/**
- * The partition keys a tenant session may touch: exactly `T#<tenant>` or `T#<tenant>#…`, every tenant key of
- * functions/adapters/dynamodb/keys.ts (table and index partitions alike). Two patterns rather than `T#<tenant>*`:
- * that one would let tenant `ab` reach `T#abc…`. Tenant ids are fixed-length UUIDs, so no id is a prefix of
- * another today, but the `#` after the id is what makes that a rule of the policy rather than of the id format.
- */
-export const TENANT_PARTITION_PATTERNS = [`T#${TENANT}`, `T#${TENANT}#*`] as const;
-
-/** The objects a tenant session may touch: under `tenants/<tenant>/` (the slash plays the part of the `#` above). */
-export const TENANT_OBJECT_PATTERN = `${DOCUMENTS_PREFIX}${TENANT}/*`;
-/** The tenant's temporary "download many" archives (functions/adapters/s3/keys.ts `archive`). */
-export const TENANT_ARCHIVES_PATTERN = `${DOCUMENTS_PREFIX}${TENANT}/archives/*`;
-/** The tenant's logos (functions/adapters/s3/keys.ts `brandingLogo`). */
-export const TENANT_BRANDING_PATTERN = `${DOCUMENTS_PREFIX}${TENANT}/branding/*`;
-
-/** The tenant's audit anchors in the audit anchor bucket (functions/adapters/s3/keys.ts `auditAnchor`). */
-export const TENANT_AUDIT_ANCHORS_PATTERN = `${DOCUMENTS_PREFIX}${TENANT}/audit-anchors/*`;
-
 /** The platform partitions (the host directory, the clinic list), read before any tenant is known. */
 export const PLATFORM_PARTITION_PATTERN = 'DIRECTORY#*';
-
-/** Each function's tenant sessions, by what the function does with a tenant's data (see the policies below). */
-export interface TenantDataAccessPolicies {
-  readonly api: ManagedPolicy;
-  readonly ingest: ManagedPolicy;
-  readonly renderWorker: ManagedPolicy;
-  readonly notificationSender: ManagedPolicy;
-  readonly auditSealer: ManagedPolicy;
-}
-
-/**
- * Item-level DynamoDB actions of tenant sessions. No Scan: every access path is a key or index query. And Scan must
- * never be added: it names no partition, so a `ForAllValues` LeadingKeys condition (true for an empty set) would not
- * stop it. Transactions need no action of their own: IAM authorizes TransactWriteItems by the
- * Put/Update/Delete/ConditionCheck actions inside it, each against its item's partition key.
- */
-export const API_TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:Query',
-] as const;
 
 /**
  * What Lambda's queue poller does with the render worker's execution role (AWS's list for SQS event sources), plus
@@ -181,51 +112,15 @@ export class DataStack extends Stack {
     super(scope, id, props);
     const { config } = props;
 
-    this.table = new Table(this, 'Table', {
-      partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
-      timeToLiveAttribute: TABLE_KEYS.timeToLiveAttribute,
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.AWS_MANAGED,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: config.deletionProtection,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    for (const index of TABLE_KEYS.indexes) {
-      this.table.addGlobalSecondaryIndex({
-        indexName: index.name,
-        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
-      });
-    }
+    this.table = portalTable(this, 'Table', { deletionProtection: config.deletionProtection });
 
     const accessLogsBucket = logBucket(this, 'AccessLogsBucket', {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
     });
 
-    this.documentsBucket = new Bucket(this, 'DocumentsBucket', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      versioned: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: bucketRef(accessLogsBucket),
-      serverAccessLogsPrefix: 'documents/',
-      lifecycleRules: [
-        {
-          noncurrentVersionExpiration: config.documentVersionRetention,
-          abortIncompleteMultipartUploadAfter: Duration.days(7),
-        },
-        {
-          // An archive's link lives 60 s; a day leaves room for a retried download and is S3's shortest expiry.
-          id: 'ExpireTemporaryArchives',
-          tagFilters: { [TEMPORARY_OBJECT_TAG.key]: TEMPORARY_OBJECT_TAG.value },
-          expiration: Duration.days(1),
-          noncurrentVersionExpiration: Duration.days(1),
-        },
-      ],
-      removalPolicy: RemovalPolicy.RETAIN,
+    this.documentsBucket = documentsBucket(this, 'DocumentsBucket', {
+      accessLogsBucket,
+      versionRetention: config.documentVersionRetention,
     });
 
     const { auditAnchorLock } = config;
@@ -309,49 +204,12 @@ export class DataStack extends Stack {
       alarmTopicArn: this.alarmTopic.topicArn,
     });
 
-    const objects = (pattern: string, ...actions: string[]) =>
-      new PolicyStatement({ actions, resources: [this.documentsBucket.arnForObjects(pattern)] });
-    // An anchor's key names its index and hash, so a listing is all a reader needs (no GetObject).
-    const listAnchors = new PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [this.auditAnchorBucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [TENANT_AUDIT_ANCHORS_PATTERN] } },
-    });
-    const writeAnchors = new PolicyStatement({
-      actions: ['s3:PutObject'],
-      resources: [this.auditAnchorBucket.arnForObjects(TENANT_AUDIT_ANCHORS_PATTERN)],
-    });
-    this.tenantDataAccess = {
-      // The API reads documents; it writes only temporary ZIPs ("download many", a multipart upload tagged for the
-      // 1-day expiry) and logos (a new logo replaces, and deletes, the old one). It verifies the audit trail against
-      // the anchors; only the sealer writes them.
-      api: this.tenantPolicy('TenantApiDataAccess', 'the API function', { indexes: true }, [
-        objects(TENANT_OBJECT_PATTERN, 's3:GetObject'),
-        objects(TENANT_ARCHIVES_PATTERN, 's3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'),
-        objects(TENANT_BRANDING_PATTERN, 's3:PutObject', 's3:DeleteObject'),
-        listAnchors,
-      ]),
-      // Ingest deletes an uploaded PDF once it has checked it and stored it under its final key.
-      ingest: this.tenantPolicy('TenantIngestDataAccess', 'the ingest function', { indexes: true }, [
-        objects(TENANT_OBJECT_PATTERN, 's3:GetObject', 's3:PutObject', 's3:DeleteObject'),
-      ]),
-      // Reads by key only (no index queries); never deletes a document.
-      renderWorker: this.tenantPolicy('TenantRenderWorkerDataAccess', 'the render worker', { indexes: false }, [
-        objects(TENANT_OBJECT_PATTERN, 's3:GetObject', 's3:PutObject'),
-      ]),
-      // The outbox lives in the table alone: pending notices and open batches are found through GSI1.
-      notificationSender: this.tenantPolicy(
-        'TenantNotificationSenderDataAccess',
-        'the notification sender',
-        { indexes: true },
-        [],
-      ),
-      // Chains the clinic's new audit events (found through GSI1) and anchors the chain head.
-      auditSealer: this.tenantPolicy('TenantAuditSealerDataAccess', 'the audit sealer', { indexes: true }, [
-        listAnchors,
-        writeAnchors,
-      ]),
-    };
+    this.tenantDataAccess = tenantDataAccessPolicies(
+      this,
+      { table: this.table, documentsBucket: this.documentsBucket, auditAnchorBucket: this.auditAnchorBucket },
+      // A silo clinic's data lives in its own stack: the pool is closed to its sessions (its anchors stay here).
+      { except: siloClinicsOf(config).map((clinic) => clinic.tenantId) },
+    );
 
     // The platform directory: host → clinic (the API and ingest resolve the clinic of every request) and the clinic
     // list (the notification sender's round). Nothing of a tenant, and read only: hosts are registered by operators.
@@ -428,58 +286,5 @@ export class DataStack extends Stack {
       reason:
         'Must never be rotated: stored BankID identities are HMACs of personal numbers under this pepper, so a new value would orphan every stored BankID identity (nobody could log in with BankID any more).',
     });
-  }
-
-  /**
-   * One function's tenant sessions: item actions (and index queries if `indexes`) in the session tenant's partitions,
-   * plus `objects`, each under `tenants/${aws:PrincipalTag/tenant}/`.
-   */
-  private tenantPolicy(
-    id: string,
-    who: string,
-    { indexes }: { readonly indexes: boolean },
-    objects: PolicyStatement[],
-  ): ManagedPolicy {
-    // LeadingKeys is the table's partition key for item requests and the index's for an index query: every key of
-    // functions/adapters/dynamodb/keys.ts, table or index, starts with the tenant.
-    const inTenantPartitions = {
-      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...TENANT_PARTITION_PATTERNS] },
-    };
-    const policy = new ManagedPolicy(this, id, {
-      description: `What a tenant session of ${who} may do: the partitions and objects of the tenant in its session tag`,
-      statements: [
-        new PolicyStatement({
-          actions: [...API_TABLE_ACTIONS],
-          resources: [this.table.tableArn],
-          conditions: inTenantPartitions,
-        }),
-        ...(indexes
-          ? [
-              new PolicyStatement({
-                actions: ['dynamodb:Query'],
-                resources: TABLE_KEYS.indexes.map((index) => `${this.table.tableArn}/index/${index.name}`),
-                conditions: inTenantPartitions,
-              }),
-            ]
-          : []),
-        ...objects,
-      ],
-    });
-    const tenantPatterns = [
-      ...[TENANT_OBJECT_PATTERN, TENANT_ARCHIVES_PATTERN, TENANT_BRANDING_PATTERN].map(
-        (pattern) => [this.documentsBucket, pattern] as const,
-      ),
-      [this.auditAnchorBucket, TENANT_AUDIT_ANCHORS_PATTERN] as const,
-    ];
-    for (const [bucket, pattern] of tenantPatterns) {
-      const resource = bucket.arnForObjects(pattern);
-      if (!objects.some((statement) => statement.resources.includes(resource))) continue;
-      Validations.of(policy).acknowledge({
-        // cdk-nag prints the policy variable `${aws:PrincipalTag/tenant}` as `<aws:PrincipalTag/tenant>`.
-        id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(bucket)}.Arn>/${pattern.replace(TENANT, `<aws:PrincipalTag/${TENANT_SESSION_TAG}>`)}]`,
-        reason: `Objects of the one tenant named by the session's tag, under ${DOCUMENTS_PREFIX}<tenantId>/: the wildcard covers only that tenant's objects.`,
-      });
-    }
-    return policy;
   }
 }

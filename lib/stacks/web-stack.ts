@@ -69,7 +69,8 @@ export class WebStack extends Stack {
       logRemovalPolicy: config.logRemovalPolicy,
       ...(customDomain
         ? {
-            domainNames: customDomain.domainNames,
+            // The stage's names and the clinics' own (config.clinics), all under the one certificate.
+            domainNames: [...customDomain.domainNames, ...config.clinics.flatMap((clinic) => clinic.domainNames ?? [])],
             certificate: Certificate.fromCertificateArn(this, 'Certificate', customDomain.certificateArn),
           }
         : {}),

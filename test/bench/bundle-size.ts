@@ -23,6 +23,7 @@ const LAMBDA_LIKE_ENV = {
   TABLE_NAME: 'x',
   DOCUMENTS_BUCKET: 'x',
   AUDIT_ANCHOR_BUCKET: 'x',
+  SILO_CLINICS: '[]',
   SESSION_SECRET_ARN: 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:x',
   ADMIN_SECRETS_KEY_ARN: 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:admin-secrets-key',
   RENDER_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/000000000000/x',

@@ -25,9 +25,9 @@ const Bucket = emulators.bucket;
 
 const ours = randomUUID();
 const theirs = randomUUID();
-const buckets = { documents: Bucket, auditAnchors: emulators.auditAnchorBucket };
-const scoped = createTenantClients(ours, { dynamoDb, s3, buckets });
-const theirClients = createTenantClients(theirs, { dynamoDb, s3, buckets });
+const storage = { tableName: TableName, buckets: { documents: Bucket, auditAnchors: emulators.auditAnchorBucket } };
+const scoped = createTenantClients(ours, { dynamoDb, s3, storage });
+const theirClients = createTenantClients(theirs, { dynamoDb, s3, storage });
 /** The platform (unscoped) client, to prove the refused items exist. */
 const platform = createDynamoDbClient(dynamoDb);
 

@@ -40,6 +40,7 @@ beforeAll(async () => {
     TABLE_NAME: tableName,
     DOCUMENTS_BUCKET: emulators.bucket,
     AUDIT_ANCHOR_BUCKET: emulators.auditAnchorBucket,
+    SILO_CLINICS: '[]',
   });
   portal = createTestPortal({ tableName });
   clinics = [await createClinic(portal, 'Hälsan Väst'), await createClinic(portal, 'Hälsan Öst')];

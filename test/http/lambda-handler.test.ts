@@ -79,6 +79,7 @@ beforeAll(async () => {
     TABLE_NAME: emulators.tableName,
     DOCUMENTS_BUCKET: emulators.bucket,
     AUDIT_ANCHOR_BUCKET: emulators.auditAnchorBucket,
+    SILO_CLINICS: '[]',
     SESSION_SECRET_ARN: SECRET_ARN,
     ADMIN_SECRETS_KEY_ARN,
     ORIGIN_SECRET_ARN,

@@ -69,6 +69,7 @@ beforeAll(async () => {
     TABLE_NAME: tableName,
     DOCUMENTS_BUCKET: emulators.bucket,
     AUDIT_ANCHOR_BUCKET: emulators.auditAnchorBucket,
+    SILO_CLINICS: '[]',
     MAIL_FROM_ADDRESS: 'no-reply@portal.example.se',
   });
   portal = createTestPortal({ tableName });

@@ -26,6 +26,7 @@ const CONTRACT: Record<Exclude<keyof AwsEnvironment, 'AWS_REGION'>, readonly str
   MAIL_CONFIGURATION_SET: ['ApiFunction', 'NotificationSender'],
   ORIGIN_SECRET_ARN: ['ApiFunction', 'IngestFunction'],
   TENANT_DATA_ROLE_ARN: ALL_FUNCTIONS,
+  SILO_CLINICS: ALL_FUNCTIONS,
 };
 
 describe('the API stack', () => {

@@ -1,8 +1,8 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TENANT_SESSION_TAG as RUNTIME_TENANT_TAG } from '../../functions/runtime/tenant-credentials';
+import { TENANT_SESSION_TAG } from '../../lib/constructs/tenant-data-store';
 import { TENANT_TAG_FORMAT } from '../../lib/stacks/api-stack';
-import { TENANT_SESSION_TAG } from '../../lib/stacks/data-stack';
 import { buildPortalApp, SYNTH_TIMEOUT_MS, templatesOf } from './support/portal-app';
 import {
   actionsOf,

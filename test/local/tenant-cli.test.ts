@@ -159,6 +159,7 @@ describe('npm run tenant -- create', () => {
       host,
       status: 'active',
       createdAt: tenant?.createdAt,
+      tier: 'pool',
     });
     expect(await auditActions(tenantId)).toEqual(
       expect.arrayContaining([
@@ -221,7 +222,7 @@ describe('npm run tenant -- create', () => {
     const again = await operator().run(...createArgs(slug));
 
     expect(halfMade.status).toBe(404);
-    expect(JSON.parse(listed.printed[0] ?? '[]')).toContainEqual({ tenantId, status: 'incomplete' });
+    expect(JSON.parse(listed.printed[0] ?? '[]')).toContainEqual({ tenantId, status: 'incomplete', tier: 'pool' });
     expect(again).toBe(0);
     expect(await portal.deps.directory.resolveHost(host)).toBe(tenantId);
     expect(await portal.deps.scopeFor(tenantId).tenant.get()).toMatchObject({ slug, status: 'active' });
@@ -374,7 +375,7 @@ describe('npm run tenant -- disable / enable', () => {
     });
     const listed = operator();
     await listed.run('list');
-    expect(listed.printed.join('\n')).toMatch(new RegExp(`${tenantId} {2}disabled .*${host}`, 'u'));
+    expect(listed.printed.join('\n')).toMatch(new RegExp(`${tenantId} {2}pool {2}disabled .*${host}`, 'u'));
     expect(await run('disable', '--tenant', tenantId)).toBe(0);
     expect(printed.at(-1)).toMatch(/already disabled; nothing changed/u);
 

@@ -19,6 +19,7 @@ import type { IngestAppDeps } from '../../functions/http/ingest/ingest-env';
 import type { BankIdSimulator } from '../../functions/local/bankid-simulator/start-bankid-simulator';
 import { S3_EMULATOR_CREDENTIALS } from '../../functions/local/services/s3-emulator';
 import { localRuntime } from '../../functions/runtime/local';
+import type { SiloClinic } from '../../functions/runtime/storage-routing';
 import { TestClock } from './test-clock';
 
 /** scrypt at N = 2^10: the same code path as production, cheap enough to log in hundreds of times per run. */
@@ -59,6 +60,8 @@ export interface TestPortal {
   readonly clock: TestClock;
   /** Every mail the portal sent (the real local mail sink, in a temporary folder of this portal's own). */
   readonly mailSink: FileMailSink;
+  /** The clinics this portal keeps on tables and buckets of their own (none unless the test made some). */
+  readonly silos: readonly SiloClinic[];
 }
 
 /**
@@ -78,6 +81,8 @@ export function createTestPortal(
     readonly tableName?: string;
     /** Where the portal logs; the local default (WARN lines to stderr) unless a test reads the lines. */
     readonly log?: Logger;
+    /** Clinics on a table and bucket of their own (made by the test), as SILO_CLINICS names them in AWS. */
+    readonly silos?: readonly SiloClinic[];
   } = {},
 ): TestPortal {
   const emulators = inject('emulators');
@@ -97,6 +102,7 @@ export function createTestPortal(
     renderRetryDelayMs: 0,
     ...(options.renderer ? { renderer: options.renderer } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.silos ? { silos: options.silos } : {}),
     ...(options.bankIdSimulator
       ? {
           bankId: {
@@ -118,6 +124,7 @@ export function createTestPortal(
     renderQueue: runtime.renderQueue,
     clock,
     mailSink: runtime.mailSink,
+    silos: options.silos ?? [],
   };
 }
 
@@ -146,9 +153,13 @@ export interface ClinicFixture {
   addContactWithoutPassword(name: string, customers?: readonly Customer[]): Promise<Contact>;
 }
 
-export async function createClinic(portal: TestPortal, name = 'Testkliniken AB'): Promise<ClinicFixture> {
+/** `tenantId`: a silo clinic's configured id (the portal's `silos`); by default a new one. */
+export async function createClinic(
+  portal: TestPortal,
+  name = 'Testkliniken AB',
+  tenantId: string = randomUUID(),
+): Promise<ClinicFixture> {
   const { deps } = portal;
-  const tenantId = randomUUID();
   const host = `clinic-${tenantId.slice(0, 8)}.portal.test`;
   const scope = deps.scopeFor(tenantId);
   await scope.tenant.put({ name, orgNumber: '556000-0001', addressLines: ['Storgatan 1', '111 22 Stockholm'] });
@@ -317,5 +328,6 @@ export function operatorDataFor(portal: TestPortal): OperatorData {
     directory: portal.deps.directory,
     where: 'the test emulators',
     mailer: () => portal.mailSink,
+    silos: portal.silos,
   };
 }

@@ -69,13 +69,15 @@ const DYNAMODB_COMMANDS = new Set([
 ]);
 
 /**
- * Throws {@link TenantScopeViolation} unless every partition key the DynamoDB request touches belongs to the tenant:
- * the table partition key of each Key and Item, the index partition keys an Item writes (an index entry in another
- * tenant's partition would be read by that tenant), and the partition key a Query names in its key condition.
+ * Throws {@link TenantScopeViolation} unless the DynamoDB request names only `tableName` (the tenant's table: the
+ * pool's, or its silo's) and every partition key it touches belongs to the tenant: the table partition key of each
+ * Key and Item, the index partition keys an Item writes (an index entry in another tenant's partition would be read
+ * by that tenant), and the partition key a Query names in its key condition.
  */
 export function checkDynamoDbRequest(
   tenantId: string,
   names: PartitionKeyNames,
+  tableName: string,
   commandName: string,
   input: DynamoDbInput,
 ): void {
@@ -83,6 +85,15 @@ export function checkDynamoDbRequest(
     throw new TenantScopeViolation(tenantId, what);
   };
   if (!DYNAMODB_COMMANDS.has(commandName)) refuse(`send ${commandName} (only key-bound item and query requests)`);
+  const tablesNamed = [
+    input.TableName,
+    ...(input.TransactItems ?? []).flatMap((entry) => Object.values(entry).map((one) => one?.TableName)),
+    ...Object.keys(input.RequestItems ?? {}),
+  ];
+  for (const named of tablesNamed) {
+    if (named !== undefined && named !== tableName) refuse(`use table ${JSON.stringify(named)}`);
+  }
+  if (input.TableName === undefined && !input.TransactItems && !input.RequestItems) refuse('name no table');
   const partitionNames = [names.table, ...Object.values(names.indexes)];
   const checkKey = (key: AttributeMap | undefined) => {
     if (!isTenantPartitionKey(tenantId, key?.[names.table]?.S)) {
@@ -207,11 +218,12 @@ export function guardDynamoDbClient(
   client: DynamoDBClient,
   tenantId: string,
   names: PartitionKeyNames,
+  tableName: string,
 ): DynamoDBClient {
   assertTenantId(tenantId);
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      checkDynamoDbRequest(tenantId, names, context.commandName ?? 'unknown', args.input as DynamoDbInput);
+      checkDynamoDbRequest(tenantId, names, tableName, context.commandName ?? 'unknown', args.input as DynamoDbInput);
       return next(args);
     },
     GUARD,

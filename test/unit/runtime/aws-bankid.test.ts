@@ -119,6 +119,7 @@ function lambdaEnv(overrides: Partial<AwsEnvironment> = {}): AwsEnvironment {
     TABLE_NAME: 'table',
     DOCUMENTS_BUCKET: 'bucket',
     AUDIT_ANCHOR_BUCKET: 'anchors',
+    SILO_CLINICS: '[]',
     SESSION_SECRET_ARN: SESSION_ARN,
     ADMIN_SECRETS_KEY_ARN: 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:admin-secrets-key',
     BANKID_SECRET_ARN: BANKID_ARN,

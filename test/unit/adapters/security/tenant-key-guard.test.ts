@@ -15,8 +15,16 @@ const OTHER = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
 const CUSTOMER = '11111111-2222-4333-8444-555555555555';
 const DOC = '66666666-7777-4888-9999-aaaaaaaaaaaa';
 
+const TABLE = 'portal-table';
+/** A single-item or query request names the tenant's table unless a test says otherwise. */
 const check = (commandName: string, input: object) => () =>
-  checkDynamoDbRequest(OURS, PARTITION_KEY_NAMES, commandName, input);
+  checkDynamoDbRequest(
+    OURS,
+    PARTITION_KEY_NAMES,
+    TABLE,
+    commandName,
+    ('TransactItems' in input || 'RequestItems' in input ? input : { TableName: TABLE, ...input }) as object,
+  );
 const s = (value: string) => ({ S: value });
 
 describe('the tenant key rule', () => {
@@ -152,6 +160,26 @@ describe('the DynamoDB guard', () => {
       }),
     ).toThrow(TenantScopeViolation);
     expect(check('QueryCommand', { IndexName: 'GSI9', KeyConditionExpression: 'X = :p' })).toThrow(/unknown index/u);
+  });
+
+  it("refuses any table but the tenant's own: a silo clinic's client never reaches the pool, nor a pooled one a silo", () => {
+    const key = { Key: { PK: s(keys.tenant(OURS).PK), SK: s(keys.tenant(OURS).SK) } };
+    const elsewhere = (input: object) => () =>
+      checkDynamoDbRequest(OURS, PARTITION_KEY_NAMES, TABLE, 'GetItemCommand', input);
+    expect(elsewhere({ TableName: 'pool-table', ...key })).toThrow(TenantScopeViolation);
+    expect(elsewhere({ TableName: 'pool-table', ...key })).toThrow(/use table "pool-table"/u);
+    expect(elsewhere(key)).toThrow(/name no table/u);
+    const transaction = (TableName: string) => () =>
+      checkDynamoDbRequest(OURS, PARTITION_KEY_NAMES, TABLE, 'TransactWriteItemsCommand', {
+        TransactItems: [{ Put: { TableName: TABLE, Item: key.Key } }, { Delete: { TableName, ...key } }],
+      });
+    expect(transaction(TABLE)).not.toThrow();
+    expect(transaction('pool-table')).toThrow(/use table "pool-table"/u);
+    expect(() =>
+      checkDynamoDbRequest(OURS, PARTITION_KEY_NAMES, TABLE, 'BatchGetItemCommand', {
+        RequestItems: { 'pool-table': { Keys: [key.Key] } },
+      }),
+    ).toThrow(/use table "pool-table"/u);
   });
 
   it('refuses Scan, PartiQL and table management outright', () => {

@@ -105,7 +105,7 @@ export async function runTenantCli(argv: readonly string[], options: OperatorCom
           `${provisioned.created ? 'Provisioned' : 'Completed'} clinic ${tenant.id} "${tenant.name}" (${tenant.slug ?? slug}) on ${origin} (in ${data.where}).`,
           silo
             ? `Its data lives on dedicated resources: table ${silo.tableName}, bucket ${silo.documentsBucket} (its own KMS key).`
-            : 'Its data lives in the shared pool (table and bucket above).',
+            : 'Its data lives in the shared pool, with the other pooled clinics.',
           mailText,
           '',
           keyText,

@@ -251,14 +251,20 @@ describe('audit log (DynamoDB Local)', () => {
       expect(await clinic.scope.auditAnchors.all()).toEqual([]);
     });
 
-    it('finds a chain rewritten with every hash recomputed at the first anchor it no longer passes through', async () => {
-      // Arrange: anchored after event 3 and after event 6
+    /** Six events, the chain anchored after the third and after the sixth. */
+    const sixEventsAnchoredAfterThreeAndSix = async () => {
       const events = days(6);
       await appendAll(events.slice(0, 3));
       await anchorAuditTrail(clinic.scope, clock);
       await appendAll(events.slice(3));
       await anchorAuditTrail(clinic.scope, clock);
       await remember(events);
+      return events;
+    };
+
+    it('finds a chain rewritten with every hash recomputed at the first anchor it no longer passes through', async () => {
+      // Arrange
+      const events = await sixEventsAnchoredAfterThreeAndSix();
 
       // Act: event 2 is made to say it failed, and the whole chain is written anew
       const rewritten = events.map((each, index) => (index === 1 ? { ...each, outcome: 'failure' as const } : each));
@@ -277,12 +283,7 @@ describe('audit log (DynamoDB Local)', () => {
 
     it('says which anchor the trail still passed, when the rewrite is after it', async () => {
       // Arrange
-      const events = days(6);
-      await appendAll(events.slice(0, 3));
-      await anchorAuditTrail(clinic.scope, clock);
-      await appendAll(events.slice(3));
-      await anchorAuditTrail(clinic.scope, clock);
-      await remember(events);
+      const events = await sixEventsAnchoredAfterThreeAndSix();
       const anchoredAtThree = (await clinic.scope.auditAnchors.all())[0];
 
       // Act: event 5 is changed, the chain rewritten

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureTable } from '../../functions/local/services/ensure-table';
-import { createDynamoDbClient } from '../../functions/runtime/aws-clients';
-import { LOCAL_REGION } from '../../functions/runtime/local';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditTrail } from '../../functions/use-cases/audit-trail';
-import { LOCAL_CREDENTIALS } from '../support/emulators.global-setup';
-import { type StsStandIn, startStsStandIn, TEST_TENANT_ROLE_ARN } from '../support/sts-stand-in';
+import { capturingProcessOutput, useLambdaEnvironmentOnEmulators } from '../support/scheduled-lambda';
+import { type StsStandIn, startStsStandIn } from '../support/sts-stand-in';
 import { type ClinicFixture, createClinic, createTestPortal, type TestPortal } from '../support/test-portal';
 
 /**
@@ -20,28 +17,7 @@ const logLines: string[] = [];
 
 beforeAll(async () => {
   sts = await startStsStandIn();
-  const emulators = inject('emulators');
-  const tableName = `audit-sealer-${randomUUID()}`;
-  const setup = createDynamoDbClient({
-    region: LOCAL_REGION,
-    endpoint: emulators.dynamoEndpoint,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  await ensureTable(setup, tableName);
-  setup.destroy();
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-north-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
-    AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
-    AWS_ENDPOINT_URL_STS: sts.endpoint,
-    TENANT_DATA_ROLE_ARN: TEST_TENANT_ROLE_ARN,
-    TABLE_NAME: tableName,
-    DOCUMENTS_BUCKET: emulators.bucket,
-    AUDIT_ANCHOR_BUCKET: emulators.auditAnchorBucket,
-    SILO_CLINICS: '[]',
-  });
+  const tableName = await useLambdaEnvironmentOnEmulators('audit-sealer', sts);
   portal = createTestPortal({ tableName });
   clinics = [await createClinic(portal, 'Hälsan Väst'), await createClinic(portal, 'Hälsan Öst')];
   handler = (await import('../../functions/lambda/audit-sealer')).handler;
@@ -52,21 +28,8 @@ afterAll(async () => {
 });
 
 /** Runs the handler as the schedule does, with what it writes to stdout and stderr kept in `logLines`. */
-async function runSealer() {
-  const original = { stdout: process.stdout.write, stderr: process.stderr.write };
-  const keep = (chunk: unknown) => {
-    logLines.push(...String(chunk).split('\n').filter(Boolean));
-    return true;
-  };
-  process.stdout.write = keep as typeof process.stdout.write;
-  process.stderr.write = keep as typeof process.stderr.write;
-  try {
-    return await handler({ source: 'aws.scheduler' }, { awsRequestId: randomUUID() });
-  } finally {
-    process.stdout.write = original.stdout;
-    process.stderr.write = original.stderr;
-  }
-}
+const runSealer = () =>
+  capturingProcessOutput(logLines, () => handler({ source: 'aws.scheduler' }, { awsRequestId: randomUUID() }));
 
 describe('the audit sealer Lambda handler', () => {
   it("chains and anchors every clinic's audit trail, once", async () => {

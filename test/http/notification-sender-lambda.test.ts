@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../functions/domain/identity';
-import { ensureTable } from '../../functions/local/services/ensure-table';
-import { createDynamoDbClient } from '../../functions/runtime/aws-clients';
-import { LOCAL_REGION } from '../../functions/runtime/local';
 import { publishDocumentVersion } from '../../functions/use-cases/ingest/publish-document-version';
-import { LOCAL_CREDENTIALS } from '../support/emulators.global-setup';
+import { capturingProcessOutput, useLambdaEnvironmentOnEmulators } from '../support/scheduled-lambda';
 import { type StsStandIn, startStsStandIn, TEST_TENANT_ROLE_ARN } from '../support/sts-stand-in';
 import { type ClinicFixture, createClinic, createTestPortal, type TestPortal, tinyPdf } from '../support/test-portal';
 
@@ -49,27 +46,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => ses.listen(0, '127.0.0.1', resolve));
 
   sts = await startStsStandIn();
-  const emulators = inject('emulators');
-  const tableName = `notification-sender-${randomUUID()}`;
-  const setup = createDynamoDbClient({
-    region: LOCAL_REGION,
-    endpoint: emulators.dynamoEndpoint,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  await ensureTable(setup, tableName);
-  setup.destroy();
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-north-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
+  const tableName = await useLambdaEnvironmentOnEmulators('notification-sender', sts, {
     AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${(ses.address() as AddressInfo).port}`,
-    AWS_ENDPOINT_URL_STS: sts.endpoint,
-    TENANT_DATA_ROLE_ARN: TEST_TENANT_ROLE_ARN,
-    TABLE_NAME: tableName,
-    DOCUMENTS_BUCKET: emulators.bucket,
-    AUDIT_ANCHOR_BUCKET: emulators.auditAnchorBucket,
-    SILO_CLINICS: '[]',
     MAIL_FROM_ADDRESS: 'no-reply@portal.example.se',
   });
   portal = createTestPortal({ tableName });
@@ -95,21 +73,7 @@ async function publishedMinutesAgo(customer: Customer, minutesAgo: number) {
 }
 
 /** Runs the handler with what it writes to stdout and stderr (where its JSON logger writes) kept in `logLines`. */
-async function captureLogs<T>(work: () => Promise<T>): Promise<T> {
-  const original = { stdout: process.stdout.write, stderr: process.stderr.write };
-  const keep = (chunk: unknown) => {
-    logLines.push(...String(chunk).split('\n').filter(Boolean));
-    return true;
-  };
-  process.stdout.write = keep as typeof process.stdout.write;
-  process.stderr.write = keep as typeof process.stderr.write;
-  try {
-    return await work();
-  } finally {
-    process.stdout.write = original.stdout;
-    process.stderr.write = original.stderr;
-  }
-}
+const captureLogs = <T>(work: () => Promise<T>) => capturingProcessOutput(logLines, work);
 
 describe('the notification sender Lambda handler', () => {
   it('waits, sending nothing, while the clinic has no portal address to link to', async () => {

@@ -4,9 +4,9 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { PROJECT_ROOT } from '../../lib/config';
-import { esbuildOptionsFor } from '../../lib/constructs/lambda-bundling';
+import { bundleLambda, LAMBDA_ENTRY_FILE } from '../../lib/constructs/lambda-bundling';
 
 /**
  * Bundle size and cold import time of the API Lambda against a baseline of the same libraries with none of our code.
@@ -69,8 +69,8 @@ interface ImportSample {
 }
 
 async function bundle(name: string, entry: string): Promise<Bundle> {
-  const file = join(OUT_DIR, name, 'index.mjs');
-  const result = await build({ ...esbuildOptionsFor(entry, file), metafile: true, logLevel: 'warning' });
+  const file = join(OUT_DIR, name, LAMBDA_ENTRY_FILE);
+  const metafile = await bundleLambda(entry, join(OUT_DIR, name));
   const code = await readFile(file);
   return {
     name,
@@ -78,7 +78,7 @@ async function bundle(name: string, entry: string): Promise<Bundle> {
     file,
     bytes: code.byteLength,
     gzipBytes: gzipSync(code).byteLength,
-    largestPackages: largestPackages(result.metafile, file),
+    largestPackages: largestPackages(metafile, file),
   };
 }
 

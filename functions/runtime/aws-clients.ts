@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -67,7 +67,13 @@ export function createSqsClient(options: ClientOptions): SQSClient {
   return new SQSClient(commonConfig(options));
 }
 
-export function createSesClient(options: ClientOptions): SESv2Client {
+/**
+ * Asynchronous, unlike the others: the SES client is loaded when the first mail goes out (functions/runtime/aws.ts,
+ * awsMailer), not by every cold start. A static import here would not do: this module is loaded at cold start, and
+ * the Lambda bundle (lib/constructs/lambda-bundling.ts) puts a module's static imports in the code loaded with it.
+ */
+export async function createSesClient(options: ClientOptions): Promise<SESv2Client> {
+  const { SESv2Client } = await import('@aws-sdk/client-sesv2');
   return new SESv2Client(commonConfig(options));
 }
 

@@ -10,12 +10,12 @@ import {
   isBankIdEnvironment,
 } from '../adapters/bankid/bankid-environments';
 import { lazyBankIdClient } from '../adapters/bankid/lazy-bankid-client';
-import { sesMailer } from '../adapters/mail/ses-mailer';
 import { aesGcmSecretCipher } from '../adapters/security/aes-gcm-secret-cipher';
 import { hmacPersonalNumberKeys } from '../adapters/security/hmac-personal-number-keys';
 import { joseSessionTokens, signingKeysFromSeed } from '../adapters/security/jose-session-tokens';
 import { otpauthTotp } from '../adapters/security/otpauth-totp';
 import { scryptPasswordHasher } from '../adapters/security/scrypt-password-hasher';
+import { keptOnSuccess } from '../adapters/system/kept-on-success';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
 import type { Logger } from '../domain/logging';
 import type { Mailer } from '../domain/ports';
@@ -212,13 +212,28 @@ async function currentAndPreviousSecret(
   return [current.SecretString || undefined, previous?.SecretString || undefined];
 }
 
-/** SES from the verified sender address (MAIL_FROM_ADDRESS), recording through MAIL_CONFIGURATION_SET when set. */
+/**
+ * SES from the verified sender address (MAIL_FROM_ADDRESS), recording through MAIL_CONFIGURATION_SET when set. The
+ * SES client and the mailer are loaded by the first mail, not at cold start: most API requests send none (a failed
+ * load is retried by the next mail). The variables are checked at once, so a wrongly wired function fails at cold
+ * start rather than at its first mail.
+ */
 export function awsMailer(env: AwsEnvironment = process.env): Mailer {
-  return sesMailer({
-    client: createSesClient({ region: required(env, 'AWS_REGION') }),
-    fromAddress: required(env, 'MAIL_FROM_ADDRESS'),
-    configurationSet: env.MAIL_CONFIGURATION_SET,
+  const region = required(env, 'AWS_REGION');
+  const fromAddress = required(env, 'MAIL_FROM_ADDRESS');
+  const configurationSet = env.MAIL_CONFIGURATION_SET;
+  const mailer = keptOnSuccess(async () => {
+    const [{ sesMailer }, client] = await Promise.all([
+      import('../adapters/mail/ses-mailer'),
+      createSesClient({ region }),
+    ]);
+    return sesMailer({ client, fromAddress, configurationSet });
   });
+  return {
+    async send(mail) {
+      await (await mailer()).send(mail);
+    },
+  };
 }
 
 /**

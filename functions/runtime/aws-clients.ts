@@ -6,8 +6,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { guardDynamoDbClient, guardS3Client } from '../adapters/security/tenant-key-guard';
-import type { TenantBuckets } from './tenant-scope';
-import { PARTITION_KEY_NAMES, type TenantClients } from './tenant-scope';
+import type { TenantBuckets, TenantClients } from './tenant-scope';
+import { PARTITION_KEY_NAMES } from './tenant-table-scope';
 
 export interface ClientOptions {
   readonly region: string;
@@ -68,7 +68,7 @@ export function createSqsClient(options: ClientOptions): SQSClient {
 }
 
 /**
- * Asynchronous, unlike the others: the SES client is loaded when the first mail goes out (functions/runtime/aws.ts,
+ * Asynchronous, unlike the others: the SES client is loaded when the first mail goes out (functions/runtime/aws-mail.ts,
  * awsMailer), not by every cold start. A static import here would not do: this module is loaded at cold start, and
  * the Lambda bundle (lib/constructs/lambda-bundling.ts) puts a module's static imports in the code loaded with it.
  */
@@ -96,7 +96,12 @@ export interface TenantClientOptions {
  */
 export function createTenantClients(tenantId: string, options: TenantClientOptions): TenantClients {
   return {
-    dynamoDb: guardDynamoDbClient(createDynamoDbClient(options.dynamoDb), tenantId, PARTITION_KEY_NAMES),
+    dynamoDb: createTenantDynamoDbClient(tenantId, options.dynamoDb),
     s3: guardS3Client(createS3Client(options.s3), tenantId, [options.buckets.documents, options.buckets.auditAnchors]),
   };
+}
+
+/** The DynamoDB client of {@link createTenantClients} alone, for a function that uses no bucket. */
+export function createTenantDynamoDbClient(tenantId: string, options: ClientOptions): DynamoDBClient {
+  return guardDynamoDbClient(createDynamoDbClient(options), tenantId, PARTITION_KEY_NAMES);
 }

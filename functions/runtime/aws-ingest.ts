@@ -3,8 +3,9 @@ import { sqsRenderQueue } from '../adapters/queue/sqs-render-queue';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
 import type { Logger } from '../domain/logging';
 import type { IngestAppDeps } from '../http/ingest/ingest-env';
-import { type AwsEnvironment, awsDataAdapters, awsOriginLock, lambdaRequestInfo, required } from './aws';
+import { awsDataAdapters, awsOriginLock, lambdaRequestInfo } from './aws';
 import { createSecretsManagerClient, createSqsClient } from './aws-clients';
+import { type AwsEnvironment, required } from './aws-environment';
 import { lambdaLogger } from './lambda-logging';
 
 /*

@@ -86,6 +86,14 @@ describe('the Lambda bundles', () => {
     }
   });
 
+  it('of the notification sender hold no S3 client: a notice never reads a file', () => {
+    const bundle = bundleOf('notification-sender');
+    const everywhere = packagesIn(bundle, codeOutputs(bundle.metafile));
+
+    expect(everywhere.has('@aws-sdk/client-dynamodb')).toBe(true);
+    expect(everywhere.has('@aws-sdk/client-s3')).toBe(false);
+  });
+
   it.each(lambdaFunctions().map(({ name }) => name))(
     'of the %s function have chunks that plain node loads, as the first use does',
     async (name) => {

@@ -4,7 +4,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { ApplicationLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
-/** Repository root: NodejsFunction entries and the lock file are resolved against it, never against the cwd. */
+/** Repository root: Lambda entries and assets are resolved against it, never against the cwd. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const STAGES = ['dev', 'prod'] as const;

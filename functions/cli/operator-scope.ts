@@ -4,7 +4,8 @@ import { fileMailSink } from '../adapters/mail/file-mail-sink';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
 import { isUuid } from '../domain/ids';
 import type { Mailer, TenantDirectory, TenantScope, TenantScopeFactory } from '../domain/ports';
-import { awsDataAdapters, awsMailer } from '../runtime/aws';
+import { awsDataAdapters } from '../runtime/aws';
+import { awsMailer } from '../runtime/aws-mail';
 import { LOCAL_SERVICES_FILE, type LocalServicesFile, localDataAdapters } from '../runtime/local';
 import { parseSiloClinics, type SiloClinic } from '../runtime/storage-routing';
 

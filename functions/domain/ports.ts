@@ -683,6 +683,12 @@ export interface TenantScope {
 
 export type TenantScopeFactory = (tenantId: string) => TenantScope;
 
+/** The part of a tenant's scope kept in the table: all that a job needing no bucket reaches (the notification sender). */
+export type TenantTableScope = Omit<
+  TenantScope,
+  'documentStore' | 'archiveStore' | 'branding' | 'auditAnchors' | 'ingestStore'
+>;
+
 /** Maps the public host name a request arrived on to the clinic it belongs to (platform-level, not tenant data). */
 export interface TenantDirectory {
   resolveHost(host: string): Promise<string | undefined>;

@@ -1,10 +1,12 @@
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
-import { awsDataAdapters, awsMailer } from '../runtime/aws';
+import { awsMailer } from '../runtime/aws-mail';
+import { awsTableDataAdapters } from '../runtime/aws-tables';
 import { reportClinicRound } from '../runtime/clinic-round';
 import { lambdaLogger, withInvocationLogging } from '../runtime/lambda-logging';
 import { sendPublicationNoticesForAllClinics } from '../use-cases/send-publication-notices';
 
-const { scopeFor, directory } = awsDataAdapters();
+// The table alone: a notice names documents but never reads their files, so this function bundles no S3 client.
+const { scopeFor, directory } = awsTableDataAdapters();
 const mailer = awsMailer();
 const log = lambdaLogger('notification-sender');
 

@@ -2,8 +2,9 @@ import { embeddedRoboto } from '../adapters/pdf/embedded-roboto';
 import { createPdfmakeInvoiceRenderer } from '../adapters/pdf/pdfmake-invoice-renderer';
 import { sqsRenderWorker } from '../adapters/queue/sqs-render-worker';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
-import { awsDataAdapters, required } from '../runtime/aws';
+import { awsDataAdapters } from '../runtime/aws';
 import { createSqsClient } from '../runtime/aws-clients';
+import { required } from '../runtime/aws-environment';
 import { lambdaLogger, withInvocationLogging } from '../runtime/lambda-logging';
 import { renderDocument } from '../use-cases/ingest/render-document';
 

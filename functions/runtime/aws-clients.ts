@@ -1,13 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { guardDynamoDbClient, guardS3Client } from '../adapters/security/tenant-key-guard';
 import type { TenantStorage } from './storage-routing';
-import { PARTITION_KEY_NAMES, type TenantClients } from './tenant-scope';
+import type { TenantClients } from './tenant-scope';
+import { PARTITION_KEY_NAMES } from './tenant-table-scope';
 
 export interface ClientOptions {
   readonly region: string;
@@ -67,7 +68,13 @@ export function createSqsClient(options: ClientOptions): SQSClient {
   return new SQSClient(commonConfig(options));
 }
 
-export function createSesClient(options: ClientOptions): SESv2Client {
+/**
+ * Asynchronous, unlike the others: the SES client is loaded when the first mail goes out (functions/runtime/aws-mail.ts,
+ * awsMailer), not by every cold start. A static import here would not do: this module is loaded at cold start, and
+ * the Lambda bundle (lib/constructs/lambda-bundling.ts) puts a module's static imports in the code loaded with it.
+ */
+export async function createSesClient(options: ClientOptions): Promise<SESv2Client> {
+  const { SESv2Client } = await import('@aws-sdk/client-sesv2');
   return new SESv2Client(commonConfig(options));
 }
 
@@ -90,12 +97,16 @@ export interface TenantClientOptions {
  */
 export function createTenantClients(tenantId: string, options: TenantClientOptions): TenantClients {
   return {
-    dynamoDb: guardDynamoDbClient(
-      createDynamoDbClient(options.dynamoDb),
-      tenantId,
-      PARTITION_KEY_NAMES,
-      options.storage.tableName,
-    ),
+    dynamoDb: createTenantDynamoDbClient(tenantId, options.dynamoDb, options.storage.tableName),
     s3: guardS3Client(createS3Client(options.s3), tenantId, Object.values(options.storage.buckets)),
   };
+}
+
+/** The DynamoDB client of {@link createTenantClients} alone, for a function that uses no bucket. */
+export function createTenantDynamoDbClient(
+  tenantId: string,
+  options: ClientOptions,
+  tableName: string,
+): DynamoDBClient {
+  return guardDynamoDbClient(createDynamoDbClient(options), tenantId, PARTITION_KEY_NAMES, tableName);
 }

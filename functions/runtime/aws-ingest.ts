@@ -1,10 +1,11 @@
-import { pdfLibInspector } from '../adapters/pdf/pdf-lib-inspector';
+import { lazyPdfLibInspector } from '../adapters/pdf/lazy-pdf-inspector';
 import { sqsRenderQueue } from '../adapters/queue/sqs-render-queue';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
 import type { Logger } from '../domain/logging';
 import type { IngestAppDeps } from '../http/ingest/ingest-env';
-import { type AwsEnvironment, awsDataAdapters, awsOriginLock, lambdaRequestInfo, required } from './aws';
+import { awsDataAdapters, awsOriginLock, lambdaRequestInfo } from './aws';
 import { createSecretsManagerClient, createSqsClient } from './aws-clients';
+import { type AwsEnvironment, required } from './aws-environment';
 import { lambdaLogger } from './lambda-logging';
 
 /*
@@ -18,7 +19,7 @@ export function awsIngestDeps(env: AwsEnvironment = process.env, log: Logger = l
   return {
     ...awsDataAdapters(env),
     queue: sqsRenderQueue(createSqsClient({ region }), required(env, 'RENDER_QUEUE_URL')),
-    inspector: pdfLibInspector(),
+    inspector: lazyPdfLibInspector(),
     clock: systemClock,
     ids: randomIds,
     requestInfo: lambdaRequestInfo,

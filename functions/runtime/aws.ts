@@ -10,7 +10,6 @@ import {
   isBankIdEnvironment,
 } from '../adapters/bankid/bankid-environments';
 import { lazyBankIdClient } from '../adapters/bankid/lazy-bankid-client';
-import { sesMailer } from '../adapters/mail/ses-mailer';
 import { aesGcmSecretCipher } from '../adapters/security/aes-gcm-secret-cipher';
 import { hmacPersonalNumberKeys } from '../adapters/security/hmac-personal-number-keys';
 import { joseSessionTokens, signingKeysFromSeed } from '../adapters/security/jose-session-tokens';
@@ -18,68 +17,15 @@ import { otpauthTotp } from '../adapters/security/otpauth-totp';
 import { scryptPasswordHasher } from '../adapters/security/scrypt-password-hasher';
 import { randomIds, systemClock } from '../adapters/system/system-clock-and-ids';
 import type { Logger } from '../domain/logging';
-import type { Mailer } from '../domain/ports';
 import type { AppDeps, TrustedRequestInfo } from '../http/app-types';
 import { type OriginLock, secretOriginLock } from '../http/middleware/origin-lock';
 import type { BankIdSupport } from '../use-cases/bankid-login';
-import {
-  createDynamoDbClient,
-  createSecretsManagerClient,
-  createSesClient,
-  createStsClient,
-  createTenantClients,
-} from './aws-clients';
+import { createSecretsManagerClient, createTenantClients } from './aws-clients';
+import { type AwsEnvironment, required } from './aws-environment';
+import { awsMailer } from './aws-mail';
+import { awsTableServices, type TenantDataAccess } from './aws-tables';
 import { lambdaLogger } from './lambda-logging';
-import { parseSiloClinics } from './storage-routing';
-import { type TenantCredentialsOptions, tenantCredentials } from './tenant-credentials';
 import { dataAdapters } from './tenant-scope';
-
-/** The Lambda environment the API stack sets (lib/stacks/api-stack.ts). */
-export interface AwsEnvironment {
-  readonly AWS_REGION?: string | undefined;
-  readonly TABLE_NAME?: string | undefined;
-  readonly DOCUMENTS_BUCKET?: string | undefined;
-  readonly AUDIT_ANCHOR_BUCKET?: string | undefined;
-  /** Clinics on dedicated resources and where their data lives (functions/runtime/storage-routing.ts); `[]`: none. */
-  readonly SILO_CLINICS?: string | undefined;
-  readonly SESSION_SECRET_ARN?: string | undefined;
-  readonly RENDER_QUEUE_URL?: string | undefined;
-  /** The render queue's maxReceiveCount: the worker treats that delivery as the last. */
-  readonly RENDER_MAX_RECEIVES?: string | undefined;
-  /** The BankID RP credentials: JSON `{ pkcs12Base64, passphrase, caCertificatePem }`. Unset: no BankID (503). */
-  readonly BANKID_SECRET_ARN?: string | undefined;
-  /**
-   * The key that seals administrators' TOTP secrets: the SHA-256 of its SecretString is the AES-256 key. Generated
-   * by the data stack; never in the table.
-   */
-  readonly ADMIN_SECRETS_KEY_ARN?: string | undefined;
-  /** The personal-number pepper (its SecretString's UTF-8 bytes, at least 32). Needed with BANKID_SECRET_ARN. */
-  readonly PERSONAL_NUMBER_PEPPER_ARN?: string | undefined;
-  /** `test` or `production` (BankID's environments). Needed with BANKID_SECRET_ARN. */
-  readonly BANKID_ENVIRONMENT?: string | undefined;
-  /**
-   * For tests and staging only (e.g. the BankID simulator); the stacks never set it. An https URL used instead of
-   * BANKID_ENVIRONMENT's base URL; the client still trusts only the CA in the BankID secret.
-   */
-  readonly BANKID_BASE_URL?: string | undefined;
-  /** The verified SES sender address invitations and password resets come from. */
-  readonly MAIL_FROM_ADDRESS?: string | undefined;
-  /** The SES configuration set recording bounces and complaints (optional). */
-  readonly MAIL_CONFIGURATION_SET?: string | undefined;
-  /** The secret CloudFront sends in `x-origin-verify`; the API and ingest functions serve nothing without it. */
-  readonly ORIGIN_SECRET_ARN?: string | undefined;
-  /**
-   * The tenant role (lib/stacks/api-stack.ts): every tenant's data is read and written with credentials of this
-   * role, tagged with the tenant. Required by every function; the wiring refuses to start without it.
-   */
-  readonly TENANT_DATA_ROLE_ARN?: string | undefined;
-}
-
-export function required(env: AwsEnvironment, name: keyof AwsEnvironment): string {
-  const value = env[name];
-  if (!value) throw new Error(`The Lambda environment variable ${name} is not set.`);
-  return value;
-}
 
 /**
  * API Gateway's request context is set by AWS, not by the client: sourceIp is the TCP peer as API Gateway saw it.
@@ -215,54 +161,23 @@ async function currentAndPreviousSecret(
   return [current.SecretString || undefined, previous?.SecretString || undefined];
 }
 
-/** SES from the verified sender address (MAIL_FROM_ADDRESS), recording through MAIL_CONFIGURATION_SET when set. */
-export function awsMailer(env: AwsEnvironment = process.env): Mailer {
-  return sesMailer({
-    client: createSesClient({ region: required(env, 'AWS_REGION') }),
-    fromAddress: required(env, 'MAIL_FROM_ADDRESS'),
-    configurationSet: env.MAIL_CONFIGURATION_SET,
-  });
-}
-
 /**
- * How tenant data is reached in AWS. `assume-tenant-role` (every Lambda function): each tenant's requests are signed
- * with that tenant's session of TENANT_DATA_ROLE_ARN. `caller-credentials`: the operator commands, run by a person
- * with their own AWS credentials, which no tenant role trusts. Both keep the client-side tenant key guard.
- */
-export type TenantDataAccess = 'assume-tenant-role' | 'caller-credentials';
-
-/**
- * The table and bucket adapters every function shares (TABLE_NAME, DOCUMENTS_BUCKET, AUDIT_ANCHOR_BUCKET). Fails closed: without
- * TENANT_DATA_ROLE_ARN a function does not start rather than reach tenant data with its own role.
+ * The table and bucket adapters of every function but the notification sender (TABLE_NAME, DOCUMENTS_BUCKET,
+ * AUDIT_ANCHOR_BUCKET; the sender's are ./aws-tables.ts). Fails closed: without TENANT_DATA_ROLE_ARN a function does
+ * not start rather than reach tenant data with its own role.
  */
 export function awsDataAdapters(env: AwsEnvironment = process.env, access: TenantDataAccess = 'assume-tenant-role') {
-  const region = required(env, 'AWS_REGION');
-  const pool = {
-    tableName: required(env, 'TABLE_NAME'),
-    buckets: { documents: required(env, 'DOCUMENTS_BUCKET'), auditAnchors: required(env, 'AUDIT_ANCHOR_BUCKET') },
+  const buckets = {
+    documents: required(env, 'DOCUMENTS_BUCKET'),
+    auditAnchors: required(env, 'AUDIT_ANCHOR_BUCKET'),
   };
-  const clock = systemClock;
-  const credentialsFor =
-    access === 'assume-tenant-role'
-      ? tenantCredentialsFactory({
-          sts: createStsClient({ region }),
-          roleArn: required(env, 'TENANT_DATA_ROLE_ARN'),
-          clock,
-        })
-      : () => undefined;
+  const { clientOptionsFor, ...services } = awsTableServices(env, access);
   return dataAdapters({
-    platformDynamoDb: createDynamoDbClient({ region }),
+    ...services,
     tenantClients: (tenantId, storage) => {
-      const credentials = credentialsFor(tenantId);
-      const options = { region, ...(credentials ? { credentials } : {}) };
+      const options = clientOptionsFor(tenantId);
       return createTenantClients(tenantId, { dynamoDb: options, s3: options, storage });
     },
-    pool,
-    silos: parseSiloClinics(env.SILO_CLINICS),
-    clock,
+    buckets,
   });
-}
-
-function tenantCredentialsFactory(options: TenantCredentialsOptions) {
-  return (tenantId: string) => tenantCredentials(options, tenantId);
 }

@@ -113,10 +113,8 @@ export function localDataAdapters(endpoints: LocalServiceEndpoints, clock: Clock
   return dataAdapters({
     platformDynamoDb: createDynamoDbClient(dynamoDb),
     tenantClients: (tenantId, storage) => createTenantClients(tenantId, { dynamoDb, s3, storage }),
-    pool: {
-      tableName: endpoints.tableName,
-      buckets: { documents: endpoints.documentsBucket, auditAnchors: endpoints.auditAnchorBucket },
-    },
+    tableName: endpoints.tableName,
+    buckets: { documents: endpoints.documentsBucket, auditAnchors: endpoints.auditAnchorBucket },
     ...(endpoints.silos ? { silos: endpoints.silos } : {}),
     clock,
   });

@@ -67,16 +67,21 @@ export function parseSiloClinics(value: string | undefined): readonly SiloClinic
   });
 }
 
+/** Each clinic's table alone, for a function that uses no bucket (the notification sender). */
+export function tableRouting(poolTableName: string, silos: readonly SiloClinic[]): (tenantId: string) => string {
+  const byTenant = new Map(silos.map((silo) => [silo.tenantId, silo.tableName]));
+  return (tenantId) => byTenant.get(tenantId) ?? poolTableName;
+}
+
 /**
  * Each clinic's storage: its silo's table and documents bucket if it has one, else the pool's. Audit anchors stay in
  * the pool's anchor bucket for every clinic: they guard a trail and hold none of its data.
  */
 export function storageRouting(pool: TenantStorage, silos: readonly SiloClinic[]): (tenantId: string) => TenantStorage {
-  const byTenant = new Map(
-    silos.map((silo) => [
-      silo.tenantId,
-      { tableName: silo.tableName, buckets: { ...pool.buckets, documents: silo.documentsBucket } },
-    ]),
-  );
-  return (tenantId) => byTenant.get(tenantId) ?? pool;
+  const tableFor = tableRouting(pool.tableName, silos);
+  const documentsBySilo = new Map(silos.map((silo) => [silo.tenantId, silo.documentsBucket]));
+  return (tenantId) => ({
+    tableName: tableFor(tenantId),
+    buckets: { ...pool.buckets, documents: documentsBySilo.get(tenantId) ?? pool.buckets.documents },
+  });
 }

@@ -17,7 +17,7 @@ import {
   nextAttemptAt,
   readyBatches,
 } from '../domain/notifications';
-import type { Clock, IdGenerator, Mailer, TenantDirectory, TenantScope, TenantScopeFactory } from '../domain/ports';
+import type { Clock, IdGenerator, Mailer, TenantDirectory, TenantTableScope } from '../domain/ports';
 import type { AdminPrincipal } from './admin-session';
 import { type ClinicRunResult, forEachClinic } from './for-each-clinic';
 import { recordOnce } from './record-once';
@@ -25,7 +25,8 @@ import { sendMail } from './send-mail';
 
 /** Notifications of new documents (functions/domain/notifications.ts explains batches and deliveries). */
 export interface PublicationNoticeDeps {
-  readonly scope: TenantScope;
+  /** The table alone: a notice names documents, it never reads their files. */
+  readonly scope: TenantTableScope;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly mailer: Mailer;
@@ -52,7 +53,7 @@ const SENDER: Actor = { type: 'system', id: 'notification-sender' };
  * same document queues nothing more, so a document hidden and published again is not announced twice).
  */
 export async function queuePublicationNotice(
-  scope: Pick<TenantScope, 'notifications'>,
+  scope: Pick<TenantTableScope, 'notifications'>,
   document: InvoiceDocument,
   at: string,
 ): Promise<void> {
@@ -183,7 +184,7 @@ async function formBatch(
   return batch;
 }
 
-async function wantingRecipients(scope: TenantScope, customerId: string): Promise<readonly Contact[]> {
+async function wantingRecipients(scope: TenantTableScope, customerId: string): Promise<readonly Contact[]> {
   const memberships = await scope.contacts.listOfCustomer(customerId);
   const contacts = await Promise.all(memberships.map((membership) => scope.contacts.get(membership.contactId)));
   return contacts.filter((contact): contact is Contact => contact !== undefined && wantsNotices(contact));
@@ -347,13 +348,13 @@ async function deliverTo(
 }
 
 /** Records the outcome and, for a final one, its audit event (once: its id and time are the delivery's own). */
-async function settle(scope: TenantScope, customerId: string, delivery: NoticeDelivery): Promise<boolean> {
+async function settle(scope: TenantTableScope, customerId: string, delivery: NoticeDelivery): Promise<boolean> {
   const settled = await scope.notifications.settleDelivery(delivery);
   if (settled) await recordOutcome(scope, customerId, delivery);
   return settled;
 }
 
-async function recordOutcome(scope: TenantScope, customerId: string, delivery: NoticeDelivery): Promise<void> {
+async function recordOutcome(scope: TenantTableScope, customerId: string, delivery: NoticeDelivery): Promise<void> {
   if (isFinalDelivery(delivery)) {
     await recordOnce(scope, {
       id: `${delivery.batchId}.${delivery.contactId}.${delivery.state}`,
@@ -378,7 +379,7 @@ function withoutRetry({ leaseUntil: _lease, nextAttemptAt: _next, ...delivery }:
 /** What the scheduled sender needs: every clinic's scope, not one. */
 export interface AllClinicsNoticeDeps extends Omit<PublicationNoticeDeps, 'scope'> {
   readonly directory: Pick<TenantDirectory, 'listTenants'>;
-  readonly scopeFor: TenantScopeFactory;
+  readonly scopeFor: (tenantId: string) => TenantTableScope;
 }
 
 /** One run over every clinic (the schedule in AWS, the timer of the local portal). */
@@ -402,7 +403,7 @@ export interface NoticeBatchHistory {
 
 /** Who was told of a document and how it went (the clinic's view); NotFoundError if there is no such document. */
 export async function documentNoticeHistory(
-  scope: TenantScope,
+  scope: TenantTableScope,
   customerId: string,
   documentId: string,
 ): Promise<{ readonly waiting: boolean; readonly batches: readonly NoticeBatchHistory[] }> {

@@ -1,14 +1,21 @@
 import { join } from 'node:path';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, type ILocalBundling, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  Architecture,
+  Code,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type PortalConfig, PROJECT_ROOT } from '../config';
-import { LAMBDA_BUNDLING } from './lambda-bundling';
+import { bundleLambdaSync, LAMBDA_HANDLER } from './lambda-bundling';
 
-/** The newest Node.js runtime aws-cdk-lib offers; bump together with `LAMBDA_BUNDLING.target`. */
+/** The newest Node.js runtime aws-cdk-lib offers; bump together with the esbuild `target` in lambda-bundling.ts. */
 export const PORTAL_RUNTIME = Runtime.NODEJS_24_X;
 
 export interface PortalFunctionProps {
@@ -25,18 +32,31 @@ export interface PortalFunctionProps {
 
 export type FunctionLogging = Pick<PortalConfig, 'logRetention' | 'logRemovalPolicy' | 'logLevel'>;
 
-/** {@link LAMBDA_BUNDLING} in NodejsFunction's vocabulary. */
-export function cdkBundlingOptions(): BundlingOptions {
-  return {
-    format: OutputFormat.ESM,
-    minify: LAMBDA_BUNDLING.minify,
-    sourceMap: LAMBDA_BUNDLING.sourceMap,
-    target: LAMBDA_BUNDLING.target,
-    externalModules: [...LAMBDA_BUNDLING.externalModules],
-    mainFields: [...LAMBDA_BUNDLING.mainFields],
-    banner: LAMBDA_BUNDLING.banner,
-    loader: { ...LAMBDA_BUNDLING.loader },
-  };
+/**
+ * Stages a function's asset with lambda-bundling.ts, in this process (esbuild is a dev dependency), as NodejsFunction
+ * does with its own options. The entry is a field, not only a closure: CDK caches staged assets by their
+ * JSON-serialised bundling options, and two functions must not serialise alike.
+ */
+class EsbuildBundling implements ILocalBundling {
+  constructor(readonly entry: string) {}
+
+  tryBundle(outputDir: string): boolean {
+    bundleLambdaSync(join(PROJECT_ROOT, this.entry), outputDir);
+    return true;
+  }
+}
+
+/** A function's code: its entry bundled by lambda-bundling.ts (the entry file and the chunks it loads). */
+function portalFunctionCode(entry: string): Code {
+  return Code.fromAsset(PROJECT_ROOT, {
+    // Hashed after bundling, as NodejsFunction does: the asset changes exactly when the bundle does.
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never pulled: tryBundle bundles or throws, it never hands over to Docker (NodejsFunction names "dummy" too).
+      image: DockerImage.fromRegistry('dummy'),
+      local: new EsbuildBundling(entry),
+    },
+  });
 }
 
 /**
@@ -45,7 +65,7 @@ export function cdkBundlingOptions(): BundlingOptions {
  * group (no AWSLambdaBasicExecutionRole, which would allow writing to any log group); callers grant the rest.
  */
 export class PortalFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -60,11 +80,9 @@ export class PortalFunction extends Construct {
     this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: join(PROJECT_ROOT, props.entry),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    this.function = new LambdaFunction(this, 'Function', {
+      code: portalFunctionCode(props.entry),
+      handler: LAMBDA_HANDLER,
       runtime: PORTAL_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
@@ -82,7 +100,6 @@ export class PortalFunction extends Construct {
       applicationLogLevelV2: props.logging.logLevel,
       systemLogLevelV2: SystemLogLevel.INFO,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
-      bundling: cdkBundlingOptions(),
     });
 
     // Active tracing added xray:PutTraceSegments/PutTelemetryRecords to the role's default policy.

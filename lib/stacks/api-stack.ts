@@ -140,12 +140,14 @@ export class ApiStack extends Stack {
     const siloClinics = siloClinicsJson(this, props.silos);
     // Operator commands act on the stage with the same variables (docs/operations.md, "Provisioning a clinic").
     new CfnOutput(this, 'SiloClinics', { value: siloClinics });
-    // What functions/runtime/aws.ts (awsDataAdapters) needs in every function; what each may do there is its roles'.
+    // What functions/runtime/aws.ts (awsDataAdapters) needs in every function that uses the buckets; what each may do
+    // there is its roles'. The notification sender uses the table alone (functions/runtime/aws-tables.ts), routed
+    // per clinic like the rest (a silo clinic's outbox is in its silo's table).
+    const tableEnvironment = { TABLE_NAME: table.tableName, SILO_CLINICS: siloClinics };
     const dataEnvironment = {
-      TABLE_NAME: table.tableName,
+      ...tableEnvironment,
       DOCUMENTS_BUCKET: documentsBucket.bucketName,
       AUDIT_ANCHOR_BUCKET: props.auditAnchorBucket.bucketName,
-      SILO_CLINICS: siloClinics,
     };
 
     this.originSecret = new Secret(this, 'OriginSecret', {
@@ -158,7 +160,7 @@ export class ApiStack extends Stack {
         'CloudFront reads the value through a dynamic reference only when the web stack updates the distribution, so a rotation Lambda would lock CloudFront out; rotated by hand (docs/operations.md), and the functions accept the previous value meanwhile.',
     });
 
-    // The names are the contract with functions/runtime/aws.ts.
+    // The names are the contract with functions/runtime/aws-environment.ts.
     this.apiFunction = new PortalFunction(this, 'ApiFunction', {
       entry: 'functions/lambda/api.ts',
       environment: {
@@ -207,11 +209,12 @@ export class ApiStack extends Stack {
       logging: config,
     });
 
-    // The names are the contract with functions/lambda/notification-sender.ts (through functions/runtime/aws.ts).
+    // The names are the contract with functions/runtime/aws-environment.ts. No bucket: a notice names documents but
+    // never reads their files (and its tenant data role grants no S3 action).
     this.notificationSender = new PortalFunction(this, 'NotificationSender', {
       entry: 'functions/lambda/notification-sender.ts',
       environment: {
-        ...dataEnvironment,
+        ...tableEnvironment,
         MAIL_FROM_ADDRESS: props.mail.fromAddress,
         MAIL_CONFIGURATION_SET: props.mail.configurationSet.configurationSetName,
       },
@@ -230,7 +233,7 @@ export class ApiStack extends Stack {
       targets: [new LambdaFunction(this.notificationSender.function, { retryAttempts: 0 })],
     });
 
-    // The names are the contract with functions/lambda/audit-sealer.ts (through functions/runtime/aws.ts).
+    // The names are the contract with functions/runtime/aws-environment.ts.
     this.auditSealer = new PortalFunction(this, 'AuditSealer', {
       entry: 'functions/lambda/audit-sealer.ts',
       environment: dataEnvironment,

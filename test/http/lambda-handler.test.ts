@@ -6,14 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { aesGcmSecretCipher } from '../../functions/adapters/security/aes-gcm-secret-cipher';
 import { totpSecretFromBase32 } from '../../functions/adapters/security/otpauth-totp';
 import { randomIds, systemClock } from '../../functions/adapters/system/system-clock-and-ids';
 import { totpSealContext } from '../../functions/use-cases/admin-login';
 import { createApiKey } from '../../functions/use-cases/ingest/manage-api-keys';
-import { esbuildOptionsFor } from '../../lib/constructs/lambda-bundling';
+import { bundleLambda, LAMBDA_ENTRY_FILE } from '../../lib/constructs/lambda-bundling';
 import { addAdmin } from '../support/admin-fixture';
 import { readAuditEvents } from '../support/audit-events';
 import { type StsStandIn, startStsStandIn, TEST_TENANT_ROLE_ARN } from '../support/sts-stand-in';
@@ -302,9 +301,9 @@ describe('the bundled Lambda artifact', () => {
   it('built with the deployment bundling settings, loads as ESM and serves a login', async () => {
     const outDirectory = mkdtempSync(join(tmpdir(), 'portal-bundle-'));
     try {
-      const outfile = join(outDirectory, 'index.mjs');
-      await build({ ...esbuildOptionsFor('functions/lambda/api.ts', outfile), logLevel: 'silent' });
-      const bundled = ((await import(pathToFileURL(outfile).href)) as { handler: Handler }).handler;
+      await bundleLambda('functions/lambda/api.ts', outDirectory);
+      const entry = pathToFileURL(join(outDirectory, LAMBDA_ENTRY_FILE)).href;
+      const bundled = ((await import(entry)) as { handler: Handler }).handler;
 
       const health = await bundled(apiGatewayEvent('GET', '/api/health'), {});
       const login = await bundled(apiGatewayEvent('POST', '/api/auth/login', { body: clinic.contact }), {});

@@ -1,18 +1,20 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AwsEnvironment } from '../../functions/runtime/aws';
+import type { AwsEnvironment } from '../../functions/runtime/aws-environment';
 import { buildPortalApp, SYNTH_TIMEOUT_MS, templatesOf } from './support/portal-app';
 import { actionsOf, propertiesOf, statementsOf, statementsOfPolicy } from './support/template-queries';
 
 /**
- * Which function is given which variable that functions/runtime/aws.ts reads (the runtime sets AWS_REGION itself).
+ * Which function is given which variable of functions/runtime/aws-environment.ts (the runtime sets AWS_REGION itself).
  * Typed by AwsEnvironment: a variable the runtime starts to read fails typecheck here until a function gets it.
  */
 const ALL_FUNCTIONS = ['ApiFunction', 'IngestFunction', 'RenderWorker', 'NotificationSender', 'AuditSealer'];
+/** The notification sender uses the table alone (functions/runtime/aws-tables.ts). */
+const BUCKET_FUNCTIONS = ALL_FUNCTIONS.filter((name) => name !== 'NotificationSender');
 const CONTRACT: Record<Exclude<keyof AwsEnvironment, 'AWS_REGION'>, readonly string[]> = {
   TABLE_NAME: ALL_FUNCTIONS,
-  DOCUMENTS_BUCKET: ALL_FUNCTIONS,
-  AUDIT_ANCHOR_BUCKET: ALL_FUNCTIONS,
+  DOCUMENTS_BUCKET: BUCKET_FUNCTIONS,
+  AUDIT_ANCHOR_BUCKET: BUCKET_FUNCTIONS,
   SESSION_SECRET_ARN: ['ApiFunction'],
   RENDER_QUEUE_URL: ['IngestFunction', 'RenderWorker'],
   RENDER_MAX_RECEIVES: ['RenderWorker'],
@@ -48,21 +50,24 @@ describe('the API stack', () => {
     expect(props.Timeout).toBe(29);
   });
 
-  it.each(ALL_FUNCTIONS)('tells %s exactly the variables of functions/runtime/aws.ts it needs', (prefix) => {
-    // Arrange
-    const needed = Object.entries(CONTRACT).flatMap(([name, users]) => (users.includes(prefix) ? [name] : []));
+  it.each(ALL_FUNCTIONS)(
+    'tells %s exactly the variables of functions/runtime/aws-environment.ts it needs',
+    (prefix) => {
+      // Arrange
+      const needed = Object.entries(CONTRACT).flatMap(([name, users]) => (users.includes(prefix) ? [name] : []));
 
-    // Act
-    const variables = propertiesOf(api, 'AWS::Lambda::Function', prefix).Environment.Variables;
+      // Act
+      const variables = propertiesOf(api, 'AWS::Lambda::Function', prefix).Environment.Variables;
 
-    // Assert
-    expect(
-      Object.keys(variables)
-        .filter((name) => name in CONTRACT)
-        .sort(),
-    ).toEqual(needed.sort());
-    expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
-  });
+      // Assert
+      expect(
+        Object.keys(variables)
+          .filter((name) => name in CONTRACT)
+          .sort(),
+      ).toEqual(needed.sort());
+      expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    },
+  );
 
   it('traces with X-Ray and logs to its own log group with a retention period', () => {
     api.hasResourceProperties('AWS::Lambda::Function', {

@@ -31,8 +31,10 @@ describe('the notification sender', () => {
       TracingConfig: { Mode: 'Active' },
     });
     expect(Object.keys(sender.Environment.Variables)).toEqual(
-      expect.arrayContaining(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'MAIL_FROM_ADDRESS', 'MAIL_CONFIGURATION_SET']),
+      expect.arrayContaining(['TABLE_NAME', 'MAIL_FROM_ADDRESS', 'MAIL_CONFIGURATION_SET']),
     );
+    // Notices name documents but never read their files.
+    expect(Object.keys(sender.Environment.Variables)).not.toContain('DOCUMENTS_BUCKET');
   });
 
   it('is started every minute by a schedule, without retries that would overlap the next run', () => {

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, type GetObjectCommandOutput, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { makeZip } from 'client-zip';
 import {
   ARCHIVE_MANIFEST_NAME,
   type ArchiveFile,
@@ -36,6 +34,9 @@ export const s3ArchiveStore =
   ({ client, bucket, clock }: S3ArchiveStoreOptions) =>
   (tenantId: string): ArchiveStore => ({
     async create(customerId, archiveId, files, { createdAt }) {
+      // Loaded by the first archive, not at cold start: only "download many" needs the zip writer and the multipart
+      // upload, and the Lambda bundle (lib/constructs/lambda-bundling.ts) puts them in a chunk of their own.
+      const [{ Upload }, { makeZip }] = await Promise.all([import('@aws-sdk/lib-storage'), import('client-zip')]);
       const fetches: Array<Promise<GetObjectCommandOutput | undefined>> = [];
       const fetchAhead = (index: number) => {
         const file = files[index];

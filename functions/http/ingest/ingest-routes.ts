@@ -1,4 +1,6 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+// zod's namespace, not @hono/zod-openapi's `z`: see ./schemas.ts.
+import * as z from 'zod';
 import type { InvoiceDocument } from '../../domain/document';
 import type { InvoiceLine } from '../../domain/invoice-basis';
 import { normalisedOrganisationNumber } from '../../domain/organisation-number';

@@ -21,7 +21,8 @@ import {
   startBankIdSimulator,
 } from '../../../functions/local/bankid-simulator/start-bankid-simulator';
 import { TEST_IDENTITIES } from '../../../functions/local/bankid-simulator/test-identities';
-import { type AwsEnvironment, awsDeps } from '../../../functions/runtime/aws';
+import { awsDeps } from '../../../functions/runtime/aws';
+import type { AwsEnvironment } from '../../../functions/runtime/aws-environment';
 
 /**
  * The BankID wiring of functions/runtime/aws.ts (awsDeps) against the local BankID simulator over mutual TLS, with

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type AwsEnvironment, awsDataAdapters, awsDeps } from '../../../functions/runtime/aws';
+import { awsDataAdapters, awsDeps } from '../../../functions/runtime/aws';
+import type { AwsEnvironment } from '../../../functions/runtime/aws-environment';
 import { awsIngestDeps } from '../../../functions/runtime/aws-ingest';
 
 /** A function's environment without the tenant role: what a wrongly wired deployment would have. */

@@ -3,9 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { esbuildOptionsFor } from '../../../../lib/constructs/lambda-bundling';
+import { bundleLambda, LAMBDA_ENTRY_FILE } from '../../../../lib/constructs/lambda-bundling';
 import { pdfText } from '../../../support/pdf-text';
 import { realisticBasis } from './invoice-basis-fixtures';
 
@@ -51,8 +50,8 @@ describe('Roboto embedded in a Lambda bundle', () => {
       join(directory, 'basis.json'),
       JSON.stringify({ ...realisticBasis, description: 'Tjänster med å ä ö och Å Ä Ö' }),
     );
-    await build({ ...esbuildOptionsFor(join(directory, 'entry.ts'), join(directory, 'index.mjs')), logLevel: 'error' });
-    const { stdout } = await run(process.execPath, ['--enable-source-maps', 'index.mjs'], directory);
+    await bundleLambda(join(directory, 'entry.ts'), directory);
+    const { stdout } = await run(process.execPath, ['--enable-source-maps', LAMBDA_ENTRY_FILE], directory);
     pageCount = (JSON.parse(stdout) as { pageCount: number }).pageCount;
     text = await pdfText(await readFile(join(directory, 'rendered.pdf')));
     fonts = (await run('pdffonts', ['rendered.pdf'], directory)).stdout;

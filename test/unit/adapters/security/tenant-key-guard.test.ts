@@ -8,7 +8,7 @@ import {
   isTenantPartitionKey,
   TenantScopeViolation,
 } from '../../../../functions/adapters/security/tenant-key-guard';
-import { PARTITION_KEY_NAMES } from '../../../../functions/runtime/tenant-scope';
+import { PARTITION_KEY_NAMES } from '../../../../functions/runtime/tenant-table-scope';
 
 const OURS = '0b6c1f2e-4a5d-4c3b-9e8f-7a6b5c4d3e2f';
 const OTHER = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';

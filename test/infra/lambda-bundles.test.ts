@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -106,4 +106,25 @@ describe('the Lambda bundles', () => {
       ).resolves.toBeDefined();
     },
   );
+
+  it('map stack traces to our source files, without carrying the sources in their maps', async () => {
+    // Arrange: the API bundle's entry and its map. Without its Lambda environment, its wiring throws at import.
+    const entry = resolve(entryOutput(join(directory, 'api')));
+    const map = JSON.parse(await readFile(`${entry}.map`, 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+
+    // Act: the stack trace Node prints with --enable-source-maps, as the functions run (lib/constructs/portal-function.ts)
+    const failure = await promisify(execFile)(process.execPath, ['--enable-source-maps', entry], {
+      cwd: directory,
+      env: { PATH: process.env.PATH },
+    }).then(
+      () => undefined,
+      (error: { stderr: string }) => error.stderr,
+    );
+
+    // Assert: the trace names the module and line in our sources; the map holds no source text
+    expect(failure).toMatch(/The Lambda environment variable AWS_REGION is not set/u);
+    expect(failure).toMatch(/functions\/runtime\/aws-environment\.ts:\d+:\d+/u);
+    expect(map.sources.some((source) => source.endsWith('functions/runtime/aws-environment.ts'))).toBe(true);
+    expect(map.sourcesContent).toBeUndefined();
+  });
 });

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../functions/domain/identity';
 import { publishDocumentVersion } from '../../functions/use-cases/ingest/publish-document-version';
 import { capturingProcessOutput, useLambdaEnvironmentOnEmulators } from '../support/scheduled-lambda';
+import { type SesStandIn, startSesStandIn } from '../support/ses-stand-in';
 import { type StsStandIn, startStsStandIn, TEST_TENANT_ROLE_ARN } from '../support/sts-stand-in';
 import { type ClinicFixture, createClinic, createTestPortal, type TestPortal, tinyPdf } from '../support/test-portal';
 
@@ -13,15 +12,7 @@ import { type ClinicFixture, createClinic, createTestPortal, type TestPortal, ti
  * a stand-in for SES's HTTP API (there is no SES emulator). The function visits every clinic of its table, so this
  * file gives it a table of its own: in the shared one it would send other test files' notices.
  */
-interface SesRequest {
-  readonly path: string;
-  readonly body: {
-    readonly Destination: { readonly ToAddresses: readonly string[] };
-    readonly Content: { readonly Simple: { readonly Subject: { readonly Data: string } } };
-  };
-}
-const sesRequests: SesRequest[] = [];
-let ses: Server;
+let ses: SesStandIn;
 let portal: TestPortal;
 let clinic: ClinicFixture;
 /** The tenant role's STS: every tenant's data goes through credentials assumed here. */
@@ -32,22 +23,11 @@ const runSender = () => handler({ source: 'aws.scheduler' }, { awsRequestId: ran
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  ses = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    request.on('end', () => {
-      sesRequests.push({ path: request.url ?? '', body: JSON.parse(body) as SesRequest['body'] });
-      response.setHeader('Content-Type', 'application/json');
-      response.end(JSON.stringify({ MessageId: `message-${sesRequests.length}` }));
-    });
-  });
-  await new Promise<void>((resolve) => ses.listen(0, '127.0.0.1', resolve));
+  ses = await startSesStandIn();
 
   sts = await startStsStandIn();
   const tableName = await useLambdaEnvironmentOnEmulators('notification-sender', sts, {
-    AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${(ses.address() as AddressInfo).port}`,
+    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
     MAIL_FROM_ADDRESS: 'no-reply@portal.example.se',
   });
   portal = createTestPortal({ tableName });
@@ -56,7 +36,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => ses.close(resolve));
+  await ses.close();
   await sts.close();
 });
 
@@ -85,7 +65,7 @@ describe('the notification sender Lambda handler', () => {
 
     // Assert
     expect(result).toEqual({ clinics: 1, failed: 0 });
-    expect(sesRequests).toHaveLength(0);
+    expect(ses.requests).toHaveLength(0);
     expect(await clinic.scope.notifications.pending(10)).toHaveLength(1);
     // The clinic's outbox was read with the clinic's session of the sender's tenant role, not the sender's own role.
     expect(sts.requests).toEqual([
@@ -112,12 +92,12 @@ describe('the notification sender Lambda handler', () => {
     // Assert: one mail, for both documents, to the customer's contact (not to the other customer's)
     expect(first).toEqual({ clinics: 1, failed: 0 });
     expect(second).toEqual({ clinics: 1, failed: 0 });
-    expect(sesRequests).toHaveLength(1);
-    expect(sesRequests[0]?.path).toBe('/v2/email/outbound-emails');
-    expect(sesRequests[0]?.body.Destination.ToAddresses).toEqual([
+    expect(ses.requests).toHaveLength(1);
+    expect(ses.requests[0]?.path).toBe('/v2/email/outbound-emails');
+    expect(ses.requests[0]?.body.Destination.ToAddresses).toEqual([
       expect.stringContaining(clinic.contact.contact.email),
     ]);
-    expect(sesRequests[0]?.body.Content.Simple.Subject.Data).toBe(`Nya fakturaunderlag för ${clinic.customer.name}`);
+    expect(ses.requests[0]?.body.Content.Simple.Subject.Data).toBe(`Nya fakturaunderlag för ${clinic.customer.name}`);
     expect(await clinic.scope.notifications.pending(10)).toHaveLength(0);
     expect(await clinic.scope.notifications.openBatches(10)).toHaveLength(0);
   });

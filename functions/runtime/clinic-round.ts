@@ -1,15 +1,15 @@
 import type { LogFields, Logger } from '../domain/logging';
 import type { ClinicRunResult } from '../use-cases/for-each-clinic';
 
+/** A summary whose every field may go on a log line (an interface has no index signature, so not LogFields itself). */
+type LoggableSummary<Summary> = { readonly [Field in keyof Summary]: LogFields[string] };
+
 /**
  * How a scheduled function reports a round over every clinic (functions/use-cases/for-each-clinic.ts): a line per
  * clinic that did something or failed (ids and counts only: the error's name, never its message, which an SDK may
  * fill with a request's contents), then a failed round throws, so that the function's error metric and its alarm
  * see it. The next round carries on from what was recorded: every step of these jobs is idempotent.
  */
-/** A summary whose every field may go on a log line (an interface has no index signature, so not LogFields itself). */
-type LoggableSummary<Summary> = { readonly [Field in keyof Summary]: LogFields[string] };
-
 export function reportClinicRound<Summary extends LoggableSummary<Summary>>(
   log: Logger,
   job: string,
